@@ -1,0 +1,57 @@
+# The targets CI runs are exactly `make check`. Every target sets up its own virtualenv first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup          ## set up and serve the demo site on http://127.0.0.1:8000
+	$(BIN)/workplan demo
+
+serve: setup
+	$(BIN)/workplan serve
+
+test: setup          ## the test suite on SQLite, then on PostgreSQL
+	bash scripts/run-tests.sh
+
+test-sqlite: setup
+	bash scripts/run-tests.sh sqlite
+
+test-postgres: setup
+	bash scripts/run-tests.sh postgres
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+typecheck: setup
+	$(BIN)/mypy src/workplan
+
+djangocheck: setup
+	WORKPLAN_DATA_DIR=$$(mktemp -d) $(BIN)/workplan check --fail-level WARNING
+	WORKPLAN_DATA_DIR=$$(mktemp -d) $(BIN)/workplan makemigrations --check --dry-run
+
+check: lint typecheck djangocheck test   ## everything CI runs
+
+bench: setup
+	bash bench/run.sh
+
+score: setup         ## the parser's score on the shared sample plans
+	$(BIN)/python ../shared/tools/score_parse.py ../shared/plans --cmd '$(BIN)/workplan parse {} --format json'
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache

@@ -1,0 +1,107 @@
+"""Users, the organisation's unit tree, and who holds which role in which unit."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from workplan.core.models import TimestampedModel
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from memberships, not from Django groups."""
+
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("department")
+    SECTION = "section", _("section")
+    TOWN = "town", _("town")
+    VILLAGE = "village", _("village")
+    BODY = "body", _("subordinate body")
+    OTHER = "other", _("other")
+
+
+class UnitQuerySet(MP_NodeQuerySet):  # type: ignore[misc]
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)  # type: ignore[no-any-return]
+
+    def visible_to(self, user: Any, action: Any = None) -> UnitQuerySet:
+        """Units ``user`` may see (everyone signed in) or, with ``action=EDIT``, change (admins)."""
+        from workplan import permissions
+
+        rule = permissions.unit_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
+        return self.filter(rule)  # type: ignore[no-any-return]
+
+
+class UnitManager(MP_NodeManager):  # type: ignore[misc]
+    def get_queryset(self) -> UnitQuerySet:
+        return UnitQuerySet(self.model).order_by("path")
+
+    def visible_to(self, user: Any, action: Any = None) -> UnitQuerySet:
+        return self.get_queryset().visible_to(user, action)
+
+
+class Unit(MP_Node, TimestampedModel):  # type: ignore[misc]
+    """A node of the organisation tree: department → sections → towns → villages.
+
+    ``aliases`` are other names under which plan documents mention the unit ("市民政局" for
+    "民政局"); unit matching during import reads them. The materialised path (treebeard)
+    makes a subtree one indexed ``path LIKE 'prefix%'`` query on both databases.
+    """
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.OTHER)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects: ClassVar[UnitManager] = UnitManager()
+    node_order_by: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("administrator")
+    PLANNER = "planner", _("planner")
+    REPORTER = "reporter", _("unit reporter")
+    LEADER = "leader", _("leader")
+    ASSESSOR = "assessor", _("assessor")
+    VIEWER = "viewer", _("viewer")
+
+
+class Membership(TimestampedModel):
+    """A user holds ``role`` in ``unit`` (and, through it, over the unit's subtree)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    objects: ClassVar[models.Manager[Membership]]
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"

@@ -1,0 +1,144 @@
+"""Writes to units, users and memberships; each is audited in its own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from workplan import permissions
+from workplan.accounts.models import Membership, Role, Unit, UnitKind, User
+from workplan.core import audit
+from workplan.core.errors import Forbidden, Invalid
+from workplan.core.services import instance_create, instance_delete, instance_update
+
+SYSTEM_USERNAME = "workplan-system"
+
+
+def system_actor() -> User:
+    """The named actor for scheduled jobs and setup commands (cannot sign in)."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_superuser": True, "is_staff": False, "first_name": "workplan", "last_name": "system"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _require_admin(actor: Any) -> None:
+    if not permissions.scope_for(actor).is_admin:
+        raise Forbidden("only an administrator may change units, users and memberships")
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    parent: Unit | None = None,
+    short_name: str = "",
+    aliases: list[str] | None = None,
+    kind: str = UnitKind.OTHER,
+) -> Unit:
+    """Add a unit under ``parent`` (or as a new root)."""
+    _require_admin(actor)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise Invalid("a unit needs a code and a name")
+    if Unit.objects.filter(code=code).exists():
+        raise Invalid(f"a unit with code {code!r} already exists", details={"code": ["already exists"]})
+    fields = {"code": code, "name": name, "short_name": short_name, "aliases": aliases or [], "kind": kind}
+    unit: Unit = parent.add_child(**fields) if parent is not None else Unit.add_root(**fields)
+    audit.record(actor=actor, action="unit.created", target=unit, after=audit.snapshot(unit))
+    return unit
+
+
+def unit_update(*, actor: Any, unit: Unit, expected_version: int | None = None, **changes: Any) -> Unit:
+    """Change a unit's code, names, aliases, kind or active flag."""
+    _require_admin(actor)
+    if "aliases" in changes:
+        changes["aliases"] = _clean_aliases(changes["aliases"])
+    return instance_update(
+        actor=actor, instance=unit, changes=changes, action="unit.updated", expected_version=expected_version
+    )
+
+
+def _clean_aliases(aliases: Any) -> list[str]:
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise Invalid("aliases must be a list of names")
+    seen: list[str] = []
+    for alias in (a.strip() for a in aliases):
+        if alias and alias not in seen:
+            seen.append(alias)
+    return seen
+
+
+@transaction.atomic
+def unit_add_alias(*, actor: Any, unit: Unit, alias: str) -> Unit:
+    """Remember another name for a unit (e.g. after mapping a name found in a document)."""
+    aliases = _clean_aliases([*unit.aliases, alias])
+    return unit_update(actor=actor, unit=unit, aliases=aliases)
+
+
+@transaction.atomic
+def unit_delete(*, actor: Any, unit: Unit) -> None:
+    """Delete a unit with no sub-units, plans or assignments (deactivate it otherwise)."""
+    _require_admin(actor)
+    if unit.get_children_count():
+        raise Invalid(f"{unit} has sub-units: move or delete them first, or deactivate the unit")
+    if unit.plans.exists() or unit.assignments.exists():
+        raise Invalid(f"{unit} owns plans or items: deactivate it instead of deleting it")
+    instance_delete(actor=actor, instance=unit, action="unit.deleted")
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, password: str | None, email: str = "", full_name: str = "", **extra: Any
+) -> User:
+    """Create a user (with an unusable password when ``password`` is None)."""
+    _require_admin(actor)
+    if User.objects.filter(username=username).exists():
+        raise Invalid(f"user {username!r} already exists", details={"username": ["already exists"]})
+    user = User(username=username, email=email, first_name=full_name, **extra)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    return instance_create(actor=actor, instance=user, action="user.created", clean=False)
+
+
+def user_update(*, actor: Any, user: User, **changes: Any) -> User:
+    _require_admin(actor)
+    return instance_update(actor=actor, instance=user, changes=changes, action="user.updated")
+
+
+@transaction.atomic
+def user_delete(*, actor: Any, user: User) -> None:
+    _require_admin(actor)
+    instance_delete(actor=actor, instance=user, action="user.deleted")
+
+
+@transaction.atomic
+def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membership:
+    """Give ``user`` the ``role`` in ``unit`` (and its sub-units)."""
+    _require_admin(actor)
+    if role not in Role.values:
+        raise Invalid(f"unknown role {role!r}; use one of {', '.join(Role.values)}")
+    existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
+    if existing is not None:
+        return existing
+    membership = instance_create(
+        actor=actor, instance=Membership(user=user, unit=unit, role=role), action="membership.created"
+    )
+    permissions.forget_scope(user)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, actor: Any, membership: Membership) -> None:
+    _require_admin(actor)
+    instance_delete(actor=actor, instance=membership, action="membership.deleted")
+    permissions.forget_scope(membership.user)

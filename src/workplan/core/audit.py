@@ -1,0 +1,132 @@
+"""The audit API: ``record(actor=..., action="plan.created", target=..., before=..., after=...)``.
+
+Every service that changes state calls :func:`record` inside its transaction; there is no
+signal that writes audit rows behind anyone's back. The interface (web, api, cli, job) comes
+from a context variable set by each adapter at its entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+
+from workplan.core import clock
+from workplan.core.models import AuditEntry, Interface
+
+_interface: ContextVar[str] = ContextVar("workplan_audit_interface", default=Interface.SYSTEM.value)
+
+
+@contextmanager
+def interface(name: str) -> Iterator[None]:
+    """Attribute the audit rows written inside the block to interface ``name``."""
+    if name not in Interface.values:
+        raise ValueError(f"unknown interface {name!r}")
+    token = _interface.set(name)
+    try:
+        yield
+    finally:
+        _interface.reset(token)
+
+
+def current_interface() -> str:
+    return _interface.get()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return value
+
+
+SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "password", "path", "depth", "numchild"})
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """A JSON-safe dict of the instance's concrete field values (foreign keys as ids)."""
+    wanted = set(fields) if fields is not None else None
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS or (wanted is not None and field.name not in wanted):
+            continue
+        data[field.attname] = _json_value(getattr(instance, field.attname))
+    return data
+
+
+def _actor_repr(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    return str(getattr(actor, "username", actor))
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Write one audit row. Must run inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit.record({action!r}) must be called inside transaction.atomic()")
+    return AuditEntry.objects.create(**_entry_fields(actor, action, target, before, after, reason))
+
+
+def record_many(*, actor: Any, action: str, targets: list[models.Model], reason: str = "") -> int:
+    """Audit a bulk creation: one row per created object, written in one statement."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit.record_many({action!r}) must be called inside transaction.atomic()")
+    rows = [AuditEntry(**_entry_fields(actor, action, t, None, snapshot(t), reason)) for t in targets]
+    AuditEntry.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def _entry_fields(
+    actor: Any,
+    action: str,
+    target: models.Model | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str,
+) -> dict[str, Any]:
+    actor_id = getattr(actor, "pk", None)
+    return {
+        "at": clock.now(),
+        "actor_id": actor_id,
+        "actor_repr": _actor_repr(actor),
+        "action": action,
+        "interface": current_interface(),
+        "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
+        "target_id": str(target.pk) if target is not None and target.pk is not None else "",
+        "target_repr": str(target)[:300] if target is not None else "",
+        "before": before,
+        "after": after,
+        "reason": reason,
+    }
+
+
+def history(target: models.Model) -> models.QuerySet[AuditEntry]:
+    """The audit rows about ``target``, newest first."""
+    return AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).select_related("actor")

@@ -1,0 +1,39 @@
+"""Materialised paths for bulk loads of treebeard ``MP_Node`` trees.
+
+treebeard inserts one node per query; importing a plan or generating a large organisation
+computes the same paths here and inserts them with ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's default
+STEPLEN = 4
+
+
+def path_step(position: int) -> str:
+    """The 4-character step for the ``position``-th child (1-based)."""
+    if not 1 <= position < len(ALPHABET) ** STEPLEN:
+        raise ValueError(f"tree position {position} is out of range")
+    digits = []
+    value = position
+    while value:
+        value, remainder = divmod(value, len(ALPHABET))
+        digits.append(ALPHABET[remainder])
+    return "".join(reversed(digits)).rjust(STEPLEN, "0")
+
+
+def step_position(step: str) -> int:
+    """Inverse of :func:`path_step`."""
+    value = 0
+    for char in step:
+        value = value * len(ALPHABET) + ALPHABET.index(char)
+    return value
+
+
+def child_path(parent_path: str, position: int) -> str:
+    return parent_path + path_step(position)
+
+
+def next_root_position(last_root_path: str | None) -> int:
+    """The position after the last root (1 when the tree is empty)."""
+    return 1 if not last_root_path else step_position(last_root_path[:STEPLEN]) + 1

@@ -1,0 +1,61 @@
+"""Reads of plans and items, always scoped to the user asking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from workplan.core.errors import NotFound
+from workplan.permissions import Action
+from workplan.plans.models import Assignment, Plan, PlanItem, PlanItemQuerySet, PlanQuerySet
+
+
+def plan_list_for_user(*, user: Any) -> PlanQuerySet:
+    """Plans the user may see, with their item counts."""
+    return (
+        Plan.objects.visible_to(user)
+        .select_related("owner_unit")
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-year", "title")
+    )
+
+
+def plan_get_for_user(*, user: Any, plan_id: Any, action: Action = Action.VIEW) -> Plan:
+    """The plan, if ``user`` may see (or edit) it; otherwise NotFound, whichever the reason."""
+    try:
+        return Plan.objects.visible_to(user, action).select_related("owner_unit").get(pk=int(plan_id))
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise NotFound("no such plan") from None
+
+
+def item_get_for_user(*, user: Any, item_id: Any, action: Action = Action.VIEW) -> PlanItem:
+    """The item, if ``user`` may see (or edit) it; otherwise NotFound."""
+    try:
+        item: PlanItem = PlanItem.objects.visible_to(user, action).select_related("plan").get(pk=int(item_id))
+    except (PlanItem.DoesNotExist, ValueError, TypeError):
+        raise NotFound("no such item") from None
+    return item
+
+
+def plan_items_for_user(*, user: Any, plan: Plan) -> PlanItemQuerySet:
+    """The plan's items the user may see, in document order, with owners and promises.
+
+    A fixed number of queries whatever the plan's size: one for the items, one each for
+    assignments (with units), targets and deadlines.
+    """
+    return (
+        PlanItem.objects.visible_to(user)
+        .filter(plan=plan)
+        .order_by("path")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "id")),
+            "targets",
+            "deadlines",
+        )
+    )
+
+
+def item_subtree(*, user: Any, item: PlanItem) -> QuerySet[PlanItem]:
+    """``item`` and its descendants visible to ``user``, in one query."""
+    return PlanItem.objects.visible_to(user).filter(plan_id=item.plan_id, path__startswith=item.path).order_by("path")

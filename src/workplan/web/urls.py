@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from workplan.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("healthz", views.healthz, name="healthz"),
+]

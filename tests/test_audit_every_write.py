@@ -1,0 +1,136 @@
+"""Every write service leaves an audit row naming its actor, in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+
+import pytest
+from django.db import transaction
+
+from workplan.accounts import services as accounts
+from workplan.core import audit
+from workplan.core.models import AuditEntry
+from workplan.core.testing import make_plan_with_task, make_user
+from workplan.plans import services as plans
+
+SERVICE_MODULES = ["workplan.accounts.services", "workplan.plans.services", "workplan.plans.importing"]
+NOT_WRITES = {"system_actor", "require_planner_of"}
+
+
+def _call_table(actor, org):
+    """(service name, zero-argument call) for every write service."""
+    task = make_plan_with_task(actor, owner=org.unit_a, assignee=org.unit_a)
+    plan = task.plan
+    user = make_user(actor, "someone")
+    extra_unit = accounts.unit_create(actor=actor, code="X", name="临时单位", parent=org.root)
+
+    def membership_then_delete():
+        membership = accounts.membership_create(actor=actor, user=user, unit=org.unit_b, role="viewer")
+        accounts.membership_delete(actor=actor, membership=membership)
+
+    def target_roundtrip():
+        target = plans.target_create(actor=actor, item=task, text="80%以上", kind="percent", value=80)
+        plans.target_update(actor=actor, target=target, value=85)
+        plans.target_delete(actor=actor, target=target)
+
+    def deadline_roundtrip():
+        deadline = plans.deadline_create(actor=actor, item=task, text="6月底前", date=dt.date(2019, 6, 30))
+        plans.deadline_update(actor=actor, deadline=deadline, date=dt.date(2019, 7, 31))
+        plans.deadline_delete(actor=actor, deadline=deadline)
+
+    def import_parsed():
+        from workplan.parsing.result import ParsedItem, ParsedPlan, Span
+        from workplan.plans.importing import plan_import
+
+        parsed = ParsedPlan(
+            text="一、总体要求",
+            language="zh",
+            items=[ParsedItem(number="1", label="一、", level=1, title="总体要求", title_span=Span(2, 6))],
+            title="测试计划",
+            year=2019,
+        )
+        plan_import(actor=actor, parsed=parsed, owner_unit=org.unit_a)
+
+    second = plans.item_create(actor=actor, plan=plan, title="第二部分")
+    return {
+        "unit_create": lambda: accounts.unit_create(actor=actor, code="Y", name="新单位", parent=org.root),
+        "unit_update": lambda: accounts.unit_update(actor=actor, unit=extra_unit, name="改名单位"),
+        "unit_add_alias": lambda: accounts.unit_add_alias(actor=actor, unit=extra_unit, alias="别名"),
+        "unit_delete": lambda: accounts.unit_delete(actor=actor, unit=extra_unit),
+        "user_create": lambda: accounts.user_create(actor=actor, username="new", password="x-Long-Pass-1"),
+        "user_update": lambda: accounts.user_update(actor=actor, user=user, first_name="张三"),
+        "user_delete": lambda: accounts.user_delete(actor=actor, user=make_user(actor, "tmp")),
+        "membership_create": membership_then_delete,
+        "membership_delete": membership_then_delete,
+        "plan_create": lambda: plans.plan_create(actor=actor, title="新计划", year=2020, owner_unit=org.unit_a),
+        "plan_update": lambda: plans.plan_update(actor=actor, plan=plan, status="active"),
+        "plan_delete": lambda: plans.plan_delete(
+            actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        ),
+        "item_create": lambda: plans.item_create(actor=actor, plan=plan, title="新任务", parent=task),
+        "item_update": lambda: plans.item_update(actor=actor, item=task, title="改过的任务"),
+        "item_move": lambda: plans.item_move(actor=actor, item=task, target=second, position="last-child"),
+        "item_delete": lambda: plans.item_delete(actor=actor, item=second),
+        "target_create": target_roundtrip,
+        "target_update": target_roundtrip,
+        "target_delete": target_roundtrip,
+        "deadline_create": deadline_roundtrip,
+        "deadline_update": deadline_roundtrip,
+        "deadline_delete": deadline_roundtrip,
+        "assignment_create": lambda: plans.assignment_create(actor=actor, item=task, unit=org.unit_b, role="cooperating"),
+        "assignment_update": lambda: plans.assignment_update(
+            actor=actor, assignment=task.assignments.get(unit=org.unit_a), role="responsible"
+        ),
+        "assignment_delete": lambda: plans.assignment_delete(actor=actor, assignment=task.assignments.get(unit=org.unit_a)),
+        "plan_import": import_parsed,
+    }
+
+
+def _public_services() -> set[str]:
+    names = set()
+    for module_name in SERVICE_MODULES:
+        module = importlib.import_module(module_name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module_name and not name.startswith("_") and name not in NOT_WRITES:
+                names.add(name)
+    return names
+
+
+def test_every_write_service_is_in_the_table(actor, org):
+    assert _public_services() == set(_call_table(actor, org))
+
+
+@pytest.mark.parametrize("service", sorted(_public_services()))
+def test_write_service_records_its_actor(actor, org, service):
+    call = _call_table(actor, org)[service]
+    before = AuditEntry.objects.count()
+    call()
+    written = AuditEntry.objects.order_by("id")[before:]
+    assert written, f"{service} wrote no audit row"
+    assert all(entry.actor_id == actor.pk and entry.actor_repr == actor.username for entry in written)
+    entity = service.split("_", 1)[0]
+    assert any(entry.action.startswith(f"{entity}.") for entry in written), [e.action for e in written]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_outside_a_transaction_is_refused(actor, org):
+    with pytest.raises(RuntimeError, match="inside transaction"):
+        audit.record(actor=actor, action="x.y", target=org.root)
+
+
+def test_a_failed_write_leaves_no_audit_row(actor, org):
+    before = AuditEntry.objects.count()
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        accounts.unit_create(actor=actor, code="Z", name="会回滚", parent=org.root)
+        raise ZeroDivisionError
+    assert AuditEntry.objects.count() == before
+
+
+def test_audit_rows_name_the_interface(actor, org):
+    with audit.interface("cli"):
+        accounts.unit_update(actor=actor, unit=org.unit_b, short_name="财政")
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.interface, entry.action) == ("cli", "unit.updated")
+    assert entry.before == {"short_name": ""} and entry.after == {"short_name": "财政"}

@@ -1,0 +1,121 @@
+"""The console script as a user meets it: bad configuration and bad commands give one
+line and exit status 2; the demo sets up a site (twice without harm) and serves it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+WORKPLAN = str(Path(sys.executable).parent / "workplan")
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    full_env.update(env or {})
+    return subprocess.run(  # noqa: S603
+        [WORKPLAN, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> dict[str, str]:
+    return {"WORKPLAN_DATA_DIR": str(tmp_path / "data")}
+
+
+def test_unknown_subcommand(data_dir):
+    assert_one_line_error(run("frobnicate", env=data_dir), "unknown command 'frobnicate'")
+
+
+def test_bad_option_of_own_command(data_dir):
+    assert_one_line_error(run("synth", "--units", "many", env=data_dir), "invalid int value")
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("not a url", "DATABASE_URL"),
+        ("mysql://u@localhost/db", "unsupported database"),
+        ("postgres://postgres@127.0.0.1:9/none", "cannot use the database"),
+    ],
+)
+def test_bad_database_url(data_dir, url, fragment):
+    assert_one_line_error(run("migrate", env={**data_dir, "DATABASE_URL": url}), fragment)
+
+
+def test_unwritable_data_folder():
+    assert_one_line_error(run("migrate", env={"WORKPLAN_DATA_DIR": "/proc/workplan-data"}), "not writable")
+
+
+def test_bad_time_zone(data_dir):
+    assert_one_line_error(run("check", env={**data_dir, "TIME_ZONE": "Mars/Olympus"}), "TIME_ZONE")
+
+
+def test_short_secret_key_is_refused(data_dir):
+    assert_one_line_error(run("check", env={**data_dir, "SECRET_KEY": "short"}), "SECRET_KEY")
+
+
+def test_secret_key_is_generated_once(data_dir, tmp_path):
+    assert run("check", env=data_dir).returncode == 0
+    key_file = tmp_path / "data" / "secret_key"
+    first = key_file.read_text()
+    assert len(first) >= 40
+    assert run("check", env=data_dir).returncode == 0
+    assert key_file.read_text() == first
+
+
+def test_help_lists_own_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("demo", "serve", "synth", "parse", "import"):
+        assert command in result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_demo_twice_then_serves_a_login_page(data_dir):
+    first = run("demo", "--no-serve", env=data_dir)
+    assert first.returncode == 0, first.stderr
+    assert "planner" in first.stdout and "5 parts, 16 tasks" in first.stdout
+    second = run("demo", "--no-serve", env=data_dir)
+    assert second.returncode == 0, second.stderr
+    assert "already loaded" in second.stdout
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | data_dir
+    server = subprocess.Popen(  # noqa: S603
+        [WORKPLAN, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:  # noqa: S310
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert 'name="password"' in body and "csrfmiddlewaretoken" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
