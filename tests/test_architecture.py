@@ -69,7 +69,9 @@ def test_models_import_no_services_selectors_or_adapters():
             continue
         for name in _module_level_imports(path):
             last = name.split(".")[-1]
-            assert last not in {"services", "selectors", "importing", *ADAPTER_LAYERS}, f"{path} imports {name}"
+            assert last not in {"services", "selectors", "importing", *ADAPTER_LAYERS}, (
+                f"{path} imports {name}"
+            )
             assert name != "workplan.permissions", f"{path}: models reach permissions only lazily"
 
 

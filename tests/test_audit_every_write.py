@@ -64,7 +64,9 @@ def _call_table(actor, org):
         "user_delete": lambda: accounts.user_delete(actor=actor, user=make_user(actor, "tmp")),
         "membership_create": membership_then_delete,
         "membership_delete": membership_then_delete,
-        "plan_create": lambda: plans.plan_create(actor=actor, title="新计划", year=2020, owner_unit=org.unit_a),
+        "plan_create": lambda: plans.plan_create(
+            actor=actor, title="新计划", year=2020, owner_unit=org.unit_a
+        ),
         "plan_update": lambda: plans.plan_update(actor=actor, plan=plan, status="active"),
         "plan_delete": lambda: plans.plan_delete(
             actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
@@ -79,11 +81,15 @@ def _call_table(actor, org):
         "deadline_create": deadline_roundtrip,
         "deadline_update": deadline_roundtrip,
         "deadline_delete": deadline_roundtrip,
-        "assignment_create": lambda: plans.assignment_create(actor=actor, item=task, unit=org.unit_b, role="cooperating"),
+        "assignment_create": lambda: plans.assignment_create(
+            actor=actor, item=task, unit=org.unit_b, role="cooperating"
+        ),
         "assignment_update": lambda: plans.assignment_update(
             actor=actor, assignment=task.assignments.get(unit=org.unit_a), role="responsible"
         ),
-        "assignment_delete": lambda: plans.assignment_delete(actor=actor, assignment=task.assignments.get(unit=org.unit_a)),
+        "assignment_delete": lambda: plans.assignment_delete(
+            actor=actor, assignment=task.assignments.get(unit=org.unit_a)
+        ),
         "plan_import": import_parsed,
     }
 

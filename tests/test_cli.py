@@ -16,10 +16,12 @@ import pytest
 WORKPLAN = str(Path(sys.executable).parent / "workplan")
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     full_env.update(env or {})
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [WORKPLAN, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
     )
 
@@ -103,14 +105,14 @@ def test_demo_twice_then_serves_a_login_page(data_dir):
 
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | data_dir
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [WORKPLAN, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         body = ""
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:
                     body = response.read().decode()
                     break
             except OSError:

@@ -43,7 +43,10 @@ CASES = list(itertools.product(Role.values, RELATIONS, OBJECTS, ("view", "edit")
 def world(actor, org):
     """One plan per relation: owned by, and with its task assigned to, that unit."""
     units = {"own": org.unit_a, "sub": org.unit_a1, "other": org.unit_b}
-    tasks = {rel: make_plan_with_task(actor, owner=unit, assignee=unit, title=f"plan {rel}") for rel, unit in units.items()}
+    tasks = {
+        rel: make_plan_with_task(actor, owner=unit, assignee=unit, title=f"plan {rel}")
+        for rel, unit in units.items()
+    }
     return units, tasks
 
 
@@ -82,7 +85,7 @@ def test_plan_edit_service_follows_the_matrix(actor, org, world, role, relation)
 @pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize("relation", RELATIONS)
 def test_assignment_edit_service_follows_the_matrix(actor, org, world, role, relation):
-    units, tasks = world
+    _, tasks = world
     user = make_user(actor, f"asg-{role}", role=role, unit=org.unit_a)
     assignment = assignment_of(tasks[relation])
     if expected(role, relation, "assignment", "edit"):

@@ -126,7 +126,7 @@ class _database_errors:  # noqa: N801 - used as a context manager
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         from django.db import OperationalError
 
         if isinstance(exc, OperationalError):
@@ -136,7 +136,6 @@ class _database_errors:  # noqa: N801 - used as a context manager
 
         if isinstance(exc, DomainError):
             raise CommandError(exc.message) from None
-        return False
 
 
 def _run_django(argv: list[str]) -> int:
@@ -149,7 +148,7 @@ def _run_django(argv: list[str]) -> int:
 
     with audit.interface("cli"), _database_errors():
         execute_from_command_line(["workplan", *argv])
-    return 0
+    return 0  # execute_from_command_line exits itself on failure
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -235,7 +234,9 @@ def _import(args: argparse.Namespace) -> int:
     )
     if owner is None:
         raise CommandError(
-            f"no unit with code {args.owner!r}" if args.owner else "no units yet: create the organisation first"
+            f"no unit with code {args.owner!r}"
+            if args.owner
+            else "no units yet: create the organisation first"
         )
     if not args.yes:
         if not sys.stdin.isatty():

@@ -113,7 +113,7 @@ def _users(actor: User) -> list[tuple[str, str, str]]:
                 is_superuser=(role == Role.ADMIN),
             )
         accounts.membership_create(actor=actor, user=user, unit=Unit.objects.get(code=unit_code), role=role)
-        credentials.append((username, password, role.label))
+        credentials.append((username, password, str(role.label)))
     return credentials
 
 
@@ -126,9 +126,13 @@ def _assign_seed_plan(actor: User, plan: Plan) -> None:
         for task in PlanItem.objects.filter(plan=plan, path__startswith=part.path, depth=2):
             if not task.assignments.exists():
                 plans.assignment_create(actor=actor, item=task, unit=section, role=AssignmentRole.LEAD)
-                if any(word in (task.title + task.body).lower() for word in ("town", "grassroots", "village")):
+                if any(
+                    word in (task.title + task.body).lower() for word in ("town", "grassroots", "village")
+                ):
                     for town in towns:
-                        plans.assignment_create(actor=actor, item=task, unit=town, role=AssignmentRole.RESPONSIBLE)
+                        plans.assignment_create(
+                            actor=actor, item=task, unit=town, role=AssignmentRole.RESPONSIBLE
+                        )
 
 
 def demo_setup() -> DemoReport:

@@ -23,8 +23,20 @@ from workplan.plans.models import Assignment, AssignmentRole, Deadline, Plan, Pl
 
 VERBS = ["加强", "推进", "深化", "完善", "健全", "落实", "提升", "规范", "强化", "创新"]
 NOUNS = [
-    "基层组织建设", "政务公开", "营商环境", "安全生产", "民生保障", "生态环境治理", "数字政府建设",
-    "法治宣传教育", "人才队伍建设", "社区服务体系", "应急管理能力", "公共文化服务", "乡村振兴", "网格化管理",
+    "基层组织建设",
+    "政务公开",
+    "营商环境",
+    "安全生产",
+    "民生保障",
+    "生态环境治理",
+    "数字政府建设",
+    "法治宣传教育",
+    "人才队伍建设",
+    "社区服务体系",
+    "应急管理能力",
+    "公共文化服务",
+    "乡村振兴",
+    "网格化管理",
 ]
 PURPOSES = ["工作机制", "制度体系", "监督考核", "服务水平", "工作台账", "宣传引导"]
 YEAR = 2025
@@ -78,32 +90,63 @@ def synthesise(*, units: int, items: int, periods: int = 0, plans: int = 1, seed
             for position, value in enumerate(_plan_items(rng, plan, count, leaves, actor)):
                 totals[position] += value
     note = f"; {periods} periods requested, but progress reports do not exist yet" if periods else ""
-    return SynthSummary(len(unit_rows), user_count, plans, *totals, periods_note=note)
+    items_made, targets_made, deadlines_made, assignments_made = totals
+    return SynthSummary(
+        units=len(unit_rows),
+        users=user_count,
+        plans=plans,
+        items=items_made,
+        targets=targets_made,
+        deadlines=deadlines_made,
+        assignments=assignments_made,
+        periods_note=note,
+    )
 
 
 def _units(rng: random.Random, prefix: str, count: int) -> list[Unit]:
     last_root = Unit.get_last_root_node()
     root_path = child_path("", next_root_position(last_root.path if last_root else None))
-    root = Unit(code=f"{prefix}-ROOT", name=f"{prefix} 县人民政府", kind=UnitKind.DEPARTMENT, path=root_path, depth=1)
+    root = Unit(
+        code=f"{prefix}-ROOT", name=f"{prefix} 县人民政府", kind=UnitKind.DEPARTMENT, path=root_path, depth=1
+    )
     sections = max(1, (count - 1) // 5)
     towns = max(1, (count - 1) // 5)
     villages = count - 1 - sections - towns
     rows: list[Unit] = [root]
-    for i in range(1, sections + 1):
-        rows.append(Unit(code=f"{prefix}-S{i}", name=f"{prefix} 第{i}科室", kind=UnitKind.SECTION,
-                         path=child_path(root_path, i), depth=2))
-    town_rows = []
-    for i in range(1, towns + 1):
-        town = Unit(code=f"{prefix}-T{i}", name=f"{prefix} 第{i}镇", kind=UnitKind.TOWN,
-                    path=child_path(root_path, sections + i), depth=2)
-        town_rows.append(town)
+    rows += [
+        Unit(
+            code=f"{prefix}-S{i}",
+            name=f"{prefix} 第{i}科室",
+            kind=UnitKind.SECTION,
+            path=child_path(root_path, i),
+            depth=2,
+        )
+        for i in range(1, sections + 1)
+    ]
+    town_rows = [
+        Unit(
+            code=f"{prefix}-T{i}",
+            name=f"{prefix} 第{i}镇",
+            kind=UnitKind.TOWN,
+            path=child_path(root_path, sections + i),
+            depth=2,
+        )
+        for i in range(1, towns + 1)
+    ]
     rows.extend(town_rows)
     children: dict[str, int] = {}
     for i in range(1, max(0, villages) + 1):
         town = town_rows[rng.randrange(len(town_rows))]
         children[town.path] = children.get(town.path, 0) + 1
-        rows.append(Unit(code=f"{prefix}-V{i}", name=f"{prefix} 第{i}村", kind=UnitKind.VILLAGE,
-                         path=child_path(town.path, children[town.path]), depth=3))
+        rows.append(
+            Unit(
+                code=f"{prefix}-V{i}",
+                name=f"{prefix} 第{i}村",
+                kind=UnitKind.VILLAGE,
+                path=child_path(town.path, children[town.path]),
+                depth=3,
+            )
+        )
     for town in town_rows:
         town.numchild = children.get(town.path, 0)
     root.numchild = sections + towns
@@ -115,9 +158,14 @@ def _users(prefix: str, unit_rows: list[Unit]) -> int:
     root = unit_rows[0]
     specs = [(f"{prefix.lower()}-{role}", role, root) for role in (Role.PLANNER, Role.LEADER, Role.ASSESSOR)]
     specs += [(f"{prefix.lower()}-reporter-{u.code.lower()}", Role.REPORTER, u) for u in unit_rows[1:]]
-    users = User.objects.bulk_create([User(username=name, password=password) for name, _, _ in specs], batch_size=500)
+    users = User.objects.bulk_create(
+        [User(username=name, password=password) for name, _, _ in specs], batch_size=500
+    )
     Membership.objects.bulk_create(
-        [Membership(user=user, unit=unit, role=role) for user, (_, role, unit) in zip(users, specs, strict=True)],
+        [
+            Membership(user=user, unit=unit, role=role)
+            for user, (_, role, unit) in zip(users, specs, strict=True)
+        ],
         batch_size=500,
     )
     return len(users)
@@ -137,8 +185,14 @@ def _plan_items(
     rows: list[PlanItem] = []
     part_rows = []
     for p in range(parts):
-        part = PlanItem(plan=plan, path=child_path("", first + p), depth=1, number=str(p + 1),
-                        label=f"{'一二三四五六七八九十'[p % 10]}、", title=_title(rng))
+        part = PlanItem(
+            plan=plan,
+            path=child_path("", first + p),
+            depth=1,
+            number=str(p + 1),
+            label=f"{'一二三四五六七八九十'[p % 10]}、",
+            title=_title(rng),
+        )
         part_rows.append(part)
         rows.append(part)
     remaining = count - parts
@@ -148,17 +202,31 @@ def _plan_items(
         p = len(tasks) % parts
         task_counter[p] += 1
         parent = part_rows[p]
-        task = PlanItem(plan=plan, path=child_path(parent.path, task_counter[p]), depth=2,
-                        number=str(task_counter[p]), label=f"（{task_counter[p]}）", title=_title(rng),
-                        body=f"{_title(rng)}，{_title(rng)}。", weight=Decimal(rng.choice([1, 1, 2, 3])),
-                        due_date=dt.date(YEAR, rng.randint(3, 12), 28))
+        task = PlanItem(
+            plan=plan,
+            path=child_path(parent.path, task_counter[p]),
+            depth=2,
+            number=str(task_counter[p]),
+            label=f"（{task_counter[p]}）",
+            title=_title(rng),
+            body=f"{_title(rng)}，{_title(rng)}。",
+            weight=Decimal(rng.choice([1, 1, 2, 3])),
+            due_date=dt.date(YEAR, rng.randint(3, 12), 28),
+        )
         parent.numchild += 1
         tasks.append(task)
         rows.append(task)
         remaining -= 1
         for m in range(min(remaining, rng.choice([0, 1, 2, 3, 4]))):
-            measure = PlanItem(plan=plan, path=child_path(task.path, m + 1), depth=3, number=str(m + 1),
-                               label=f"{m + 1}.", title=_title(rng), due_date=task.due_date)
+            measure = PlanItem(
+                plan=plan,
+                path=child_path(task.path, m + 1),
+                depth=3,
+                number=str(m + 1),
+                label=f"{m + 1}.",
+                title=_title(rng),
+                due_date=task.due_date,
+            )
             task.numchild += 1
             rows.append(measure)
             remaining -= 1
@@ -170,11 +238,27 @@ def _plan_items(
         roll = rng.random()
         if roll < 0.3:
             value = rng.choice([80, 90, 95, 100])
-            targets.append(Target(item=item, text=f"覆盖率达到{value}%以上", kind="percent", comparator=">=",
-                                  value=value, unit="%"))
+            targets.append(
+                Target(
+                    item=item,
+                    text=f"覆盖率达到{value}%以上",
+                    kind="percent",
+                    comparator=">=",
+                    value=value,
+                    unit="%",
+                )
+            )
         elif roll < 0.45:
-            targets.append(Target(item=item, text="每季度至少开展1次", kind="frequency", comparator=">=",
-                                  value=1, unit="per quarter"))
+            targets.append(
+                Target(
+                    item=item,
+                    text="每季度至少开展1次",
+                    kind="frequency",
+                    comparator=">=",
+                    value=1,
+                    unit="per quarter",
+                )
+            )
         if item.due_date:
             deadlines.append(Deadline(item=item, text=f"{item.due_date.month}月底前", date=item.due_date))
         if item.depth == 2:

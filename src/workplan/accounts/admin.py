@@ -34,7 +34,7 @@ class UnitAdmin(AuditedModelAdmin):
 
     @admin.display(description="name")
     def indented_name(self, obj: Unit) -> str:
-        return "\u3000" * (obj.depth - 1) + obj.name
+        return "\u3000" * (int(obj.depth) - 1) + str(obj.name)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["code", "name", "short_name", "aliases", "kind", "is_active"]
@@ -74,7 +74,9 @@ class WorkplanUserAdmin(UserAdmin):  # type: ignore[type-arg]
                 if change:
                     before = audit.snapshot(User.objects.get(pk=obj.pk))
                 obj.save()
-                audit.record(actor=request.user, action=action, target=obj, before=before, after=audit.snapshot(obj))
+                audit.record(
+                    actor=request.user, action=action, target=obj, before=before, after=audit.snapshot(obj)
+                )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with audit.interface("web"):
@@ -89,7 +91,9 @@ class WorkplanUserAdmin(UserAdmin):  # type: ignore[type-arg]
                     continue
                 if inline_form.instance.pk:
                     services.membership_delete(actor=request.user, membership=inline_form.instance)
-                services.membership_create(actor=request.user, user=form.instance, unit=data["unit"], role=data["role"])
+                services.membership_create(
+                    actor=request.user, user=form.instance, unit=data["unit"], role=data["role"]
+                )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with audit.interface("web"):

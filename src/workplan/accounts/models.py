@@ -41,12 +41,14 @@ class UnitQuerySet(MP_NodeQuerySet):  # type: ignore[misc]
         from workplan import permissions
 
         rule = permissions.unit_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
-        return self.filter(rule)  # type: ignore[no-any-return]
+        visible: UnitQuerySet = self.filter(rule)
+        return visible
 
 
 class UnitManager(MP_NodeManager):  # type: ignore[misc]
     def get_queryset(self) -> UnitQuerySet:
-        return UnitQuerySet(self.model).order_by("path")
+        ordered: UnitQuerySet = UnitQuerySet(self.model).order_by("path")
+        return ordered
 
     def visible_to(self, user: Any, action: Any = None) -> UnitQuerySet:
         return self.get_queryset().visible_to(user, action)
@@ -90,8 +92,12 @@ class Role(models.TextChoices):
 class Membership(TimestampedModel):
     """A user holds ``role`` in ``unit`` (and, through it, over the unit's subtree)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     objects: ClassVar[models.Manager[Membership]]

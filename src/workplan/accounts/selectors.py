@@ -9,7 +9,8 @@ from workplan.core.errors import NotFound
 
 
 def unit_list_for_user(*, user: Any) -> UnitQuerySet:
-    return Unit.objects.visible_to(user).order_by("path")
+    units: UnitQuerySet = Unit.objects.visible_to(user).order_by("path")
+    return units
 
 
 def unit_get_for_user(*, user: Any, code: str) -> Unit:
@@ -21,4 +22,6 @@ def unit_get_for_user(*, user: Any, code: str) -> Unit:
 
 
 def memberships_of(*, user: Any) -> list[Membership]:
-    return list(Membership.objects.filter(user_id=user.pk).select_related("unit").order_by("unit__path", "role"))
+    return list(
+        Membership.objects.filter(user_id=user.pk).select_related("unit").order_by("unit__path", "role")
+    )

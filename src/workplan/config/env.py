@@ -104,7 +104,9 @@ def time_zone() -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError(f"TIME_ZONE {name!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+        raise ConfigurationError(
+            f"TIME_ZONE {name!r} is not a known time zone (e.g. Asia/Shanghai)"
+        ) from None
     return name
 
 

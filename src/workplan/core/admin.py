@@ -44,10 +44,14 @@ class AuditedModelAdmin(admin.ModelAdmin[Any]):
             if not change:
                 self.create(request, obj, form)
                 return
-            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+            changes = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+            }
             changes = {k: v for k, v in changes.items() if k in {f.name for f in obj._meta.concrete_fields}}
             fresh = type(obj)._default_manager.get(pk=obj.pk)
-            services.instance_update(actor=request.user, instance=fresh, changes=changes, action=self._action("updated"))
+            services.instance_update(
+                actor=request.user, instance=fresh, changes=changes, action=self._action("updated")
+            )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         form.save_m2m()

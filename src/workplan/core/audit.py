@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -92,7 +92,7 @@ def record(
     return AuditEntry.objects.create(**_entry_fields(actor, action, target, before, after, reason))
 
 
-def record_many(*, actor: Any, action: str, targets: list[models.Model], reason: str = "") -> int:
+def record_many(*, actor: Any, action: str, targets: Sequence[models.Model], reason: str = "") -> int:
     """Audit a bulk creation: one row per created object, written in one statement."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"audit.record_many({action!r}) must be called inside transaction.atomic()")

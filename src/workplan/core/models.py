@@ -47,7 +47,9 @@ class AuditEntry(models.Model):
     actor_repr = models.CharField(_("actor"), max_length=200)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     interface = models.CharField(_("interface"), max_length=10, choices=Interface.choices)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)

@@ -22,7 +22,9 @@ M = TypeVar("M", bound=models.Model)
 def validation_details(error: ValidationError) -> dict[str, list[str]]:
     """Django's ValidationError as {field: [messages]}."""
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}
 
 
@@ -89,7 +91,12 @@ def instance_update(
         update_fields.append("updated_at")
     instance.save(update_fields=update_fields)
     audit.record(
-        actor=actor, action=action, target=instance, before=before, after=audit.snapshot(instance, changed), reason=reason
+        actor=actor,
+        action=action,
+        target=instance,
+        before=before,
+        after=audit.snapshot(instance, changed),
+        reason=reason,
     )
     return instance
 

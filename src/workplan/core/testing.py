@@ -62,7 +62,9 @@ def make_plan_with_task(actor: User, *, owner: Unit, assignee: Unit, title: str 
     """A plan owned by ``owner`` with one part and one task assigned (lead) to ``assignee``."""
     plan: Plan = plans.plan_create(actor=actor, title=title, year=2019, owner_unit=owner)
     part = plans.item_create(actor=actor, plan=plan, title="加强基层组织建设", number="1", label="一、")
-    task = plans.item_create(actor=actor, plan=plan, parent=part, title="完善工作机制", number="1", label="（一）")
+    task = plans.item_create(
+        actor=actor, plan=plan, parent=part, title="完善工作机制", number="1", label="（一）"
+    )
     plans.assignment_create(actor=actor, item=task, unit=assignee, role="lead")
     return task
 

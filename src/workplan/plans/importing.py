@@ -99,7 +99,9 @@ def _store(
     )
     if source_bytes is not None:
         plan.source_sha256 = hashlib.sha256(source_bytes).hexdigest()
-        plan.source_file.save(f"{plan.source_sha256}-{source_name[-80:]}", ContentFile(source_bytes), save=False)
+        plan.source_file.save(
+            f"{plan.source_sha256}-{source_name[-80:]}", ContentFile(source_bytes), save=False
+        )
     plan.save(force_insert=True)
     audit.record(actor=actor, action="plan.imported", target=plan, after=audit.snapshot(plan))
 
@@ -133,14 +135,15 @@ def _store(
             if match.unit.pk in assigned:
                 continue
             assigned.add(match.unit.pk)
-            assignments.append(Assignment(item=item, unit=match.unit, role=mention.role, source_text=mention.text))
-    for model, rows_, action in (
-        (Target, targets, "target.created"),
-        (Deadline, deadlines, "deadline.created"),
-        (Assignment, assignments, "assignment.created"),
-    ):
-        created = model.objects.bulk_create(rows_, batch_size=500)  # type: ignore[attr-defined]
-        audit.record_many(actor=actor, action=action, targets=list(created))
+            assignments.append(
+                Assignment(item=item, unit=match.unit, role=mention.role, source_text=mention.text)
+            )
+    created_targets = Target.objects.bulk_create(targets, batch_size=500)
+    audit.record_many(actor=actor, action="target.created", targets=created_targets)
+    created_deadlines = Deadline.objects.bulk_create(deadlines, batch_size=500)
+    audit.record_many(actor=actor, action="deadline.created", targets=created_deadlines)
+    created_assignments = Assignment.objects.bulk_create(assignments, batch_size=500)
+    audit.record_many(actor=actor, action="assignment.created", targets=created_assignments)
     return ImportResult(
         plan=plan,
         items=len(items),

@@ -27,18 +27,24 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         """Plans ``user`` may see (or, with ``action=EDIT``, change)."""
         from workplan import permissions
 
-        return self.filter(permissions.plan_rule(permissions.scope_for(user), action or permissions.Action.VIEW))
+        return self.filter(
+            permissions.plan_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
+        )
 
 
 class Plan(TimestampedModel):
     """An annual plan: the source document it was read from and the tree of its items."""
 
     title = models.CharField(_("title"), max_length=300)
-    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2200)])
+    year = models.PositiveIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2200)]
+    )
     owner_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("owner unit")
     )
-    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     language = models.CharField(_("language"), max_length=5, default="zh")
     source_file = models.FileField(_("source document"), upload_to="plans/%Y/", blank=True)
     source_name = models.CharField(_("source file name"), max_length=255, blank=True)
@@ -70,7 +76,8 @@ class PlanItemQuerySet(MP_NodeQuerySet):  # type: ignore[misc]
         from workplan import permissions
 
         rule = permissions.item_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
-        return self.filter(rule)  # type: ignore[no-any-return]
+        visible: PlanItemQuerySet = self.filter(rule)
+        return visible
 
     def of_plan(self, plan: Plan) -> PlanItemQuerySet:
         return self.filter(plan=plan)  # type: ignore[no-any-return]
@@ -78,7 +85,8 @@ class PlanItemQuerySet(MP_NodeQuerySet):  # type: ignore[misc]
 
 class PlanItemManager(MP_NodeManager):  # type: ignore[misc]
     def get_queryset(self) -> PlanItemQuerySet:
-        return PlanItemQuerySet(self.model).order_by("path")
+        ordered: PlanItemQuerySet = PlanItemQuerySet(self.model).order_by("path")
+        return ordered
 
     def visible_to(self, user: Any, action: Action | None = None) -> PlanItemQuerySet:
         return self.get_queryset().visible_to(user, action)
@@ -102,7 +110,9 @@ class PlanItem(MP_Node, TimestampedModel):  # type: ignore[misc]
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE
+    )
     source_start = models.PositiveIntegerField(_("source start"), null=True, blank=True)
     source_end = models.PositiveIntegerField(_("source end"), null=True, blank=True)
 
@@ -112,7 +122,10 @@ class PlanItem(MP_Node, TimestampedModel):  # type: ignore[misc]
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["plan", "path"]), models.Index(fields=["plan", "due_date"])]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["plan", "path"]),
+            models.Index(fields=["plan", "due_date"]),
+        ]
 
     def __str__(self) -> str:
         prefix = f"{self.label or self.number} " if (self.label or self.number) else ""
@@ -149,7 +162,9 @@ class Comparator(models.TextChoices):
 class Target(TimestampedModel):
     """A quantity an item promises ('80%以上', '1-2 legal consultants', 'once a year')."""
 
-    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="targets", verbose_name=_("item"))
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, related_name="targets", verbose_name=_("item")
+    )
     text = models.TextField(_("text"))
     kind = models.CharField(_("kind"), max_length=10, choices=TargetKind.choices)
     comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices, blank=True)
@@ -177,7 +192,9 @@ class Target(TimestampedModel):
 class Deadline(TimestampedModel):
     """A date an item promises ('6月底前' -> 2019-06-30); ``date`` is empty for 'ongoing'."""
 
-    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("item"))
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("item")
+    )
     text = models.TextField(_("text"))
     date = models.DateField(_("date"), null=True, blank=True)
     source_start = models.PositiveIntegerField(_("source start"), null=True, blank=True)
@@ -211,8 +228,12 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
 class Assignment(TimestampedModel):
     """An item is owned by a unit in a role: lead, responsible or cooperating."""
 
-    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("item"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("item")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
     source_text = models.CharField(_("name in the document"), max_length=200, blank=True)
 

@@ -44,18 +44,24 @@ def plan_items_for_user(*, user: Any, plan: Plan) -> PlanItemQuerySet:
     A fixed number of queries whatever the plan's size: one for the items, one each for
     assignments (with units), targets and deadlines.
     """
-    return (
+    items: PlanItemQuerySet = (
         PlanItem.objects.visible_to(user)
         .filter(plan=plan)
         .order_by("path")
         .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "id")),
+            Prefetch(
+                "assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "id")
+            ),
             "targets",
             "deadlines",
         )
     )
+    return items
 
 
 def item_subtree(*, user: Any, item: PlanItem) -> QuerySet[PlanItem]:
     """``item`` and its descendants visible to ``user``, in one query."""
-    return PlanItem.objects.visible_to(user).filter(plan_id=item.plan_id, path__startswith=item.path).order_by("path")
+    subtree: QuerySet[PlanItem] = PlanItem.objects.visible_to(user).filter(
+        plan_id=item.plan_id, path__startswith=item.path
+    )
+    return subtree.order_by("path")

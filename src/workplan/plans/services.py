@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from workplan import permissions
-from workplan.accounts.models import Unit
+from workplan.accounts.models import Role, Unit
 from workplan.core import audit
 from workplan.core.errors import Forbidden, Invalid
 from workplan.core.services import instance_create, instance_delete, instance_update
@@ -36,7 +36,7 @@ DEADLINE_FIELDS = frozenset({"text", "date"})
 
 def require_planner_of(actor: Any, owner_unit: Unit) -> None:
     scope = permissions.scope_for(actor)
-    if not (scope.is_admin or owner_unit.pk in scope.units(permissions.Role.PLANNER)):
+    if not (scope.is_admin or owner_unit.pk in scope.units(Role.PLANNER)):
         raise Forbidden(f"you are not a planner of {owner_unit}, so you cannot create its plans")
 
 
@@ -48,7 +48,13 @@ def _only(changes: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
 
 
 def plan_create(
-    *, actor: Any, title: str, year: int, owner_unit: Unit, status: str = PlanStatus.DRAFT, language: str = "zh"
+    *,
+    actor: Any,
+    title: str,
+    year: int,
+    owner_unit: Unit,
+    status: str = PlanStatus.DRAFT,
+    language: str = "zh",
 ) -> Plan:
     """Create an empty plan owned by ``owner_unit``."""
     require_planner_of(actor, owner_unit)
@@ -133,14 +139,24 @@ def item_create(
     if parent is not None and parent.plan_id != plan.pk:
         raise Invalid("the parent item belongs to another plan")
     fields = _item_fields(
-        number=number, label=label, title=title, body=body, weight=weight, start_date=start_date, due_date=due_date
+        number=number,
+        label=label,
+        title=title,
+        body=body,
+        weight=weight,
+        start_date=start_date,
+        due_date=due_date,
     )
-    item: PlanItem = parent.add_child(plan=plan, **fields) if parent else PlanItem.add_root(plan=plan, **fields)
+    item: PlanItem = (
+        parent.add_child(plan=plan, **fields) if parent else PlanItem.add_root(plan=plan, **fields)
+    )
     audit.record(actor=actor, action="item.created", target=item, after=audit.snapshot(item))
     return item
 
 
-def item_update(*, actor: Any, item: PlanItem, expected_version: int | None = None, **changes: Any) -> PlanItem:
+def item_update(
+    *, actor: Any, item: PlanItem, expected_version: int | None = None, **changes: Any
+) -> PlanItem:
     """Change an item's text, number, weight or dates (planners of its plan only)."""
     permissions.require(actor, Action.EDIT, item.plan)
     changes = _only(changes, ITEM_FIELDS)
@@ -206,10 +222,12 @@ def target_delete(*, actor: Any, target: Target) -> None:
     instance_delete(actor=actor, instance=target, action="target.deleted")
 
 
-def deadline_create(*, actor: Any, item: PlanItem, text: str, date: dt.date | None = None, **fields: Any) -> Deadline:
+def deadline_create(
+    *, actor: Any, item: PlanItem, text: str, date: dt.date | None = None, **fields: Any
+) -> Deadline:
     """Add a deadline to an item (planners of its plan only)."""
     _require_item_editor(actor, item)
-    _only(fields, {"source_start", "source_end"})
+    _only(fields, frozenset({"source_start", "source_end"}))
     deadline = Deadline(item=item, text=text, date=date, **fields)
     return instance_create(actor=actor, instance=deadline, action="deadline.created")
 
@@ -226,7 +244,9 @@ def deadline_delete(*, actor: Any, deadline: Deadline) -> None:
     instance_delete(actor=actor, instance=deadline, action="deadline.deleted")
 
 
-def assignment_create(*, actor: Any, item: PlanItem, unit: Unit, role: str, source_text: str = "") -> Assignment:
+def assignment_create(
+    *, actor: Any, item: PlanItem, unit: Unit, role: str, source_text: str = ""
+) -> Assignment:
     """Make ``unit`` the lead, responsible or cooperating unit of ``item``."""
     _require_item_editor(actor, item)
     if role not in AssignmentRole.values:
@@ -241,7 +261,9 @@ def assignment_update(*, actor: Any, assignment: Assignment, role: str) -> Assig
     _require_item_editor(actor, assignment.item)
     if role not in AssignmentRole.values:
         raise Invalid(f"unknown role {role!r}; use lead, responsible or cooperating")
-    return instance_update(actor=actor, instance=assignment, changes={"role": role}, action="assignment.updated")
+    return instance_update(
+        actor=actor, instance=assignment, changes={"role": role}, action="assignment.updated"
+    )
 
 
 def assignment_delete(*, actor: Any, assignment: Assignment) -> None:

@@ -133,23 +133,32 @@ class DocumentBuilder:
         *,
         is_header: bool = False,
     ) -> bool:
-        """Add a table row: cell texts joined by ``" | "``; a row of empty cells is skipped."""
+        """Add a table row: cell texts joined by ``" | "``; a row of empty cells is skipped.
+
+        Empty cells at the end of the row are left out; an empty first cell leaves the row
+        starting with ``"| "`` so the block has no surrounding whitespace.
+        """
         texts = [one_line(cell).strip() for cell in cells]
-        if not any(texts):
+        while texts and not texts[-1]:
+            texts.pop()
+        if not texts:
             return False
+        row = CELL_SEPARATOR.join(texts)
+        lead = len(row) - len(row.lstrip(" "))
+        row = row[lead:]
         start = self._start_block()
         spans: list[Cell] = []
-        pos = start
+        offset = -lead
         for index, cell_text in enumerate(texts):
             if index:
-                self._parts.append(CELL_SEPARATOR)
-                pos += len(CELL_SEPARATOR)
-            self._parts.append(cell_text)
+                offset += len(CELL_SEPARATOR)
+            cell_start = start + max(0, offset)
             header = headers[index] if headers is not None and index < len(headers) else None
-            spans.append(Cell(pos, pos + len(cell_text), header))
-            pos += len(cell_text)
-        self._pos = pos
-        self._blocks.append(Block(start, pos, "table_row", cells=tuple(spans), is_table_header=is_header))
+            spans.append(Cell(cell_start, cell_start + len(cell_text), header))
+            offset += len(cell_text)
+        self._parts.append(row)
+        self._pos = start + len(row)
+        self._blocks.append(Block(start, self._pos, "table_row", cells=tuple(spans), is_table_header=is_header))
         return True
 
     def build(

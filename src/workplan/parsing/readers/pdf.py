@@ -86,10 +86,15 @@ class _Line:
     top: float  # distance from the page's top edge, so reading order is ascending
     bottom: float
     text: str
+    indented: bool = False  # the line starts with spaces (Chinese indents with two 　)
 
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def char_width(self) -> float:
+        return (self.x1 - self.x0) / max(1, len(self.text))
 
 
 def _text_lines(layout: Iterable[object]) -> Iterable[LTTextLineHorizontal]:
@@ -122,6 +127,7 @@ def _page_lines(page: LTPage, page_index: int) -> list[_Line]:
                 # Same visual line: a table row or a gap pdfminer did not bridge.
                 left, right = (last, piece) if last.x0 <= piece.x0 else (piece, last)
                 last.text = f"{left.text} {right.text}"
+                last.indented = left.indented
                 last.x0, last.x1 = min(last.x0, piece.x0), max(last.x1, piece.x1)
                 last.top, last.bottom = min(last.top, piece.top), max(last.bottom, piece.bottom)
                 continue
@@ -139,8 +145,8 @@ def _drop_furniture(pages: list[list[_Line]], heights: list[float]) -> list[list
     """Remove running headers/footers and page numbers from the edges of each page."""
 
     def at_edge(line: _Line, index: int, count: int, height: float) -> bool:
-        near_top = line.top < EDGE_ZONE * height and index < 3
-        near_bottom = line.bottom > (1 - EDGE_ZONE) * height and index >= count - 3
+        near_top = line.top < EDGE_ZONE * height and index < 2
+        near_bottom = line.bottom > (1 - EDGE_ZONE) * height and index >= count - 2
         return near_top or near_bottom
 
     positions: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -200,17 +206,17 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         if _NUMBERING_LABEL.match(text):
             return True
         if following.page == current.page and following.top - current.top > 1.6 * pitch:
-            return True
-        if following.x0 > left_margin + 0.9 * em:
-            return True  # indented first line, or a centred title
+            return True  # a blank line's worth of space
+        if following.indented or following.x0 > left_margin + 0.9 * em:
+            return True  # an indented first line, or a centred title
         if current.x0 > left_margin + 0.9 * em and current.x1 < right_margin - 0.2 * width:
             return True  # a short centred or indented line on its own: a title
-        shortfall = right_margin - current.x1
         if text[0].islower():
-            return shortfall > 0.35 * width
-        if current.text[-1] in _SENTENCE_END and shortfall > 1.5 * em:
-            return True
-        return shortfall > max(4 * em, 0.2 * width)
+            return False
+        # Had the next line's first word fitted at the end of this one, the break was deliberate.
+        first_word = text[0] if is_cjk(text[0]) else text.split(maxsplit=1)[0]
+        needed = (len(first_word) + (0 if is_cjk(text[0]) else 1)) * following.char_width
+        return right_margin - current.x1 > needed
 
     paragraphs: list[str] = []
     current_text = lines[0].text

@@ -7,139 +7,315 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('year', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2200)], verbose_name='year')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('active', 'active'), ('closed', 'closed')], default='draft', max_length=10, verbose_name='status')),
-                ('language', models.CharField(default='zh', max_length=5, verbose_name='language')),
-                ('source_file', models.FileField(blank=True, upload_to='plans/%Y/', verbose_name='source document')),
-                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='source file name')),
-                ('source_sha256', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='source SHA-256')),
-                ('source_text', models.TextField(blank=True, verbose_name='extracted text')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('owner_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='accounts.unit', verbose_name='owner unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "year",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2200),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("active", "active"), ("closed", "closed")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("language", models.CharField(default="zh", max_length=5, verbose_name="language")),
+                (
+                    "source_file",
+                    models.FileField(blank=True, upload_to="plans/%Y/", verbose_name="source document"),
+                ),
+                (
+                    "source_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="source file name"),
+                ),
+                (
+                    "source_sha256",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="source SHA-256"),
+                ),
+                ("source_text", models.TextField(blank=True, verbose_name="extracted text")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="accounts.unit",
+                        verbose_name="owner unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan',
-                'verbose_name_plural': 'plans',
-                'ordering': ['-year', 'title'],
+                "verbose_name": "plan",
+                "verbose_name_plural": "plans",
+                "ordering": ["-year", "title"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('number', models.CharField(blank=True, max_length=30, verbose_name='number')),
-                ('label', models.CharField(blank=True, max_length=40, verbose_name='label')),
-                ('title', models.TextField(verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=7, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('status', models.CharField(choices=[('active', 'active'), ('archived', 'archived')], default='active', max_length=10, verbose_name='status')),
-                ('source_start', models.PositiveIntegerField(blank=True, null=True, verbose_name='source start')),
-                ('source_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='source end')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='plans.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("number", models.CharField(blank=True, max_length=30, verbose_name="number")),
+                ("label", models.CharField(blank=True, max_length=40, verbose_name="label")),
+                ("title", models.TextField(verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=1,
+                        max_digits=7,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="weight",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "active"), ("archived", "archived")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "source_start",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="source start"),
+                ),
+                ("source_end", models.PositiveIntegerField(blank=True, null=True, verbose_name="source end")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan item',
-                'verbose_name_plural': 'plan items',
+                "verbose_name": "plan item",
+                "verbose_name_plural": "plan items",
             },
         ),
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('text', models.TextField(verbose_name='text')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('source_start', models.PositiveIntegerField(blank=True, null=True, verbose_name='source start')),
-                ('source_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='source end')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='plans.planitem', verbose_name='item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("text", models.TextField(verbose_name="text")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "source_start",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="source start"),
+                ),
+                ("source_end", models.PositiveIntegerField(blank=True, null=True, verbose_name="source end")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="plans.planitem",
+                        verbose_name="item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline',
-                'verbose_name_plural': 'deadlines',
-                'ordering': ['item', 'source_start', 'id'],
+                "verbose_name": "deadline",
+                "verbose_name_plural": "deadlines",
+                "ordering": ["item", "source_start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('role', models.CharField(choices=[('lead', 'lead unit'), ('responsible', 'responsible unit'), ('cooperating', 'cooperating unit')], max_length=12, verbose_name='role')),
-                ('source_text', models.CharField(blank=True, max_length=200, verbose_name='name in the document')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='accounts.unit', verbose_name='unit')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='plans.planitem', verbose_name='item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "lead unit"),
+                            ("responsible", "responsible unit"),
+                            ("cooperating", "cooperating unit"),
+                        ],
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "source_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in the document"),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="accounts.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="plans.planitem",
+                        verbose_name="item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('text', models.TextField(verbose_name='text')),
-                ('kind', models.CharField(choices=[('percent', 'percent'), ('count', 'count'), ('frequency', 'frequency'), ('amount', 'amount'), ('other', 'other')], max_length=10, verbose_name='kind')),
-                ('comparator', models.CharField(blank=True, choices=[('>=', 'at least'), ('>', 'more than'), ('<=', 'at most'), ('<', 'less than'), ('=', 'exactly'), ('between', 'between')], max_length=8, verbose_name='comparator')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='value')),
-                ('value_max', models.FloatField(blank=True, null=True, verbose_name='upper value')),
-                ('unit', models.CharField(blank=True, max_length=100, verbose_name='unit')),
-                ('source_start', models.PositiveIntegerField(blank=True, null=True, verbose_name='source start')),
-                ('source_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='source end')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='plans.planitem', verbose_name='item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("percent", "percent"),
+                            ("count", "count"),
+                            ("frequency", "frequency"),
+                            ("amount", "amount"),
+                            ("other", "other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (">=", "at least"),
+                            (">", "more than"),
+                            ("<=", "at most"),
+                            ("<", "less than"),
+                            ("=", "exactly"),
+                            ("between", "between"),
+                        ],
+                        max_length=8,
+                        verbose_name="comparator",
+                    ),
+                ),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="value")),
+                ("value_max", models.FloatField(blank=True, null=True, verbose_name="upper value")),
+                ("unit", models.CharField(blank=True, max_length=100, verbose_name="unit")),
+                (
+                    "source_start",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="source start"),
+                ),
+                ("source_end", models.PositiveIntegerField(blank=True, null=True, verbose_name="source end")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="plans.planitem",
+                        verbose_name="item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['item', 'source_start', 'id'],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["item", "source_start", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='planitem',
-            index=models.Index(fields=['plan', 'path'], name='plans_plani_plan_id_ef01a8_idx'),
+            model_name="planitem",
+            index=models.Index(fields=["plan", "path"], name="plans_plani_plan_id_ef01a8_idx"),
         ),
         migrations.AddIndex(
-            model_name='planitem',
-            index=models.Index(fields=['plan', 'due_date'], name='plans_plani_plan_id_55ad0d_idx'),
+            model_name="planitem",
+            index=models.Index(fields=["plan", "due_date"], name="plans_plani_plan_id_55ad0d_idx"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['unit', 'item'], name='plans_assig_unit_id_f78b1c_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["unit", "item"], name="plans_assig_unit_id_f78b1c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('item', 'unit'), name='assignment_one_role_per_unit'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(fields=("item", "unit"), name="assignment_one_role_per_unit"),
         ),
     ]
