@@ -158,7 +158,9 @@ class DocumentBuilder:
             offset += len(cell_text)
         self._parts.append(row)
         self._pos = start + len(row)
-        self._blocks.append(Block(start, self._pos, "table_row", cells=tuple(spans), is_table_header=is_header))
+        self._blocks.append(
+            Block(start, self._pos, "table_row", cells=tuple(spans), is_table_header=is_header)
+        )
         return True
 
     def build(

@@ -36,6 +36,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ASCII = bytes(range(128))
+# High bytes of common UTF-16 code units: ASCII/Latin-1, general punctuation, CJK symbols,
+# CJK ideographs (U+4E00-U+9FFF), full-width forms.
+_PLAUSIBLE_HIGH_BYTES = bytes([0x00, 0x20, 0x30, 0xFF, *range(0x4E, 0xA0)])
 #: Share of a GB18030 decoding's non-ASCII bytes that may fall outside GB2312 (common
 #: Chinese) before we suspect the bytes are some other encoding (Big5, Windows-1252).
 _MAX_RARE_GB_SHARE = 0.2
@@ -56,15 +59,19 @@ def _binary_error(name: str, data: bytes) -> ParseError:
     return ParseError(f"{name} contains binary data, not text: {hint}.")
 
 
+def _plausible_high_bytes(high: bytes) -> float:
+    """Share of UTF-16 high bytes that belong to ASCII, punctuation, CJK or full-width forms."""
+    return 1 - len(high.translate(None, _PLAUSIBLE_HIGH_BYTES)) / max(1, len(high))
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM shows as NUL bytes in every other position."""
+    """UTF-16 without a BOM: the high byte of each character is 0 (ASCII) or a CJK row."""
     if len(data) % 2:
         return None
-    half = len(data) // 2
-    even_nuls, odd_nuls = data[0::2].count(0), data[1::2].count(0)
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+    little, big = _plausible_high_bytes(data[1::2]), _plausible_high_bytes(data[0::2])
+    if little >= 0.9 and little > big:
         return "utf-16-le"
-    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+    if big >= 0.9 and big > little:
         return "utf-16-be"
     return None
 
@@ -79,6 +86,19 @@ def _looks_like_common_chinese(data: bytes, text: str) -> bool:
         return True
     common = len(text.encode("gb2312", errors="ignore").translate(None, _ASCII))
     return (non_ascii - common) <= _MAX_RARE_GB_SHARE * non_ascii
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's guess; among equally good guesses, Windows-1252 (Western) wins."""
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = [match for match in matches if match.chaos <= best.chaos and match.coherence >= best.coherence]
+    for match in tied:
+        if match.encoding == "cp1252" or "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    return None if best.encoding in ("utf_8", "utf_16", "utf_32") else str(best.encoding)
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -114,10 +134,10 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return _checked(gb_text, data, name), "gb18030"
     if sniff_format(data) is not None:
         raise _binary_error(name, data)
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None and best.encoding not in ("utf_8", "utf_16", "utf_32"):
+    guessed = _guess_encoding(data)
+    if guessed is not None:
         try:
-            return _checked(data.decode(best.encoding), data, name), codecs.lookup(best.encoding).name
+            return _checked(data.decode(guessed), data, name), codecs.lookup(guessed).name
         except (UnicodeDecodeError, LookupError):
             pass
     if gb_text is not None:
