@@ -9,7 +9,8 @@ import pytest
 from workplan.core.errors import Forbidden, Invalid
 from workplan.core.testing import make_plan_with_task
 from workplan.parsing.result import Deadline as ParsedDeadline
-from workplan.parsing.result import ParsedItem, ParsedPlan, Span, Target as ParsedTarget, UnitMention
+from workplan.parsing.result import ParsedItem, ParsedPlan, Span, UnitMention
+from workplan.parsing.result import Target as ParsedTarget
 from workplan.plans import selectors, services
 from workplan.plans.importing import plan_import
 from workplan.plans.models import Assignment, Plan, PlanItem
