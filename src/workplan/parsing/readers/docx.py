@@ -517,7 +517,9 @@ class _DocxReader:
         if label is None:
             return text, None, heading
         prefix, suffix = label
-        text = text.lstrip()
+        text = text.strip()
+        if not text:
+            return "", None, heading  # Word shows a bare "3." here; it counts but carries nothing
         if prefix:
             separate = suffix != "nothing" and prefix[-1].isascii() and not (text and is_cjk(text[0]))
             text = prefix + (" " if separate else "") + text

@@ -185,7 +185,7 @@ def _join(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
-def _paragraphs(lines: list[_Line]) -> list[str]:
+def _paragraphs(lines: list[_Line], page_width: float) -> list[str]:
     """Rejoin visual lines (furniture removed, reading order) into paragraphs."""
     if not lines:
         return []
@@ -193,6 +193,8 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     left_margin = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
     right_edges = sorted(line.x1 for line in lines)
     right_margin = right_edges[int(0.9 * (len(right_edges) - 1))]
+    if len(lines) < 10:  # too few lines to find the margin: assume it mirrors the left one
+        right_margin = max(right_margin, page_width - left_margin)
     width = max(right_margin - left_margin, em)
     pitches = [
         below.top - above.top
@@ -257,11 +259,13 @@ def read_pdf(data: bytes, name: str) -> Document:
     interpreter = PDFPageInterpreter(resources, device)
     page_lines: list[list[_Line]] = []
     heights: list[float] = []
+    widths: list[float] = []
     for index, page in enumerate(pages):
         interpreter.process_page(page)
         layout = device.get_result()
         page_lines.append(_page_lines(layout, index))
         heights.append(float(layout.height) or 842.0)
+        widths.append(float(layout.width) or 595.0)
     raw_text = "".join(line.text for lines in page_lines for line in lines)
     visible = "".join(raw_text.split())
     if not visible:
@@ -276,7 +280,7 @@ def read_pdf(data: bytes, name: str) -> Document:
         )
     lines = [line for lines in _drop_furniture(page_lines, heights) for line in lines]
     builder = DocumentBuilder()
-    for paragraph in _paragraphs(lines):
+    for paragraph in _paragraphs(lines, statistics.median(widths)):
         builder.add_paragraph(paragraph)
     title = _title(document)
     return builder.build(source_format="pdf", title_hint=title)
