@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import docx
 from docx.oxml import parse_xml
+from docx.text.paragraph import Paragraph
 
 from workplan.parsing.document import Document
 
@@ -75,7 +76,7 @@ def add_list_definition(
     numbering.append(num)
 
 
-def set_numbering(paragraph: docx.text.paragraph.Paragraph, *, num_id: int, ilvl: int) -> None:
+def set_numbering(paragraph: Paragraph, *, num_id: int, ilvl: int) -> None:
     """Give a paragraph Word automatic numbering (list ``num_id``, level ``ilvl``)."""
     ppr = paragraph._p.get_or_add_pPr()
     ppr.insert(

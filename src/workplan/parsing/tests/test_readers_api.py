@@ -53,13 +53,13 @@ def test_read_file_dispatches_by_extension(tmp_path):
 
 
 def test_read_file_problems_are_parse_errors(tmp_path):
-    with pytest.raises(ParseError, match='"missing.txt" was not found'):
+    with pytest.raises(ParseError, match=r'"missing\.txt" was not found'):
         read_file(tmp_path / "missing.txt")
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(ParseError, match="is a folder"):
         read_file(tmp_path / "folder.txt")
     (tmp_path / "empty.docx").write_bytes(b"")
-    with pytest.raises(ParseError, match='"empty.docx" is empty'):
+    with pytest.raises(ParseError, match=r'"empty\.docx" is empty'):
         read_file(tmp_path / "empty.docx")
 
 

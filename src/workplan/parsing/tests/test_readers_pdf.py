@@ -27,10 +27,10 @@ def _chinese_plan() -> list[str]:
             paragraphs.append(
                 f"（{chinese_counting(task)}）第{part}部分第{task}项任务。{MEASURES[(part + task) % 6]}。"
             )
-            for measure in range(1, 3):
-                paragraphs.append(
-                    f"{measure}.措施{part}{task}{measure}。{MEASURES[(part * task + measure) % 6]}。"
-                )
+            paragraphs.extend(
+                f"{measure}.措施{part}{task}{measure}。{MEASURES[(part * task + measure) % 6]}。"
+                for measure in range(1, 3)
+            )
     return paragraphs
 
 
@@ -97,7 +97,7 @@ def test_pdf_title_hint_comes_from_the_info_dictionary():
 
 def test_scanned_pdf_without_text_is_refused():
     data = build_pdf([[], []], drawing_only=True)
-    with pytest.raises(ParseError, match="has no text layer.*original Word file.*OCR"):
+    with pytest.raises(ParseError, match=r"has no text layer.*original Word file.*OCR"):
         read_bytes(data, filename="scan.pdf")
 
 
