@@ -25,8 +25,8 @@ import docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from workplan.parsing.readers import read_file  # noqa: E402
-from workplan.parsing.readers.numbering import chinese_counting  # noqa: E402
+from workplan.parsing.readers import read_file
+from workplan.parsing.readers.numbering import chinese_counting
 
 UNITS = [
     "市委办公室",
@@ -66,8 +66,7 @@ def generate_plan(pages: int, seed: int = 2019) -> list[str]:
             paragraphs.append(
                 f"（{chinese_counting(task)}）{rng.choice(VERBS)}{rng.choice(OBJECTS)}。{_sentence(rng)}"
             )
-            for measure in range(1, 9):
-                paragraphs.append(f"{measure}.{_sentence(rng)}")
+            paragraphs.extend(f"{measure}.{_sentence(rng)}" for measure in range(1, 9))
         characters = sum(len(paragraph) for paragraph in paragraphs)
     return paragraphs
 
