@@ -44,16 +44,20 @@ __all__ = [
 class _Reader:
     read: Callable[[bytes, str], Document]
     max_bytes: int
+    if_damaged: str  # what to tell the user when the reader trips over the file
 
 
+_TEXT_DAMAGED = "open it in a text editor, save it again as UTF-8 text, and import the new file"
+_DOCX_DAMAGED = "open it in Word or WPS, save it again as .docx, and import the new file"
+_PDF_DAMAGED = "import the original Word file, or open the PDF and export or print it to PDF again"
 _READERS: dict[str, _Reader] = {
-    ".txt": _Reader(read_txt, MAX_TEXT_BYTES),
-    ".text": _Reader(read_txt, MAX_TEXT_BYTES),
-    ".md": _Reader(read_md, MAX_TEXT_BYTES),
-    ".markdown": _Reader(read_md, MAX_TEXT_BYTES),
-    ".docx": _Reader(read_docx, MAX_DOCX_BYTES),
-    ".docm": _Reader(read_docx, MAX_DOCX_BYTES),  # a .docx with macros, which are never run
-    ".pdf": _Reader(read_pdf, MAX_PDF_BYTES),
+    ".txt": _Reader(read_txt, MAX_TEXT_BYTES, _TEXT_DAMAGED),
+    ".text": _Reader(read_txt, MAX_TEXT_BYTES, _TEXT_DAMAGED),
+    ".md": _Reader(read_md, MAX_TEXT_BYTES, _TEXT_DAMAGED),
+    ".markdown": _Reader(read_md, MAX_TEXT_BYTES, _TEXT_DAMAGED),
+    ".docx": _Reader(read_docx, MAX_DOCX_BYTES, _DOCX_DAMAGED),
+    ".docm": _Reader(read_docx, MAX_DOCX_BYTES, _DOCX_DAMAGED),  # a .docx with macros, never run
+    ".pdf": _Reader(read_pdf, MAX_PDF_BYTES, _PDF_DAMAGED),
 }
 
 #: Extensions read_file / read_bytes accept (lower case, with the dot).
@@ -105,7 +109,8 @@ for _ext in (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", 
 
 
 def _extension(filename: str) -> str:
-    return os.path.splitext(filename.strip())[1].lower()
+    base = filename.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return os.path.splitext(base)[1].lower()
 
 
 def _reader_for(filename: str, name: str) -> _Reader:
@@ -126,16 +131,13 @@ def _run(reader: _Reader, data: bytes, name: str) -> Document:
     except ParseError:
         raise
     except RecursionError as exc:
-        raise ParseError(
-            f"{name} is nested too deeply to read: save it again from Word or WPS and import the new file."
-        ) from exc
+        raise ParseError(f"{name} is nested too deeply to read: {reader.if_damaged}.") from exc
     except MemoryError as exc:
         raise ParseError(f"{name} is too large to read in memory: import a smaller file.") from exc
     except Exception as exc:
         # A file strange enough to trip a reader is still the user's problem to fix; say so plainly.
         raise ParseError(
-            f"{name} could not be read ({type(exc).__name__}): it may be damaged; open it, save it "
-            "again as .docx or .txt, and import the new file."
+            f"{name} could not be read ({type(exc).__name__}), it may be damaged: {reader.if_damaged}."
         ) from exc
 
 

@@ -40,7 +40,9 @@ _LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 def display_name(filename: str | os.PathLike[str]) -> str:
     """The file's base name, quoted and on one line, for use in an error message."""
-    base = os.path.basename(os.fspath(filename)) or os.fspath(filename) or "the file"
+    path = os.fspath(filename)
+    # An upload's name may be a Windows path ("C:\\Users\\...\\plan.docx") on any server.
+    base = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path or "the file"
     return f'"{_CONTROL_IN_NAME.sub(" ", base)}"'
 
 

@@ -282,6 +282,11 @@ def read_pdf(data: bytes, name: str) -> Document:
     builder = DocumentBuilder()
     for paragraph in _paragraphs(lines, statistics.median(widths)):
         builder.add_paragraph(paragraph)
+    if not len(builder):
+        raise ParseError(
+            f"{name} has no text layer apart from page numbers or headers (it is probably a scan): "
+            "import the original Word file, or run the PDF through OCR first."
+        )
     title = _title(document)
     return builder.build(source_format="pdf", title_hint=title)
 

@@ -12,7 +12,7 @@ so ``Document.text`` is the file's lines joined by single newlines: not byte-ide
 the file, but every character in it is one the user wrote.
 
 Markdown: ``#`` headings become blocks with ``heading_level`` whose text is the title
-without the ``#`` marker; pipe tables become ``table_row`` blocks (the ``|---|`` delimiter
+without the ``#`` marker (a first ``# heading`` is also the ``title_hint``); pipe tables become ``table_row`` blocks (the ``|---|`` delimiter
 row is dropped, the first row is the header). Everything else is kept as written, list
 markers and emphasis included, because "1." is a plan's numbering, not decoration.
 """
@@ -228,4 +228,7 @@ def read_md(data: bytes, name: str) -> Document:
                 index += 1
             continue
         builder.add_paragraph(line)
-    return builder.build(source_format="md", encoding=encoding)
+    document = builder.build(source_format="md", encoding=encoding)
+    if document.blocks and document.blocks[0].heading_level == 1:
+        document.title_hint = document.block_text(document.blocks[0])
+    return document

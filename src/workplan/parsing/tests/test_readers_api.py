@@ -171,3 +171,9 @@ def test_docx_with_arbitrary_document_xml_gives_a_document_or_a_parse_error(docu
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", document_xml)
     _outcome(buffer.getvalue(), "plan.docx")
+
+
+def test_windows_upload_names_are_shown_by_their_base_name():
+    with pytest.raises(ParseError, match=r'^"计划\.doc" is in the old Word format'):
+        read_bytes(b"x", filename="C:\\Users\\王\\计划.doc")
+    assert read_bytes("一、总体要求".encode(), filename="C:\\Users\\plan.TXT").text == "一、总体要求"

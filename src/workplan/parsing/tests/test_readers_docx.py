@@ -433,3 +433,20 @@ def test_real_compression_bomb_is_refused_from_the_directory():
     assert len(data) < 1024 * 1024
     with pytest.raises(ParseError, match="would unpack to 201 MB"):
         read_bytes(data, filename="plan.docx")
+
+
+def test_xml_entities_are_not_expanded_or_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    document_xml = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file://'
+        + str(secret)
+        + '"><!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        f"<w:document {W}><w:body><w:p><w:r><w:t>x&xxe;&b;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    try:
+        result = read_bytes(_zip({"word/document.xml": document_xml}), filename="plan.docx")
+    except ParseError:
+        return
+    assert "TOP-SECRET" not in result.text
+    assert "aaaaaaaaaa" not in result.text

@@ -101,6 +101,12 @@ def test_scanned_pdf_without_text_is_refused():
         read_bytes(data, filename="scan.pdf")
 
 
+def test_pdf_with_only_page_numbers_counts_as_a_scan():
+    pages = [[PdfText(290, 36, f"- {number} -")] for number in range(1, 4)]
+    with pytest.raises(ParseError, match="has no text layer apart from page numbers"):
+        read_bytes(build_pdf(pages, drawing_only=True), filename="scan.pdf")
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -123,6 +123,7 @@ def test_markdown_headings_tables_and_lists():
     assert texts[8:] == ["```", "# code, not a heading", "```"]
     assert all(block.heading_level is None for block in document.blocks[8:])
     assert document.source_format == "md"
+    assert document.title_hint == "2019年工作要点"
 
 
 @pytest.mark.parametrize(
