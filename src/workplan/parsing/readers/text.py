@@ -88,6 +88,13 @@ def _looks_like_common_chinese(data: bytes, text: str) -> bool:
     return (non_ascii - common) <= _MAX_RARE_GB_SHARE * non_ascii
 
 
+def _nearly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few damaged bytes (a file cut mid-character): decoded with U+FFFD there."""
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    return text if damaged <= max(1, len(text) // 1000) else None
+
+
 def _guess_encoding(data: bytes) -> str | None:
     """charset-normalizer's guess; among equally good guesses, Windows-1252 (Western) wins."""
     matches = list(charset_normalizer.from_bytes(data))
@@ -134,6 +141,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return _checked(gb_text, data, name), "gb18030"
     if sniff_format(data) is not None:
         raise _binary_error(name, data)
+    damaged_utf8 = _nearly_utf8(data)
+    if damaged_utf8 is not None:
+        return _checked(damaged_utf8, data, name), "utf-8"
     guessed = _guess_encoding(data)
     if guessed is not None:
         try:

@@ -151,3 +151,11 @@ def test_text_over_the_size_limit_is_refused_before_reading(tmp_path):
         read_file(path)
     with pytest.raises(ParseError, match=r"is 21 MB; the limit is 20 MB"):
         read_bytes(b"a" * (21 * 1024 * 1024), filename="big.md")
+
+
+def test_utf8_cut_mid_character_keeps_the_rest_of_the_text():
+    data = PLAN.encode("utf-8")[:-1]  # the last character loses a byte
+    document = read_bytes(data, filename="plan.txt")
+    assert document.text[:-1] == PLAN[:-1]
+    assert document.text.endswith("\ufffd")
+    assert document.encoding == "utf-8"
