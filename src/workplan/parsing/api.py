@@ -1,0 +1,140 @@
+"""The public entry points: a file, a text or a Document in, a :class:`ParsedPlan` out.
+
+The structure pass (``structure``) builds the item tree; the promise extractors
+(``promises``) then read each item's own title and body. Only :class:`ParseError` leaves
+these functions: an empty document is an error, a document without numbered items is not
+(it parses to a plan with no items, and the caller decides what that means).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from workplan.parsing.document import Block, Document
+from workplan.parsing.errors import ParseError
+from workplan.parsing.promises import (
+    PlanContext,
+    dedupe_units,
+    extract_deadline_cell,
+    extract_deadlines,
+    extract_targets,
+    extract_units,
+    split_units,
+)
+from workplan.parsing.result import ParsedItem, ParsedPlan, Span
+from workplan.parsing.structure import DraftItem, Structure, count_years, parse_structure
+
+_LINE = re.compile(r"[^\r\n]+")
+_ATX = re.compile(r"^(#{1,6})[ \t]+")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|~|～|至|到)\s*((?:19|20)\d{2})")
+_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def parse_file(path: str | os.PathLike[str], *, year: int | None = None) -> ParsedPlan:
+    """Read a plan file (.txt, .md, .docx, .pdf) and parse it."""
+    from workplan.parsing.readers import read_file
+
+    return parse_document(read_file(path), year=year)
+
+
+def parse_text(text: str, *, year: int | None = None) -> ParsedPlan:
+    """Parse plain text (each line a paragraph; "#" headings and "a | b" tables understood).
+
+    Offsets in the result are offsets into ``text`` itself.
+    """
+    if not isinstance(text, str):
+        raise ParseError("parse_text needs a str; read bytes with read_bytes() instead.")
+    blocks: list[Block] = []
+    for line in _LINE.finditer(text):
+        start, end = line.start(), line.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        heading = _ATX.match(text, start, end)
+        if heading and heading.end() < end:
+            blocks.append(Block(heading.end(), end, heading_level=len(heading.group(1))))
+        else:
+            blocks.append(Block(start, end))
+    return parse_document(Document(text=text, blocks=blocks, source_format="text"), year=year)
+
+
+def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
+    """Parse a :class:`Document` produced by a reader (or built by hand)."""
+    if not doc.text.strip() or not doc.blocks:
+        raise ParseError("The document is empty: there is no text to read a plan from.")
+    try:
+        structure = parse_structure(doc)
+        plan_year, period = _plan_year(doc.text, structure, year)
+        context = PlanContext(year=plan_year, period=period, issued=structure.doc_date)
+        items = [_build(doc.text, draft, context) for draft in structure.items]
+    except ParseError:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as error:
+        # A bug must not surface as a traceback to the person importing a plan.
+        raise ParseError(f"The document could not be parsed (internal error: {type(error).__name__}).") from error
+    return ParsedPlan(
+        text=doc.text,
+        language=structure.language,
+        items=items,
+        title=structure.title,
+        year=plan_year,
+        source_format=doc.source_format,
+        furniture=structure.furniture,
+        segments=structure.segments,
+    )
+
+
+def _plan_year(text: str, structure: Structure, year: int | None) -> tuple[int | None, tuple[int, int] | None]:
+    """The plan's year: given, else from the title, else the most frequent one in the text."""
+    title = structure.title or ""
+    period: tuple[int, int] | None = None
+    span = _YEAR_RANGE.search(title)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        if first < last <= first + 10:
+            period = (first, last)
+    if year is not None:
+        return year, period
+    counts = count_years(text, structure.content_spans)
+    if period:
+        inside = {y: n for y, n in counts.items() if period[0] <= y <= period[1]}
+        if inside:
+            return max(inside, key=lambda y: (inside[y], y)), period
+        return period[0], period
+    in_title = _YEAR_IN_TITLE.findall(title)
+    if in_title:
+        return int(in_title[0]), None
+    if counts:
+        return max(counts, key=lambda y: (counts[y], y)), None
+    if structure.doc_date:
+        return structure.doc_date.year, None
+    return None, None
+
+
+def _build(text: str, draft: DraftItem, context: PlanContext) -> ParsedItem:
+    regions = [draft.title_span, *draft.body_spans]
+    units = extract_units(text, regions)
+    for cell, role in draft.unit_cells:
+        units.extend(split_units(text, cell, role))
+    deadlines = extract_deadlines(text, regions, context)
+    for cell_span in draft.deadline_cells:
+        deadlines.extend(extract_deadline_cell(text, cell_span, context))
+    return ParsedItem(
+        number=draft.number,
+        label=draft.label,
+        level=draft.depth,
+        title=text[draft.title_span.start : draft.title_span.end],
+        text="\n".join(text[s.start : s.end] for s in draft.body_spans),
+        label_span=draft.label_span,
+        title_span=Span(draft.title_span.start, draft.title_span.end),
+        body_spans=list(draft.body_spans),
+        targets=extract_targets(text, regions),
+        deadlines=deadlines,
+        units=dedupe_units(units),
+        children=[_build(text, child, context) for child in draft.children],
+        confidence=draft.confidence,
+    )

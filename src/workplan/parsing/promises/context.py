@@ -1,0 +1,50 @@
+"""What the extractors need to know about the whole plan to read one item's text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from workplan.parsing.result import Span
+
+_QUOTES = re.compile(r"[“\"「『《]([^”\"」』》\n]{0,80})[”\"」』》]")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContext:
+    """The plan's year, its period ("2016–2018") and date of issue, used to resolve dates.
+
+    ``year`` is the year the plan is for; ``period`` is (first, last) year when the title
+    names a range; ``issued`` is the date of the document (its signature date or 发文日期),
+    the anchor for "within 30 days of issue".
+    """
+
+    year: int | None = None
+    period: tuple[int, int] | None = None
+    issued: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One stretch of an item's own text (title, a body paragraph, a table cell)."""
+
+    span: Span
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+
+def quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted stretches ("five firsts", “三个代表”): slogans, whose numbers promise nothing."""
+    return [(m.start(), m.end()) for m in _QUOTES.finditer(text, start, end)]
+
+
+def inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    """True if ``position`` falls inside one of ``spans`` (few spans: a linear scan is fine)."""
+    return any(a <= position < b for a, b in spans)

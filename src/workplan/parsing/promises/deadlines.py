@@ -1,0 +1,508 @@
+"""Deadlines: when an item is due, resolved to the last day the text allows.
+
+"6月底前" -> 30 June of the plan's year; "2019年1月1日至12月31日" -> the range's end;
+"by the end of the 2018 fiscal year" -> 30 September 2018 (US federal fiscal year);
+"在本意见印发之日起30日内" -> the date of issue + 30 days. Phrases that set no date but are
+still the item's schedule ("as soon as possible", "长期坚持") are kept with date None, and
+so are recurring due dates ("每季度最后一个月的30日前"). A start ("从2019年1月1日起",
+"从第一季度开始") is not a deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workplan.parsing.promises.context import PlanContext
+from workplan.parsing.promises.numerals import CARDINAL_WORDS, ascii_digits, parse_number, zh_numeral_value
+from workplan.parsing.result import Deadline, Span
+
+_MON = r"(?:1[0-2]|0?[1-9]|１[０-２]|０?[１-９]|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:3[01]|[12][0-9]|0?[1-9]|[３][０１]|[１２][０-９]|０?[１-９]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_YEAR = r"(?:19|20)[0-9]{2}|(?:１９|２０)[０-９]{2}"
+_QUARTER = r"(?:第)?[一二三四1-4１-４]季度"
+
+_EN_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?"
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ORDINAL_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_WORD_COUNTS = {**CARDINAL_WORDS, "a": 1, "an": 1}
+
+
+def _num(text: str | None) -> int | None:
+    if not text:
+        return None
+    text = ascii_digits(text)
+    if text.isdigit():
+        return int(text)
+    return zh_numeral_value(text)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe_date(year: int | None, month: int | None, day: int | None) -> dt.date | None:
+    if year is None or month is None or not 1 <= month <= 12:
+        return None
+    if day is None:
+        return _month_end(year, month)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _quarter_end(year: int | None, quarter: int) -> dt.date | None:
+    if year is None or not 1 <= quarter <= 4:
+        return None
+    return _month_end(year, quarter * 3)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _quarter_number(text: str) -> int:
+    digit = re.search(r"[一二三四1-4１-４]", text)
+    return _num(digit.group(0)) or 0 if digit else 0
+
+
+# Each rule: a pattern and a resolver returning (keep?, date). Patterns are tried over the
+# whole region; overlapping matches are resolved longest-first.
+Resolver = Callable[[re.Match[str], PlanContext, str], tuple[bool, dt.date | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    resolve: Resolver
+    priority: int = 1
+
+
+def _zh_start(match: re.Match[str], text: str) -> bool:
+    """True when the phrase is a start ("从…起", "自…开始"), not a deadline."""
+    before = text[max(0, match.start() - 2) : match.start()]
+    after = text[match.end() : match.end() + 2]
+    return bool(re.search(r"[从自]$", before)) or after.startswith(("起", "开始", "以来", "至今"))
+
+
+def _zh_range(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    year = _num(m.group("y2")) or _num(m.group("y1"))
+    return True, _safe_date(year, _num(m.group("m2")), _num(m.group("d2")))
+
+
+def _zh_full(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _zh_start(m, text):
+        return False, None
+    return True, _safe_date(_num(m.group("y")), _num(m.group("m")), _num(m.group("d")))
+
+
+def _zh_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _zh_start(m, text):
+        return False, None
+    year, month = _num(m.group("y")), _num(m.group("m"))
+    part = m.group("part") or ""
+    day = {"上旬": 10, "中旬": 20}.get(part)
+    return True, _safe_date(year, month, day)
+
+
+def _zh_year_part(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _zh_start(m, text):
+        return False, None
+    year = _num(m.group("y"))
+    part = m.group("part") or ""
+    if year is None:
+        return False, None
+    if "上半年" in part:
+        return True, dt.date(year, 6, 30)
+    if "季度" in part:
+        return True, _quarter_end(year, _quarter_number(part))
+    return True, dt.date(year, 12, 31)
+
+
+def _zh_to_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    year = _num(m.group("y"))
+    return year is not None, dt.date(year, 12, 31) if year else None
+
+
+def _zh_plain_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _zh_start(m, text):
+        return False, None
+    if not (m.group("d") or m.group("part") or m.group("before")):
+        return False, None
+    part = m.group("part") or ""
+    day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
+    return True, _safe_date(ctx.year, _num(m.group("m")), day)
+
+
+def _zh_relative_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _zh_start(m, text):
+        return False, None
+    year = ctx.year
+    which = m.group("which") or ""
+    if year is not None and which == "明年":
+        year += 1
+    part = m.group("part")
+    if year is None:
+        return True, None
+    if part == "上半年":
+        return True, dt.date(year, 6, 30)
+    if "季度" in part:
+        return True, _quarter_end(year, _quarter_number(part))
+    return True, dt.date(year, 12, 31)
+
+
+def _zh_after_issue(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    amount, unit = _num(m.group("n")), m.group("u")
+    if ctx.issued is None or amount is None:
+        return True, None
+    if unit == "个月":
+        return True, _add_months(ctx.issued, amount)
+    if unit == "周":
+        return True, ctx.issued + dt.timedelta(weeks=amount)
+    return True, ctx.issued + dt.timedelta(days=amount)
+
+
+def _undated(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    return True, None
+
+
+def _en_prefix_blocked(m: re.Match[str], text: str) -> bool:
+    """"to be promulgated in the next year": the time belongs to another event."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    return bool(re.search(r"\bto be \w+(?:ed|en)\s*$", before))
+
+
+def _en_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _en_prefix_blocked(m, text):
+        return False, None
+    prep = (m.group("prep") or "").lower()
+    year = _num(m.group("y"))
+    if not prep and year is None:
+        return False, None
+    if prep in ("from", "since", "starting", "beginning"):
+        return False, None
+    month = _MONTHS.get(m.group("mon").lower().rstrip("."))
+    day = _num(m.group("d"))
+    return True, _safe_date(year or ctx.year, month, day)
+
+
+def _en_fiscal(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    years = [int(y) for y in re.findall(r"\d{2,4}", m.group(0))]
+    if not years:
+        return False, None
+    year = max(years)
+    if year < 100:
+        year += 2000
+    return True, dt.date(year, 9, 30)
+
+
+def _en_quarter(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _en_prefix_blocked(m, text):
+        return False, None
+    quarter = _ORDINAL_QUARTERS.get((m.group("q") or "").lower()) or _num(m.group("qn")) or 0
+    year = _num(m.group("y")) or _num(m.group("y2")) or ctx.year
+    return True, _quarter_end(year, quarter)
+
+
+def _en_half(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    year = _num(m.group("y")) or ctx.year
+    if year is None:
+        return True, None
+    return True, dt.date(year, 6, 30) if m.group("h").lower() == "first" else dt.date(year, 12, 31)
+
+
+def _en_year_end(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    year = _num(m.group("y")) or ctx.year
+    return True, dt.date(year, 12, 31) if year else None
+
+
+def _horizon(ctx: PlanContext) -> tuple[int, int] | None:
+    if ctx.period:
+        return ctx.period[0] - 1, ctx.period[1] + 1
+    if ctx.year:
+        return ctx.year - 1, ctx.year + 2
+    return None
+
+
+def _en_bare_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _en_prefix_blocked(m, text):
+        return False, None
+    year = int(m.group("y"))
+    prep = m.group("prep").lower()
+    if prep in ("in", "during", "within"):
+        horizon = _horizon(ctx)
+        if horizon is None or not horizon[0] <= year <= horizon[1]:
+            return False, None
+    return True, dt.date(year, 12, 31)
+
+
+def _en_next_years(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _en_prefix_blocked(m, text):
+        return False, None
+    count_text = (m.group("n") or "").lower()
+    count = 1 if not count_text else (int(count_text) if count_text.isdigit() else _WORD_COUNTS.get(count_text))
+    if count is None:
+        return False, None
+    if ctx.period and ctx.period[1] > ctx.period[0]:
+        return True, dt.date(min(ctx.period[0] + count, ctx.period[1]), 12, 31)
+    if ctx.year is None:
+        return True, None
+    return True, dt.date(ctx.year + count - 1, 12, 31)
+
+
+def _en_within(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    amount_text = m.group("n").lower()
+    amount = int(amount_text) if amount_text.isdigit() else _WORD_COUNTS.get(amount_text)
+    anchor = m.group("obj").lower()
+    if amount is None or ctx.issued is None or not re.search(r"issu|publicat|releas|approv|adopt|this plan|effective", anchor):
+        return True, None
+    unit = m.group("u").lower()
+    if unit.startswith("day"):
+        return True, ctx.issued + dt.timedelta(days=amount)
+    if unit.startswith("week"):
+        return True, ctx.issued + dt.timedelta(weeks=amount)
+    if unit.startswith("month"):
+        return True, _add_months(ctx.issued, amount)
+    return True, _add_months(ctx.issued, 12 * amount)
+
+
+_ZH_START_PRE = r"(?P<pre>[从自到至于在截止])?"
+_RULES: tuple[_Rule, ...] = (
+    # 2019年1月1日至12月31日 / 2019年1月至2020年6月
+    _Rule(
+        re.compile(
+            rf"(?P<y1>{_YEAR})\s*年\s*(?P<m1>{_MON})\s*月\s*(?:(?P<d1>{_DAY})\s*日)?\s*(?:至|到|—|–|-|－|～|~)\s*"
+            rf"(?:(?P<y2>{_YEAR})\s*年\s*)?(?P<m2>{_MON})\s*月\s*(?:(?P<d2>{_DAY})\s*日)?(?:底|末)?(?:前|止|之前)?"
+        ),
+        _zh_range,
+        3,
+    ),
+    # 2023年1月15日前
+    _Rule(
+        re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MON})\s*月\s*(?P<d>{_DAY})\s*[日号]\s*(?:之前|以前|前|止|截止)?"),
+        _zh_full,
+        2,
+    ),
+    # 2019年12月底前 / 2019年6月中旬
+    _Rule(
+        re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MON})\s*月\s*(?P<part>上旬|中旬|下旬|底|末|份)?\s*(?:之前|以前|前)?"),
+        _zh_month,
+        2,
+    ),
+    # 2019年底前 / 2020年上半年 / 2019年第三季度末
+    _Rule(
+        re.compile(
+            rf"(?P<y>{_YEAR})\s*年\s*(?P<part>年?底|年?末|内|上半年|下半年|{_QUARTER}(?:末|底)?)\s*(?:之前|以前|前)?"
+        ),
+        _zh_year_part,
+        2,
+    ),
+    # 到2020年 / 至2025年
+    _Rule(re.compile(rf"(?:到|至)\s*(?P<y>{_YEAR})\s*年(?![0-9０-９一二三四五六七八九十度内底末上下第])"), _zh_to_year, 1),
+    # 6月底前 / 12月31日前 / 9月中旬
+    _Rule(
+        re.compile(
+            rf"(?<![年0-9０-９个])(?P<m>{_MON})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末)?"
+            r"\s*(?P<before>之前|以前|前)?"
+        ),
+        _zh_plain_month,
+        1,
+    ),
+    # 年底前 / 上半年 / 第一季度末 / 明年底
+    _Rule(
+        re.compile(
+            r"(?<![0-9０-９一二三四五六七八九十两上去前每])(?P<which>明年|今年|当年|本年度?)?"
+            rf"(?P<part>年底|年末|年内|上半年|下半年|{_QUARTER}(?:末|底)?)(?:之前|以前|前)?"
+        ),
+        _zh_relative_year,
+        1,
+    ),
+    # 在本意见印发之日起30日内
+    _Rule(
+        re.compile(
+            r"(?:在|自|于)?本(?:意见|方案|通知|计划|办法|文件|规划|决定|细则)?(?:印发|发布|出台|下发|实施|施行)(?:之日)?"
+            r"(?:起|后)\s*(?P<n>[0-9０-９]+|[一二三四五六七八九十]+)\s*(?P<u>日|天|个工作日|个月|周)(?:内|以内)"
+        ),
+        _zh_after_issue,
+        3,
+    ),
+    # 每季度最后一个月的30日前: a recurring due date
+    _Rule(
+        re.compile(rf"每(?:年|季度|季|个?月|周|半年)[^。；;，,\n]{{0,12}}?(?P<d>{_DAY})\s*[日号]\s*(?:之前|以前|前)"),
+        _undated,
+        4,
+    ),
+    _Rule(re.compile(r"长期坚持|持续推进"), _undated, 1),
+    # English
+    _Rule(
+        re.compile(
+            r"\b(?:(?P<prep>[Bb]y|[Bb]efore|[Nn]o later than|[Uu]ntil|[Ii]n|[Dd]uring|[Ff]rom|[Ss]ince|[Ss]tarting)\s+)?"
+            rf"(?:the\s+end\s+of\s+)?(?:(?P<mon>{_EN_MONTHS})(?:\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\b)?"
+            rf"(?:,?\s+(?P<y>(?:19|20)[0-9]{{2}}))?)(?![A-Za-z])"
+        ),
+        _en_month,
+        2,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?:(?P<prep>[Bb]y|[Bb]efore|[Nn]o later than|[Uu]ntil|[Ii]n|[Dd]uring)\s+)?"
+            rf"(?P<d>[0-9]{{1,2}})\s+(?P<mon>{_EN_MONTHS})(?:,?\s+(?P<y>(?:19|20)[0-9]{{2}}))?(?![A-Za-z])"
+        ),
+        _en_month,
+        2,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?:(?:[Bb]y|[Bb]efore|[Ii]n|[Dd]uring|[Ww]ithin|[Ff]or)\s+)?(?:the\s+end\s+of\s+)?(?:the\s+)?"
+            r"(?:(?:[Ff]iscal\s+[Yy]ear|FY)\s*(?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}\s+[Ff]iscal\s+[Yy]ear)"
+            r"(?:\s*(?:,|and|or|&)\s*(?:(?:[Ff]iscal\s+[Yy]ear|FY)\s*(?:19|20)?[0-9]{2}))*\b"
+        ),
+        _en_fiscal,
+        3,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?:(?:[Bb]y|[Ii]n|[Dd]uring|[Bb]efore)\s+)?(?:the\s+end\s+of\s+)?(?:the\s+)?"
+            r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:(?P<y>(?:19|20)[0-9]{2})|the\s+year|this\s+year))?"
+            r"|\bQ(?P<qn>[1-4])(?:\s*(?:of\s+)?(?P<y2>(?:19|20)[0-9]{2}))?\b",
+            re.IGNORECASE,
+        ),
+        _en_quarter,
+        2,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?:in|during|by the end of|by|before)\s+the\s+(?P<h>first|second)\s+half\s+of\s+"
+            r"(?:the\s+year|this\s+year|(?P<y>(?:19|20)[0-9]{2}))",
+            re.IGNORECASE,
+        ),
+        _en_half,
+        2,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?:by|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?(?:calendar\s+)?(?:year|(?P<y>(?:19|20)[0-9]{2}))|"
+            r"year[- ]end)\b|\bwithin\s+the\s+year\b",
+            re.IGNORECASE,
+        ),
+        _en_year_end,
+        2,
+    ),
+    _Rule(
+        re.compile(r"\b(?P<prep>[Bb]y|[Bb]efore|[Ii]n|[Dd]uring|[Ww]ithin)\s+(?P<y>(?:19|20)[0-9]{2})\b(?!\s*[-–—]|\s+[Ff]iscal)"),
+        _en_bare_year,
+        1,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring)\s+the\s+(?:next|coming|following)\s+"
+            r"(?:(?P<n>[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years|year|twelve\s+months|12\s+months)\b"
+        ),
+        _en_next_years,
+        2,
+    ),
+    _Rule(
+        re.compile(
+            r"\bwithin\s+(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\s+"
+            r"(?P<u>days?|weeks?|months?|years?)(?:\s+(?:of|after|from)\s+(?P<obj>[^,.;:]{0,40}))?",
+            re.IGNORECASE,
+        ),
+        lambda m, ctx, text: _en_within(m, ctx, text) if m.group("obj") else (True, None),
+        2,
+    ),
+    _Rule(re.compile(r"\bas soon as (?:possible|practicable|feasible)\b|\bASAP\b", re.IGNORECASE), _undated, 1),
+)
+
+_CELL_UNDATED = re.compile(r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I)
+_CELL_YEAR = re.compile(rf"^(?P<y>{_YEAR})\s*年?$")
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    date: dt.date | None
+    priority: int
+
+
+def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Found]:
+    found: list[_Found] = []
+    for rule in _RULES:
+        for match in rule.pattern.finditer(text, start, end):
+            if match.end() <= match.start():
+                continue
+            keep, date = rule.resolve(match, ctx, text)
+            if keep:
+                lead = match.start()
+                while lead < match.end() and text[lead].isspace():
+                    lead += 1
+                found.append(_Found(lead, match.end(), date, rule.priority))
+    return found
+
+
+def _resolve(found: list[_Found]) -> list[_Found]:
+    ordered = sorted(found, key=lambda f: (-f.priority, -(f.end - f.start), f.start))
+    kept: list[_Found] = []
+    for cand in ordered:
+        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
+            kept.append(cand)
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+def extract_deadlines(text: str, regions: list[Span], ctx: PlanContext) -> list[Deadline]:
+    """Deadlines stated in ``regions`` of ``text``, dates resolved with ``ctx``."""
+    deadlines: list[Deadline] = []
+    for region in regions:
+        if region.end <= region.start:
+            continue
+        for found in _resolve(_candidates(text, region.start, region.end, ctx)):
+            end = found.end
+            while end > found.start and text[end - 1].isspace():
+                end -= 1
+            deadlines.append(Deadline(text=text[found.start : end], span=Span(found.start, end), date=found.date))
+    return deadlines
+
+
+def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadline]:
+    """A table's deadline column: whatever it says is the deadline, dated where possible."""
+    found = extract_deadlines(text, [cell], ctx)
+    if found:
+        return found
+    content = text[cell.start : cell.end].strip()
+    if not content:
+        return []
+    year = _CELL_YEAR.match(content)
+    date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
+    if date is None and not _CELL_UNDATED.match(content) and parse_number(content) is not None:
+        return []
+    return [Deadline(text=text[cell.start : cell.end], span=Span(cell.start, cell.end), date=date)]

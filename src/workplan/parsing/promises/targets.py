@@ -1,0 +1,496 @@
+"""Targets: the quantities an item promises -- percentages, counts, amounts, frequencies.
+
+Each finder yields candidates over one region of the text; overlapping candidates are
+resolved longest-first, so "每季度至少1次" is one frequency and not also a count of "1次".
+What is *not* a target is as important as what is: a number in a Chinese condition
+("…达到25%的，可申请…"), inside a quoted slogan ("three must-go"), after a definite
+article ("the 1950 census", "the two major parks"), a year, an ordinal or an identifier
+("Section 2.2", "36 CFR") states a fact or a name, not a commitment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workplan.parsing.promises.context import inside, quoted_spans
+from workplan.parsing.promises.numerals import CARDINAL_WORDS, MAGNITUDE_WORDS, parse_number, zh_numeral_value
+from workplan.parsing.result import Comparator, Span, Target, TargetKind
+
+_NUM = r"[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?"
+
+# ---------------------------------------------------------------------------- Chinese
+
+_ZH_PRE = (
+    "最高不超过|最多不超过|最低不低于|最少不少于|不得超过|不得高于|不得低于|不得少于|不超过|不高于|不多于|不大于|"
+    "不低于|不少于|不小于|至少|最少|最多|最高|最低|超过|高于|多于|大于|低于|少于|小于|控制在|保持在|约|大约|近"
+)
+_ZH_UNITS = (
+    "%|％|个百分点|万元|亿元|千元|元|万美元|美元|个月|小时|分钟|学时|课时|平方公里|平方千米|平方米|公里|千米|公顷|亩|吨|"
+    "人次|个次|户次|个|名|人|家|所|项|场|期|批|篇|件|户|处|座|套|台|辆|条|本|份|张|间|支|位|类|种|门|册|棵|株|次|轮|届"
+)
+_ZH_TARGET = re.compile(
+    rf"(?P<pre>{_ZH_PRE})?\s*(?P<n1>{_NUM})(?:\s*(?:-|—|–|－|～|~|至|到)\s*(?P<n2>{_NUM}))?"
+    rf"\s*(?P<mag>千万|百万|十万|万|亿)?\s*(?P<approx>余|多)?\s*(?P<unit>{_ZH_UNITS})(?P<post>以上|以下|以内|左右)?"
+)
+_ZH_CN_TIME = re.compile(r"(?P<pre>不超过|至少|超过|提前|延迟|延长|)(?P<n1>[一两二三四五六七八九十]{1,3})(?P<unit>分钟|小时|个月)")
+_ZH_MAGNITUDE_COUNT = re.compile(
+    r"(?<![0-9０-９零一二三四五六七八九十百千万亿两])(?P<mag>十万|百万|千万)(?:名|个|户|家|人)?(?P<noun>[\u4e00-\u9fff]{2})"
+)
+_ZH_FULL_COVERAGE = re.compile(r"全覆盖|全面覆盖")
+_ZH_FREQ_N = re.compile(
+    r"(?P<per>(?:每(?:人|户|家|个单位)?)?每(?:年度?|季度?|个?月|周|半年|学期|两年))"
+    r"(?P<mid>[^。；;，,、0-9０-９\n]{0,8}?)(?P<n>[0-9０-９]{1,2}|[一两二三四五六七八九十])\s*次"
+)
+_ZH_FREQ_ONE = re.compile(r"(?P<per>一(?:年|季度?|个?月|周))(?P<n>[一两二三四])次")
+_ZH_FREQ_BARE = re.compile(
+    r"每(?P<per>年度?|季度?|个?月|周|半年|学期)(?!(?:增长|增加|提高|下降|减少|递增|递减|新增|平均|均|人均|至少|不少于)|\d)"
+)
+_ZH_REGULAR = re.compile(r"定期")
+_ZH_CONDITION = re.compile(r"的[，,]")
+_ZH_CLAUSE_START = re.compile(r"[。；;！？!?\n]")
+
+_ZH_PER = {
+    "年": "per year",
+    "年度": "per year",
+    "季": "per quarter",
+    "季度": "per quarter",
+    "月": "per month",
+    "个月": "per month",
+    "周": "per week",
+    "半年": "per half-year",
+    "学期": "per semester",
+    "两年": "per 2 years",
+}
+_PERCENT_UNITS = frozenset(("%", "％", "个百分点"))
+_MONEY_UNITS = frozenset(("万元", "亿元", "千元", "元", "万美元", "美元"))
+_OTHER_UNITS = frozenset(
+    ("个月", "小时", "分钟", "学时", "课时", "平方公里", "平方千米", "平方米", "公里", "千米", "公顷", "亩", "吨")
+)
+_TIME_UNITS = frozenset(("个月", "小时", "分钟"))
+_MAGNITUDES = {"十万": 1e5, "百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8}
+
+_ZH_COMPARATORS: dict[str, Comparator | None] = {
+    "最高不超过": "<=",
+    "最多不超过": "<=",
+    "最低不低于": ">=",
+    "最少不少于": ">=",
+    "不得超过": "<=",
+    "不得高于": "<=",
+    "不得低于": ">=",
+    "不得少于": ">=",
+    "不超过": "<=",
+    "不高于": "<=",
+    "不多于": "<=",
+    "不大于": "<=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "不小于": ">=",
+    "至少": ">=",
+    "最少": ">=",
+    "最多": "<=",
+    "最高": "<=",
+    "最低": ">=",
+    "超过": ">",
+    "高于": ">",
+    "多于": ">",
+    "大于": ">",
+    "低于": "<",
+    "少于": "<",
+    "小于": "<",
+    "以上": ">=",
+    "以下": "<=",
+    "以内": "<=",
+    "约": None,
+    "大约": None,
+    "近": None,
+    "左右": None,
+    "余": ">",
+    "多": ">",
+}
+
+# ---------------------------------------------------------------------------- English
+
+_EN_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_EN_WORDS = "|".join(sorted((w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")), key=len, reverse=True))
+_EN_PRE = (
+    "more than|no less than|not less than|at least|a minimum of|minimum of|no fewer than|not fewer than|over|"
+    "exceeding|greater than|higher than|up to|no more than|not more than|a maximum of|maximum of|at most|"
+    "less than|fewer than|under|below|about|approximately|around|nearly|almost|roughly|some|all|a total of|"
+    "total of|between"
+)
+_EN_TARGET = re.compile(
+    rf"(?:\b(?P<pre>{_EN_PRE})\s+)?(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)?\s?"
+    rf"(?P<n1>{_EN_NUM}|\b(?:{_EN_WORDS})\b)"
+    rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|\b(?:{_EN_WORDS})\b))?"
+    r"(?P<mag>\s+(?:thousand|million|billion|trillion)\b)?"
+    r"(?P<pct>\s?%|\s+percent\b|\s+per\s?cent\b)?",
+    re.IGNORECASE,
+)
+_EN_CURRENCY_WORD = re.compile(r"\s+(?P<w>yuan|RMB|dollars|USD|euros?|pounds)\b", re.IGNORECASE)
+_EN_MEASURE = re.compile(
+    r"\s+(?P<u>hours?|minutes?|months?|days?|weeks?|square\s+(?:kilomet(?:er|re)s|met(?:er|re)s|miles|feet)|"
+    r"kilomet(?:er|re)s?|km|miles?|hectares?|acres?|tons?|tonnes?|mu)(?=\W|$)[’']?",
+    re.IGNORECASE,
+)
+_EN_STOP = frozenset(
+    "of to for and or but in on at by with from into via per as than that which who whom whose will would shall "
+    "should can could may might must is are was were be been being have has had do does did the a an this these "
+    "those its their our his her it they we you he she each every all any some more most other such so not no "
+    "within over under after before during through about between among until while when where if also".split()
+)
+_EN_IDENTIFIER_WORDS = frozenset(
+    "section chapter article part title initiative phase version level step page figure table appendix item no "
+    "number act grade class room route highway building goal objective strategy action task priority outcome "
+    "output measure pillar annex schedule volume issue line paragraph clause rule regulation order decree "
+    "resolution law code standard form option scenario model round wave cohort".split()
+)
+_EN_DEFINITE = frozenset("the this that these those".split())
+_EN_FREQ_N = re.compile(
+    r"\b(?P<n>once|twice|thrice|(?:\d+|two|three|four|five|six|ten|twelve)\s+times)\s+(?:a|an|per|each|every)\s+"
+    r"(?P<per>year|quarter|month|week|day|semester|term|fortnight)\b",
+    re.IGNORECASE,
+)
+_EN_FREQ_EVERY = re.compile(r"\b(?:every|each)\s+(?P<per>year|quarter|month|week|semester|fortnight)\b", re.IGNORECASE)
+_EN_FREQ_ADVERB = re.compile(
+    r"\b(?P<adv>annually|yearly|quarterly|monthly|weekly|biannually|semi-annually|semiannually|biennially|fortnightly)\b",
+    re.IGNORECASE,
+)
+_EN_FREQ_ADJ = re.compile(
+    r"\b(?:(?P<det>an?|its|their|our|his|her|each|one)\s+)?(?P<adj>annual|yearly|quarterly|monthly|weekly|biannual|"
+    r"semi-annual)\s+(?P<noun>[A-Za-z][\w-]*(?:\s+(?:of\s+)?[A-Za-z][\w-]*){0,2})",
+    re.IGNORECASE,
+)
+_EN_REGULAR = re.compile(r"\b(?:regularly|regular|periodically|periodic)\b", re.IGNORECASE)
+_EN_FULL_COVERAGE = re.compile(r"\bfull(?:\s+|-)coverage\b", re.IGNORECASE)
+
+_EN_PER = {
+    "year": "per year",
+    "annual": "per year",
+    "annually": "per year",
+    "yearly": "per year",
+    "quarter": "per quarter",
+    "quarterly": "per quarter",
+    "month": "per month",
+    "monthly": "per month",
+    "week": "per week",
+    "weekly": "per week",
+    "day": "per day",
+    "semester": "per semester",
+    "term": "per semester",
+    "fortnight": "per 2 weeks",
+    "fortnightly": "per 2 weeks",
+    "biannual": "per year",
+    "biannually": "per year",
+    "semi-annual": "per year",
+    "semi-annually": "per year",
+    "semiannually": "per year",
+    "biennially": "per 2 years",
+}
+_EN_COMPARATORS: dict[str, Comparator | None] = {
+    "more than": ">=",
+    "no less than": ">=",
+    "not less than": ">=",
+    "at least": ">=",
+    "a minimum of": ">=",
+    "minimum of": ">=",
+    "no fewer than": ">=",
+    "not fewer than": ">=",
+    "over": ">",
+    "exceeding": ">",
+    "greater than": ">",
+    "higher than": ">",
+    "up to": "<=",
+    "no more than": "<=",
+    "not more than": "<=",
+    "a maximum of": "<=",
+    "maximum of": "<=",
+    "at most": "<=",
+    "less than": "<",
+    "fewer than": "<",
+    "under": "<",
+    "below": "<",
+    "about": None,
+    "approximately": None,
+    "around": None,
+    "nearly": None,
+    "almost": None,
+    "roughly": None,
+    "some": None,
+    "all": "=",
+    "a total of": "=",
+    "total of": "=",
+    "between": "between",
+}
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: TargetKind
+    comparator: Comparator | None
+    value: float | None
+    value_max: float | None
+    unit: str | None
+    priority: int  # higher wins an overlap of equal length
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None:
+        return None
+    return float(int(value)) if value == int(value) else round(value, 6)
+
+
+def _conditions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Chinese conditional clauses "…的，": from the clause start to the 的."""
+    found: list[tuple[int, int]] = []
+    for match in _ZH_CONDITION.finditer(text, start, end):
+        clause_start = start
+        boundary = None
+        for boundary in _ZH_CLAUSE_START.finditer(text, max(start, match.start() - 200), match.start()):
+            pass
+        if boundary is not None:
+            clause_start = boundary.end()
+        found.append((clause_start, match.start()))
+    return found
+
+
+def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for m in _ZH_TARGET.finditer(text, start, end):
+        n_start = m.start("n1")
+        before = text[n_start - 1] if n_start > 0 else ""
+        if before in "第号.．" or before.isascii() and before.isalnum():
+            continue
+        unit = m.group("unit")
+        after = text[m.end() : m.end() + 1]
+        if unit in _TIME_UNITS and after == "内":
+            continue  # "3个月内": a time window, read as a deadline if anchored
+        if inside(n_start, skip):
+            continue
+        value = parse_number(m.group("n1"))
+        value_max = parse_number(m.group("n2")) if m.group("n2") else None
+        mag = m.group("mag") or ""
+        if value is None:
+            continue
+        if unit in _PERCENT_UNITS:
+            kind: TargetKind = "percent"
+            unit_text = "%" if unit != "个百分点" else unit
+        elif unit in _MONEY_UNITS or mag and unit == "元":
+            kind, unit_text = "amount", mag + unit
+        elif unit in _OTHER_UNITS:
+            kind, unit_text = "other", unit
+        else:
+            kind, unit_text = "count", unit
+            if mag:
+                value *= _MAGNITUDES[mag]
+                value_max = value_max * _MAGNITUDES[mag] if value_max is not None else None
+        comparator: Comparator | None = "="
+        for key in (m.group("pre"), m.group("post"), m.group("approx")):
+            if key:
+                comparator = _ZH_COMPARATORS.get(key, comparator)
+        if value_max is not None:
+            comparator = "between"
+        start_at = m.start("pre") if m.group("pre") else n_start
+        found.append(_Candidate(start_at, m.end(), kind, comparator, value, value_max, unit_text, 1))
+    for m in _ZH_CN_TIME.finditer(text, start, end):
+        if inside(m.start(), skip) or text[m.end() : m.end() + 1] == "内" or text[max(0, m.start("n1") - 1)] in "每第":
+            continue
+        cn_value = zh_numeral_value(m.group("n1"))
+        if cn_value is None:
+            continue
+        comparator = {"不超过": "<=", "至少": ">=", "超过": ">"}.get(m.group("pre"), "=")
+        found.append(
+            _Candidate(m.start("n1"), m.end(), "other", comparator, float(cn_value), None, m.group("unit"), 1)
+        )
+    for m in _ZH_MAGNITUDE_COUNT.finditer(text, start, end):
+        noun = m.group("noun")
+        if noun[0] in "不要别勿莫可应该必" or inside(m.start(), skip):
+            continue
+        found.append(_Candidate(m.start(), m.end(), "count", "=", _MAGNITUDES[m.group("mag")], None, noun, 1))
+    for m in _ZH_FULL_COVERAGE.finditer(text, start, end):
+        found.append(_Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1))
+    for pattern in (_ZH_FREQ_N, _ZH_FREQ_ONE):
+        for m in pattern.finditer(text, start, end):
+            per_text = m.group("per")
+            per_key = next((k for k in sorted(_ZH_PER, key=len, reverse=True) if per_text.endswith(k)), "年")
+            n_value = parse_number(m.group("n"))
+            mid = m.groupdict().get("mid") or ""
+            comparator = "="
+            if re.search(r"至少|不少于|不低于", mid):
+                comparator = ">="
+            elif re.search(r"只|仅|最多|不超过|限", mid):
+                comparator = "<="
+            found.append(_Candidate(m.start(), m.end(), "frequency", comparator, n_value, None, _ZH_PER[per_key], 3))
+    for m in _ZH_FREQ_BARE.finditer(text, start, end):
+        found.append(_Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _ZH_PER[m.group("per")], 2))
+    for m in _ZH_REGULAR.finditer(text, start, end):
+        found.append(_Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0))
+    return found
+
+
+def _word_before(text: str, pos: int, floor: int) -> str:
+    """The word that ends just before ``pos`` (skipping spaces), lower-cased."""
+    end = pos
+    while end > floor and text[end - 1] == " ":
+        end -= 1
+    begin = end
+    while begin > floor and (text[begin - 1].isalpha() or text[begin - 1] == "."):
+        begin -= 1
+    return text[begin:end].lower().rstrip(".")
+
+
+_EN_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w’'&-]*)")
+
+
+def _noun_phrase(text: str, pos: int, end: int) -> tuple[str, int] | None:
+    """The counted noun after a number: "legal consultants" in "1-2 legal consultants, take"."""
+    words: list[str] = []
+    last_end = pos
+    cursor = pos
+    while len(words) < 5:
+        match = _EN_WORD.match(text, cursor, end)
+        if not match:
+            break
+        word = match.group(1).rstrip("’'")
+        bare = word.lower()
+        if bare in _EN_STOP:
+            break
+        if words and len(bare) > 4 and (bare.endswith("ed") or bare.endswith("ing")):
+            break
+        if not words and (bare.endswith("ing") or (word.isupper() and len(word) > 1)):
+            return None
+        words.append(word)
+        last_end = match.start(1) + len(word)
+        cursor = match.end()
+    if not words:
+        return None
+    return " ".join(words), last_end
+
+
+def _en_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for m in _EN_TARGET.finditer(text, start, end):
+        n1 = m.group("n1")
+        pre = (m.group("pre") or "").lower()
+        sep = (m.group("sep") or "").lower()
+        if sep == "and" and pre != "between":
+            continue
+        first = m.start("pre") if m.group("pre") else (m.start("cur") if m.group("cur") else m.start("n1"))
+        if inside(m.start("n1"), skip):
+            continue
+        prev = _word_before(text, first, start)
+        if prev in _EN_DEFINITE or prev in _EN_IDENTIFIER_WORDS:
+            continue
+        if first > start and (text[first - 1].isalnum() or text[first - 1] in "-–.#"):
+            continue
+        after = text[m.end() : m.end() + 1]
+        pct = m.group("pct")
+        if not pct and after and (after.isalnum() or after in "-–"):
+            continue  # "50th", "5-year", "2D"
+        if not pct and re.fullmatch(r"(?:19|20)\d\d", n1) and not m.group("cur"):
+            continue  # a year
+        value = parse_number(n1)
+        value_max = parse_number(m.group("n2")) if m.group("n2") else None
+        if value is None:
+            continue
+        if m.group("mag"):
+            factor = MAGNITUDE_WORDS[m.group("mag").strip().lower()]
+            value *= factor
+            value_max = value_max * factor if value_max is not None else None
+        comparator: Comparator | None = _EN_COMPARATORS.get(pre, "=") if pre else "="
+        if value_max is not None:
+            comparator = "between"
+        tail = m.end()
+        if pct:
+            found.append(_Candidate(first, tail, "percent", comparator, value, value_max, "%", 1))
+            continue
+        currency = m.group("cur")
+        word = _EN_CURRENCY_WORD.match(text, tail, end)
+        if currency or word:
+            unit = (currency or "").strip() or (word.group("w") if word else "")
+            if word:
+                tail = word.end()
+            found.append(_Candidate(first, tail, "amount", comparator, value, value_max, unit, 1))
+            continue
+        measure = _EN_MEASURE.match(text, tail, end)
+        if measure:
+            unit_word = re.sub(r"\s+", " ", measure.group("u").lower())
+            if not unit_word.startswith(("day", "week")) or pre:
+                found.append(_Candidate(first, measure.end(), "other", comparator, value, value_max, unit_word, 1))
+            continue
+        if text[tail : tail + 1] not in (" ", "\u00a0"):
+            continue
+        noun = _noun_phrase(text, tail, end)
+        if noun is None:
+            continue
+        noun_text, noun_end = noun
+        if noun_text.lower().split()[0] in ("year", "years", "times", "time"):
+            continue
+        found.append(_Candidate(first, noun_end, "count", comparator, value, value_max, noun_text, 1))
+    for m in _EN_FREQ_N.finditer(text, start, end):
+        word = m.group("n").lower().split()[0]
+        n_value = {"once": 1.0, "twice": 2.0, "thrice": 3.0}.get(word) or parse_number(word)
+        found.append(_Candidate(m.start(), m.end(), "frequency", "=", n_value, None, _EN_PER[m.group("per").lower()], 3))
+    for m in _EN_FREQ_EVERY.finditer(text, start, end):
+        found.append(_Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _EN_PER[m.group("per").lower()], 2))
+    for m in _EN_FREQ_ADVERB.finditer(text, start, end):
+        adverb = m.group("adv").lower()
+        n_value = 2.0 if adverb in ("biannually", "semi-annually", "semiannually") else 1.0
+        if _word_before(text, m.start(), start) in _EN_DEFINITE:
+            continue
+        found.append(_Candidate(m.start(), m.end(), "frequency", "=", n_value, None, _EN_PER[adverb], 2))
+    for m in _EN_FREQ_ADJ.finditer(text, start, end):
+        begin = m.start("det") if m.group("det") else m.start("adj")
+        if _word_before(text, begin, start) in _EN_DEFINITE | {"last", "previous", "past"}:
+            continue
+        adjective = m.group("adj").lower()
+        n_value = 2.0 if adjective in ("biannual", "semi-annual") else 1.0
+        noun = _noun_phrase(text, m.end("adj"), end)
+        stop = noun[1] if noun else m.end("adj")
+        found.append(_Candidate(begin, stop, "frequency", "=", n_value, None, _EN_PER[adjective], 2))
+    for m in _EN_REGULAR.finditer(text, start, end):
+        found.append(_Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0))
+    for m in _EN_FULL_COVERAGE.finditer(text, start, end):
+        found.append(_Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1))
+    return found
+
+
+def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep the longest (then highest priority) of overlapping candidates, in text order."""
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start) - 100 * c.priority, c.start))
+    kept: list[_Candidate] = []
+    for cand in ordered:
+        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
+            kept.append(cand)
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def extract_targets(text: str, regions: list[Span]) -> list[Target]:
+    """All targets stated in ``regions`` of ``text`` (an item's own title and body)."""
+    targets: list[Target] = []
+    for region in regions:
+        start, end = region.start, region.end
+        if end <= start:
+            continue
+        quotes = quoted_spans(text, start, end)
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text[start : min(end, start + 200)])
+        if chinese:
+            candidates = _zh_candidates(text, start, end, quotes + _conditions(text, start, end))
+        else:
+            candidates = _en_candidates(text, start, end, quotes)
+        for cand in _resolve(candidates):
+            targets.append(
+                Target(
+                    text=text[cand.start : cand.end],
+                    kind=cand.kind,
+                    span=Span(cand.start, cand.end),
+                    comparator=cand.comparator,
+                    value=_clean(cand.value),
+                    value_max=_clean(cand.value_max),
+                    unit=cand.unit,
+                )
+            )
+    return targets

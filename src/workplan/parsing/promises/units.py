@@ -1,0 +1,169 @@
+"""Units: who owns an item -- lead, responsible and cooperating organisations.
+
+Three ways a plan says it: a labelled field ("牵头单位：市民政局", "Lead: Municipal Office"),
+an attribution in brackets after the item ("（人力资源社会保障部、财政部负责）" -- the first
+named unit leads, as State Council documents declare: "列第一位者为牵头单位"; or "（X牵头，
+Y配合）"), and a table column (see ``structure``). A list of units is split on 、，,；;
+and, in English, on "and".
+"""
+
+from __future__ import annotations
+
+import re
+
+from workplan.parsing.result import Span, UnitMention, UnitRole
+
+_ZH_LABELS = (
+    ("牵头单位|牵头部门|主办单位|主责单位|牵头", "lead"),
+    ("责任单位|责任部门|责任主体|承办单位|实施单位|负责单位|责任处室|责任科室", "responsible"),
+    ("配合单位|配合部门|协办单位|协助单位|参与单位|配合", "cooperating"),
+)
+_ZH_LABEL = re.compile(
+    r"(?P<label>牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|承办单位|实施单位|负责单位|责任处室|"
+    r"责任科室|配合单位|配合部门|协办单位|协助单位|参与单位)\s*[:：]\s*(?P<list>[^。；;\n）)】]+)"
+)
+_EN_LABEL = re.compile(
+    r"\b(?P<label>Lead(?:\s+(?:unit|units|agency|agencies|department|office|organi[sz]ation|ministry))?|"
+    r"Responsible(?:\s+(?:unit|units|department|departments|party|parties|office|agency|agencies))?|"
+    r"Cooperating(?:\s+(?:unit|units|department|departments|agency|agencies))?|"
+    r"Supporting(?:\s+(?:unit|units|department|departments|agency|agencies))?|Owner|Owners|Partners?)"
+    r"\s*[:：]\s*(?P<list>[^.;\n)\]]+)",
+    re.IGNORECASE,
+)
+_BRACKET = re.compile(r"[（(](?P<inner>[^（）()\n]{2,160})[）)]")
+_ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
+_CLAUSE = re.compile(r"[。；;]")
+_SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
+_TRIM = " \t\u3000:：.。"
+_SPLIT_EN = re.compile(r"\s*(?:[,;，、；]|\band\b|&)\s*")
+_STRIP_SUFFIX = re.compile(r"(?:等有关部门和单位|等有关部门|等相关部门|等有关单位|等部门|等单位|等)$")
+_STRIP_PREFIX = re.compile(r"^(?:由|请|各自)")
+_STRIP_TAIL = re.compile(r"(?:按职责分工|按职责|分别|共同|具体)$")
+_EN_STRIP = re.compile(r"^(?:the\s+)", re.IGNORECASE)
+
+_LABEL_ROLE: dict[str, UnitRole] = {}
+for names, role in _ZH_LABELS:
+    for name in names.split("|"):
+        _LABEL_ROLE[name] = role  # type: ignore[assignment]
+
+
+def _en_role(label: str) -> UnitRole:
+    lowered = label.lower()
+    if lowered.startswith("lead"):
+        return "lead"
+    if lowered.startswith(("cooperating", "supporting", "partner")):
+        return "cooperating"
+    return "responsible"
+
+
+def _verb_role(verb: str) -> UnitRole:
+    if verb == "牵头":
+        return "lead"
+    if verb in ("配合", "参与", "协助", "协办"):
+        return "cooperating"
+    return "responsible"
+
+
+def _plausible(name: str) -> bool:
+    if not name or len(name) > 40:
+        return False
+    if re.search(r"[0-9０-９%％]", name):
+        return False
+    if any("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return len(name) >= 2
+    return len(name) >= 3 and name[0].isupper()
+
+
+def split_units(text: str, span: Span, role: UnitRole, *, first_leads: bool = False) -> list[UnitMention]:
+    """Split a list of units ("X、Y和Z" stays whole: 和 is often part of a name)."""
+    chunk = text[span.start : span.end]
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in chunk)
+    splitter = _SPLIT_ZH if chinese else _SPLIT_EN
+    mentions: list[UnitMention] = []
+    pos = 0
+    pieces: list[tuple[int, int]] = []
+    for match in splitter.finditer(chunk):
+        pieces.append((pos, match.start()))
+        pos = match.end()
+    pieces.append((pos, len(chunk)))
+    for begin, end in pieces:
+        raw = chunk[begin:end]
+        name = raw.strip(_TRIM)
+        offset = begin + (len(raw) - len(raw.lstrip(_TRIM)))
+        if chinese:
+            prefix = _STRIP_PREFIX.match(name)
+            if prefix:
+                offset += prefix.end()
+                name = name[prefix.end() :]
+            name = _STRIP_TAIL.sub("", _STRIP_SUFFIX.sub("", name))
+        else:
+            prefix = _EN_STRIP.match(name)
+            if prefix:
+                offset += prefix.end()
+                name = name[prefix.end() :]
+        if not _plausible(name):
+            continue
+        this_role: UnitRole = role
+        if first_leads:
+            this_role = "lead" if not mentions else "responsible"
+        start = span.start + offset
+        mentions.append(UnitMention(text=name, role=this_role, span=Span(start, start + len(name))))
+    return mentions
+
+
+def _bracket_units(text: str, start: int, end: int) -> list[UnitMention]:
+    """Attributions in brackets: "（X、Y负责）", "（X牵头，Y配合）"."""
+    found: list[UnitMention] = []
+    for bracket in _BRACKET.finditer(text, start, end):
+        inner_start, inner_end = bracket.start("inner"), bracket.end("inner")
+        clause_start = inner_start
+        clauses: list[tuple[int, int]] = []
+        for sep in _CLAUSE.finditer(text, inner_start, inner_end):
+            clauses.append((clause_start, sep.start()))
+            clause_start = sep.end()
+        clauses.append((clause_start, inner_end))
+        for c_start, c_end in clauses:
+            verbs = list(_ROLE_VERB.finditer(text, c_start, c_end))
+            if not verbs:
+                continue
+            # The verb must end its clause (or be followed only by another list + verb).
+            tail = text[verbs[-1].end() : c_end].strip()
+            if tail:
+                continue
+            has_lead = any(v.group(0) == "牵头" for v in verbs)
+            list_start = c_start
+            for verb in verbs:
+                role = _verb_role(verb.group(0))
+                span = Span(list_start, verb.start())
+                first_leads = role == "responsible" and not has_lead and verb is verbs[0]
+                found.extend(split_units(text, span, role, first_leads=first_leads))
+                list_start = verb.end()
+    return found
+
+
+def extract_units(text: str, regions: list[Span]) -> list[UnitMention]:
+    """Owning units named in the item's own text, in order, without duplicates."""
+    found: list[UnitMention] = []
+    for region in regions:
+        start, end = region.start, region.end
+        if end <= start:
+            continue
+        for match in _ZH_LABEL.finditer(text, start, end):
+            role = _LABEL_ROLE.get(match.group("label"), "responsible")
+            found.extend(split_units(text, Span(match.start("list"), match.end("list")), role))
+        for match in _EN_LABEL.finditer(text, start, end):
+            found.extend(split_units(text, Span(match.start("list"), match.end("list")), _en_role(match.group("label"))))
+        found.extend(_bracket_units(text, start, end))
+    return dedupe_units(found)
+
+
+def dedupe_units(units: list[UnitMention]) -> list[UnitMention]:
+    """Drop repeated (name, role) pairs, keeping the first mention."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[UnitMention] = []
+    for unit in units:
+        key = (unit.text, unit.role)
+        if key not in seen:
+            seen.add(key)
+            kept.append(unit)
+    return kept
