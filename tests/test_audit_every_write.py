@@ -15,8 +15,14 @@ from workplan.core.models import AuditEntry
 from workplan.core.testing import make_plan_with_task, make_user
 from workplan.plans import services as plans
 
-SERVICE_MODULES = ["workplan.accounts.services", "workplan.plans.services", "workplan.plans.importing"]
-NOT_WRITES = {"system_actor", "require_planner_of"}
+SERVICE_MODULES = [
+    "workplan.accounts.services",
+    "workplan.plans.services",
+    "workplan.plans.importing",
+    "workplan.plans.revisions",
+    "workplan.plans.breakdown.changes",
+]
+NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date"}
 
 
 def _call_table(actor, org):
@@ -53,8 +59,44 @@ def _call_table(actor, org):
         )
         plan_import(actor=actor, parsed=parsed, owner_unit=org.unit_a)
 
+    def revise():
+        from workplan.parsing import parse_text
+        from workplan.plans.revisions import revision_apply, revision_diff
+
+        parsed = parse_text(
+            "一、加强基层组织建设\n（一）完善工作机制，年底前完成。\n（二）新增任务。", year=2019
+        )
+        revision_apply(actor=actor, diff=revision_diff(user=actor, plan=plan, parsed=parsed))
+
+    def breakdown():
+        from workplan.plans.breakdown.changes import breakdown_import
+        from workplan.plans.breakdown.export import breakdown_export
+
+        data = breakdown_export(user=actor, plan=plan)
+        import io
+
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data))
+        workbook.active["H4"] = "2019-09-30"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        assert breakdown_import(actor=actor, plan=plan, data=buffer.getvalue(), apply=True).applied
+
+    def promises():
+        from workplan.parsing.result import ParsedItem, Span, Target
+        from workplan.plans.importing import replace_promises
+
+        parsed = ParsedItem(
+            number="1", label="", level=2, title="t", targets=[Target("80%", "percent", Span(0, 3), value=80)]
+        )
+        replace_promises(actor=actor, item=task, parsed_item=parsed)
+
     second = plans.item_create(actor=actor, plan=plan, title="第二部分")
     return {
+        "revision_apply": revise,
+        "breakdown_import": breakdown,
+        "replace_promises": promises,
         "unit_create": lambda: accounts.unit_create(actor=actor, code="Y", name="新单位", parent=org.root),
         "unit_update": lambda: accounts.unit_update(actor=actor, unit=extra_unit, name="改名单位"),
         "unit_add_alias": lambda: accounts.unit_add_alias(actor=actor, unit=extra_unit, alias="别名"),
@@ -116,7 +158,9 @@ def test_write_service_records_its_actor(actor, org, service):
     written = AuditEntry.objects.order_by("id")[before:]
     assert written, f"{service} wrote no audit row"
     assert all(entry.actor_id == actor.pk and entry.actor_repr == actor.username for entry in written)
-    entity = service.split("_", 1)[0]
+    entity = {"revision": "plan", "breakdown": "item", "replace": "target"}.get(
+        service.split("_", 1)[0], service.split("_", 1)[0]
+    )
     assert any(entry.action.startswith(f"{entity}.") for entry in written), [e.action for e in written]
 
 

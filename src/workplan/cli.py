@@ -65,11 +65,27 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--year", type=int)
     imp.add_argument("--owner", help="code of the owning unit (default: the top unit)")
     imp.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
+    imp.add_argument("--plan", type=int, help="a revised document for this existing plan: show the diff")
     imp.add_argument("--yes", action="store_true", help="store without asking")
+
+    breakdown = sub.add_parser("breakdown", help="the task breakdown table (.xlsx), out and in")
+    actions = breakdown.add_subparsers(
+        dest="breakdown_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    export = actions.add_parser("export", help="write a plan's breakdown table")
+    export.add_argument("plan_id", type=int)
+    export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    export.add_argument("--language", choices=["zh", "en"], help="header language (default: the plan's)")
+    export.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
+    bimport = actions.add_parser("import", help="compare an edited table with the plan; --apply stores it")
+    bimport.add_argument("plan_id", type=int)
+    bimport.add_argument("file")
+    bimport.add_argument("--apply", action="store_true", help="store the changes (default: a dry run)")
+    bimport.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import"})
+OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,6 +115,7 @@ def _run_own(argv: list[str]) -> int:
         "serve": _serve,
         "synth": _synth,
         "import": _import,
+        "breakdown": _breakdown,
     }
     from workplan.core import audit
 
@@ -211,8 +228,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from workplan.accounts.models import Unit, User
-    from workplan.accounts.services import system_actor
+    from workplan.accounts.models import Unit
     from workplan.parsing import ParseError, parse_file
     from workplan.plans.importing import plan_import
 
@@ -221,12 +237,9 @@ def _import(args: argparse.Namespace) -> int:
         parsed = parse_file(path, year=args.year)
     except ParseError as error:
         raise CommandError(str(error)) from None
-    if args.username:
-        actor = User.objects.filter(username=args.username, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"no active user {args.username!r}")
-    else:
-        actor = system_actor()
+    actor = _actor(args.username)
+    if args.plan is not None:
+        return _import_revision(args, actor, parsed)
     owner = (
         Unit.objects.filter(code=args.owner).first()
         if args.owner
@@ -261,6 +274,59 @@ def _import(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _import_revision(args: argparse.Namespace, actor: Any, parsed: Any) -> int:
+    from workplan.plans.revisions import revision_apply, revision_diff
+    from workplan.plans.selectors import plan_get_for_user
+
+    plan = plan_get_for_user(user=actor, plan_id=args.plan)
+    diff = revision_diff(user=actor, plan=plan, parsed=parsed)
+    print(diff.describe())
+    if not args.yes:
+        print("Dry run: nothing was changed (add --yes to apply the revision).")
+        return 0
+    revision_apply(actor=actor, diff=diff)
+    print(f"Applied the revision to plan {plan.pk}.")
+    return 0
+
+
+def _actor(username: str | None) -> Any:
+    """The user a command acts as: ``--as USERNAME``, else the named system actor."""
+    from workplan.accounts.models import User
+    from workplan.accounts.services import system_actor
+
+    if not username:
+        return system_actor()
+    actor = User.objects.filter(username=username, is_active=True).first()
+    if actor is None:
+        raise CommandError(f"no active user {username!r}")
+    return actor
+
+
+def _breakdown(args: argparse.Namespace) -> int:
+    from workplan.plans.breakdown.changes import breakdown_import
+    from workplan.plans.breakdown.export import breakdown_export
+    from workplan.plans.selectors import plan_get_for_user
+
+    actor = _actor(args.username)
+    plan = plan_get_for_user(user=actor, plan_id=args.plan_id)
+    if args.breakdown_command == "export":
+        output = Path(args.output)
+        try:
+            output.write_bytes(breakdown_export(user=actor, plan=plan, language=args.language))
+        except OSError as error:
+            raise CommandError(f"cannot write {output}: {error.strerror or error}") from None
+        print(f"Wrote {output}")
+        return 0
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
+    preview = breakdown_import(actor=actor, plan=plan, data=data, filename=path.name, apply=args.apply)
+    print(preview.describe())
+    return 0 if preview.ok else EXIT_USAGE
 
 
 if __name__ == "__main__":

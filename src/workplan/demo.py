@@ -52,7 +52,7 @@ class DemoReport:
 
     def describe(self) -> str:
         lines = ["Demo users (username / password / role):"]
-        lines += [f"  {u:<18} {p:<24} {r}" for u, p, r in self.credentials]
+        lines += [f"  {u:<18} {p:<28} {r}" for u, p, r in self.credentials]
         if self.plan is not None:
             items = PlanItem.objects.filter(plan=self.plan)
             state = "loaded" if self.plan_created else "already loaded"

@@ -200,3 +200,30 @@ def _targets(item: PlanItem, parsed_item: ParsedItem) -> list[Target]:
         )
         for t in parsed_item.targets
     ]
+
+
+@transaction.atomic
+def replace_promises(*, actor: Any, item: PlanItem, parsed_item: ParsedItem) -> None:
+    """Replace an item's targets and deadlines with those of its re-parsed text (revisions).
+
+    Assignments are kept: who owns the work is the planner's decision, not the text's.
+    """
+    for old_target in list(item.targets.all()):
+        audit.record(
+            actor=actor, action="target.deleted", target=old_target, before=audit.snapshot(old_target)
+        )
+        old_target.delete()
+    for old_deadline in list(item.deadlines.all()):
+        audit.record(
+            actor=actor, action="deadline.deleted", target=old_deadline, before=audit.snapshot(old_deadline)
+        )
+        old_deadline.delete()
+    targets = Target.objects.bulk_create(_targets(item, parsed_item))
+    audit.record_many(actor=actor, action="target.created", targets=targets)
+    deadlines = Deadline.objects.bulk_create(
+        [
+            Deadline(item=item, text=d.text, date=d.date, source_start=d.span.start, source_end=d.span.end)
+            for d in parsed_item.deadlines
+        ]
+    )
+    audit.record_many(actor=actor, action="deadline.created", targets=deadlines)
