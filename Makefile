@@ -7,13 +7,24 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score clean
 
+VENDOR := src/workplan/web/static/vendor
+ASSETS := $(VENDOR)/.installed-stamp
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end files come from npm at install time and are served by the app itself (no CDN).
+$(ASSETS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install the web assets (Node.js 18+)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
+	@touch $(ASSETS)
+
+setup: $(STAMP) $(ASSETS)
 
 demo: setup          ## set up and serve the demo site on http://127.0.0.1:8000
 	$(BIN)/workplan demo
@@ -54,4 +65,4 @@ score: setup         ## the parser's score on the shared sample plans
 	$(BIN)/python ../shared/tools/score_parse.py ../shared/plans --cmd '$(BIN)/workplan parse {} --format json'
 
 clean:
-	rm -rf $(VENV) data .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .mypy_cache .ruff_cache node_modules $(VENDOR)
