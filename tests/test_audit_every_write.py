@@ -21,8 +21,10 @@ SERVICE_MODULES = [
     "workplan.plans.importing",
     "workplan.plans.revisions",
     "workplan.plans.breakdown.changes",
+    "workplan.plans.drafts",
 ]
-NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date"}
+NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date", "draft_get_for_user"}
+DRAFT_TEXT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成。（县民政局、县财政局负责）\n第二段。\n（二）压实责任。".encode()
 
 
 def _call_table(actor, org):
@@ -92,8 +94,32 @@ def _call_table(actor, org):
         )
         replace_promises(actor=actor, item=task, parsed_item=parsed)
 
+    from workplan.plans import drafts
+
+    def draft(**_: object):
+        return drafts.draft_create(actor=actor, data=DRAFT_TEXT, filename="d.txt", owner_unit=org.root)
+
+    def key(d, n=1):
+        return d.data["items"][n]["key"]
+
     second = plans.item_create(actor=actor, plan=plan, title="第二部分")
     return {
+        "draft_create": draft,
+        "draft_rename": lambda: drafts.draft_rename(
+            actor=actor, draft=(d := draft()), key=key(d), title="新"
+        ),
+        "draft_indent": lambda: drafts.draft_indent(actor=actor, draft=(d := draft()), key=key(d, 2)),
+        "draft_outdent": lambda: drafts.draft_outdent(actor=actor, draft=(d := draft()), key=key(d)),
+        "draft_merge": lambda: drafts.draft_merge(actor=actor, draft=(d := draft()), key=key(d, 2)),
+        "draft_split": lambda: drafts.draft_split(actor=actor, draft=(d := draft()), key=key(d), paragraph=1),
+        "draft_set_promise": lambda: drafts.draft_set_promise(
+            actor=actor, draft=(d := draft()), key=key(d), kind="deadlines", index=0, accepted=False
+        ),
+        "draft_map_unit": lambda: drafts.draft_map_unit(
+            actor=actor, draft=draft(), name="县财政局", unit=org.unit_b
+        ),
+        "draft_discard": lambda: drafts.draft_discard(actor=actor, draft=draft()),
+        "draft_confirm": lambda: drafts.draft_confirm(actor=actor, draft=draft()),
         "revision_apply": revise,
         "breakdown_import": breakdown,
         "replace_promises": promises,
@@ -158,7 +184,7 @@ def test_write_service_records_its_actor(actor, org, service):
     written = AuditEntry.objects.order_by("id")[before:]
     assert written, f"{service} wrote no audit row"
     assert all(entry.actor_id == actor.pk and entry.actor_repr == actor.username for entry in written)
-    entity = {"revision": "plan", "breakdown": "item", "replace": "target"}.get(
+    entity = {"revision": "plan", "breakdown": "item", "replace": "target", "draft": "draft"}.get(
         service.split("_", 1)[0], service.split("_", 1)[0]
     )
     assert any(entry.action.startswith(f"{entity}.") for entry in written), [e.action for e in written]

@@ -78,9 +78,19 @@ def _clean_aliases(aliases: Any) -> list[str]:
 
 @transaction.atomic
 def unit_add_alias(*, actor: Any, unit: Unit, alias: str) -> Unit:
-    """Remember another name for a unit (e.g. after mapping a name found in a document)."""
+    """Remember another name for a unit (after a planner mapped a name found in a document).
+
+    Planners may do this as well as admins: an alias only helps later imports match names.
+    """
+    scope = permissions.scope_for(actor)
+    if not (scope.is_admin or scope.units(Role.PLANNER)):
+        raise Forbidden("only planners and administrators may add unit aliases")
     aliases = _clean_aliases([*unit.aliases, alias])
-    return unit_update(actor=actor, unit=unit, aliases=aliases)
+    if aliases == unit.aliases:
+        return unit
+    return instance_update(
+        actor=actor, instance=unit, changes={"aliases": aliases}, action="unit.alias_added"
+    )
 
 
 @transaction.atomic

@@ -48,8 +48,13 @@ def plan_import(
     title: str | None = None,
     year: int | None = None,
     status: str = PlanStatus.ACTIVE,
+    unit_choices: dict[str, Unit | None] | None = None,
 ) -> ImportResult:
-    """Store ``parsed`` as a new plan owned by ``owner_unit``; all or nothing."""
+    """Store ``parsed`` as a new plan owned by ``owner_unit``; all or nothing.
+
+    ``unit_choices`` maps unit names found in the document to the units the planner chose
+    (None: leave unassigned); names not in it are matched by exact name or alias.
+    """
     require_planner_of(actor, owner_unit)
     if not parsed.items:
         raise Invalid("the document has no numbered items to import: check that it is a work plan")
@@ -67,6 +72,7 @@ def plan_import(
                 title=(title or parsed.title or source_name or "Untitled plan").strip()[:300],
                 year=plan_year,
                 status=status,
+                unit_choices=unit_choices or {},
             )
         except IntegrityError:
             # Another import took the same root paths at the same moment: try again.
@@ -86,6 +92,7 @@ def _store(
     title: str,
     year: int,
     status: str,
+    unit_choices: dict[str, Unit | None],
 ) -> ImportResult:
     plan = Plan(
         title=title,
@@ -127,17 +134,19 @@ def _store(
         for mention in parsed_item.units:
             if mention.role not in OWNER_ROLES:
                 continue
-            match = directory.match(mention.text)
-            if match.unit is None:
+            unit = (
+                unit_choices[mention.text]
+                if mention.text in unit_choices
+                else directory.match(mention.text).unit
+            )
+            if unit is None:
                 if mention.text not in unmatched:
                     unmatched.append(mention.text)
                 continue
-            if match.unit.pk in assigned:
+            if unit.pk in assigned:
                 continue
-            assigned.add(match.unit.pk)
-            assignments.append(
-                Assignment(item=item, unit=match.unit, role=mention.role, source_text=mention.text)
-            )
+            assigned.add(unit.pk)
+            assignments.append(Assignment(item=item, unit=unit, role=mention.role, source_text=mention.text))
     created_targets = Target.objects.bulk_create(targets, batch_size=500)
     audit.record_many(actor=actor, action="target.created", targets=created_targets)
     created_deadlines = Deadline.objects.bulk_create(deadlines, batch_size=500)

@@ -249,3 +249,61 @@ class Assignment(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()}"
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CONFIRMED = "confirmed", _("confirmed")
+    DISCARDED = "discarded", _("discarded")
+
+
+class ImportDraftQuerySet(models.QuerySet["ImportDraft"]):
+    def visible_to(self, user: Any, action: Action | None = None) -> ImportDraftQuerySet:
+        """A draft is the working copy of the planner who uploaded it (and admins)."""
+        from workplan import permissions
+
+        scope = permissions.scope_for(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(
+            created_by_id=scope.user_id, owner_unit_id__in=scope.units(permissions.Role.PLANNER)
+        )
+
+
+class ImportDraft(TimestampedModel):
+    """An uploaded plan document under review, before it becomes a plan.
+
+    ``data`` holds the parsed items as a flat list in document order (each with ``key``,
+    ``level``, number, label, title, text and its promises, each promise with an
+    ``accepted`` flag) and the unit names found with their proposed matches. The planner's
+    corrections edit ``data``; confirming turns it into a plan in one transaction.
+    """
+
+    created_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("created by")
+    )
+    owner_unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner unit")
+    )
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="zh")
+    source_name = models.CharField(_("source file name"), max_length=255)
+    source_file = models.FileField(_("source document"), upload_to="drafts/%Y/")
+    source_sha256 = models.CharField(_("source SHA-256"), max_length=64)
+    text = models.TextField(_("extracted text"))
+    data = models.JSONField(_("review data"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN
+    )
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects: ClassVar[ImportDraftQuerySet] = ImportDraftQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("import draft")
+        verbose_name_plural = _("import drafts")
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.source_name
