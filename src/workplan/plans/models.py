@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from workplan.accounts.models import Unit, User
+from workplan.accounts.models import Role, Unit, User
 from workplan.core.models import TimestampedModel
 
 if TYPE_CHECKING:
@@ -265,9 +265,7 @@ class ImportDraftQuerySet(models.QuerySet["ImportDraft"]):
         scope = permissions.scope_for(user)
         if scope.is_admin:
             return self.all()
-        return self.filter(
-            created_by_id=scope.user_id, owner_unit_id__in=scope.units(permissions.Role.PLANNER)
-        )
+        return self.filter(created_by_id=scope.user_id, owner_unit_id__in=scope.units(Role.PLANNER))
 
 
 class ImportDraft(TimestampedModel):
