@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 import hashlib
 import re
-from typing import Any
+from typing import Any, Literal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -417,9 +417,8 @@ def _parsed_plan(draft: ImportDraft) -> ParsedPlan:
         item.level = len(stack) + 1
         (stack[-1].children if stack else roots).append(item)
         stack.append(item)
-    return ParsedPlan(
-        text=draft.text, language=draft.language, items=roots, title=draft.title, year=draft.year
-    )
+    language: Literal["zh", "en"] = "en" if draft.language == "en" else "zh"
+    return ParsedPlan(text=draft.text, language=language, items=roots, title=draft.title, year=draft.year)
 
 
 def draft_confirm(

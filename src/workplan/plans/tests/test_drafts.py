@@ -47,7 +47,7 @@ def test_bad_uploads_are_refused(personas, org):
         drafts.draft_create(
             actor=personas.planner, data="只是一段话。".encode(), filename="a.txt", owner_unit=org.root
         )
-    with pytest.raises(Invalid, match=".docx"):
+    with pytest.raises(Invalid, match=r"\.docx"):
         drafts.draft_create(
             actor=personas.planner,
             data=b"\xd0\xcf\x11\xe0" + bytes(64),
