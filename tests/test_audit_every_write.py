@@ -105,6 +105,9 @@ def _call_table(actor, org):
     second = plans.item_create(actor=actor, plan=plan, title="第二部分")
     return {
         "draft_create": draft,
+        "items_bulk_update": lambda: plans.items_bulk_update(
+            actor=actor, items=[task], unit=org.unit_b, role="cooperating", weight=2
+        ),
         "draft_rename": lambda: drafts.draft_rename(
             actor=actor, draft=(d := draft()), key=key(d), title="新"
         ),
@@ -184,7 +187,7 @@ def test_write_service_records_its_actor(actor, org, service):
     written = AuditEntry.objects.order_by("id")[before:]
     assert written, f"{service} wrote no audit row"
     assert all(entry.actor_id == actor.pk and entry.actor_repr == actor.username for entry in written)
-    entity = {"revision": "plan", "breakdown": "item", "replace": "target", "draft": "draft"}.get(
+    entity = {"revision": "plan", "breakdown": "item", "replace": "target", "items": "item"}.get(
         service.split("_", 1)[0], service.split("_", 1)[0]
     )
     assert any(entry.action.startswith(f"{entity}.") for entry in written), [e.action for e in written]

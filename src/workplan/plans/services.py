@@ -269,3 +269,39 @@ def assignment_update(*, actor: Any, assignment: Assignment, role: str) -> Assig
 def assignment_delete(*, actor: Any, assignment: Assignment) -> None:
     _require_item_editor(actor, assignment.item)
     instance_delete(actor=actor, instance=assignment, action="assignment.deleted")
+
+
+@transaction.atomic
+def items_bulk_update(
+    *,
+    actor: Any,
+    items: list[PlanItem],
+    unit: Unit | None = None,
+    role: str | None = None,
+    due_date: dt.date | None = None,
+    weight: Decimal | None = None,
+) -> int:
+    """Apply one unit assignment, due date or weight to a selection of items; returns how many changed."""
+    if unit is not None and role not in AssignmentRole.values:
+        raise Invalid("choose the role the unit takes: lead, responsible or cooperating")
+    changed = 0
+    for item in items:
+        touched = False
+        if unit is not None and role is not None:
+            existing = Assignment.objects.filter(item=item, unit=unit).first()
+            if existing is None:
+                assignment_create(actor=actor, item=item, unit=unit, role=role)
+                touched = True
+            elif existing.role != role:
+                assignment_update(actor=actor, assignment=existing, role=role)
+                touched = True
+        changes: dict[str, Any] = {}
+        if due_date is not None and item.due_date != due_date:
+            changes["due_date"] = due_date
+        if weight is not None and item.weight != weight:
+            changes["weight"] = weight
+        if changes:
+            item_update(actor=actor, item=item, **changes)
+            touched = True
+        changed += touched
+    return changed

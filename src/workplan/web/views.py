@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from workplan import permissions
+from workplan.accounts.selectors import unit_list_for_user
 from workplan.core.errors import NotFound
 from workplan.plans import selectors
+from workplan.plans.models import AssignmentRole
 
 
 @login_required
@@ -33,10 +35,13 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     except NotFound:
         raise Http404("no such plan") from None
     items = list(selectors.plan_items_for_user(user=request.user, plan=plan))
+    can_edit = permissions.can(request.user, permissions.Action.EDIT, plan)
     context = {
         "plan": plan,
         "items": items,
-        "can_edit": permissions.can(request.user, permissions.Action.EDIT, plan),
+        "can_edit": can_edit,
+        "units": list(unit_list_for_user(user=request.user).filter(is_active=True)) if can_edit else [],
+        "roles": AssignmentRole.choices,
     }
     return render(request, "web/plan_detail.html", context)
 
