@@ -85,7 +85,10 @@ def test_services_and_selectors_import_no_adapters():
                 assert not name.startswith("workplan.web"), f"{path} imports {name}"
 
 
-WRITE_CALL = re.compile(r"\.(save|delete|update|create|bulk_create|get_or_create|update_or_create)\(")
+# Model writes: instance.save()/delete(), Manager.create/update, QuerySet(...).update(), bulk writes.
+WRITE_CALL = re.compile(
+    r"\.(save|delete|bulk_create|bulk_update|get_or_create|update_or_create)\(|objects\.(create|update)\(|\)\.update\("
+)
 
 
 def test_views_do_not_write_models_directly():
