@@ -1,4 +1,4 @@
-"""Document readers: a plan file (.txt, .md, .docx, .pdf) in, a :class:`Document` out.
+"""Document readers: a plan file (.txt, .md, .docx, .pdf, .xlsx) in, a :class:`Document` out.
 
 The reader is chosen by the file's extension. Every failure, expected (an empty file, a
 .doc, a scanned PDF, a zip bomb) or not (a bug tripped by a strange file), reaches the
@@ -26,6 +26,14 @@ from workplan.parsing.readers._common import (
 from workplan.parsing.readers.docx import read_docx
 from workplan.parsing.readers.pdf import read_pdf
 from workplan.parsing.readers.text import read_md, read_txt
+from workplan.parsing.readers.xlsx import (
+    MAX_XLSX_BYTES,
+    MAX_XLSX_CELLS,
+    MAX_XLSX_ENTRIES,
+    MAX_XLSX_ROWS,
+    MAX_XLSX_UNCOMPRESSED,
+    read_xlsx,
+)
 
 __all__ = [
     "MAX_DOCX_BYTES",
@@ -34,6 +42,11 @@ __all__ = [
     "MAX_PDF_BYTES",
     "MAX_PDF_PAGES",
     "MAX_TEXT_BYTES",
+    "MAX_XLSX_BYTES",
+    "MAX_XLSX_CELLS",
+    "MAX_XLSX_ENTRIES",
+    "MAX_XLSX_ROWS",
+    "MAX_XLSX_UNCOMPRESSED",
     "SUPPORTED_EXTENSIONS",
     "read_bytes",
     "read_file",
@@ -50,6 +63,7 @@ class _Reader:
 _TEXT_DAMAGED = "open it in a text editor, save it again as UTF-8 text, and import the new file"
 _DOCX_DAMAGED = "open it in Word or WPS, save it again as .docx, and import the new file"
 _PDF_DAMAGED = "import the original Word file, or open the PDF and export or print it to PDF again"
+_XLSX_DAMAGED = "open it in Excel or WPS, save it again as .xlsx, and import the new file"
 _READERS: dict[str, _Reader] = {
     ".txt": _Reader(read_txt, MAX_TEXT_BYTES, _TEXT_DAMAGED),
     ".text": _Reader(read_txt, MAX_TEXT_BYTES, _TEXT_DAMAGED),
@@ -58,12 +72,14 @@ _READERS: dict[str, _Reader] = {
     ".docx": _Reader(read_docx, MAX_DOCX_BYTES, _DOCX_DAMAGED),
     ".docm": _Reader(read_docx, MAX_DOCX_BYTES, _DOCX_DAMAGED),  # a .docx with macros, never run
     ".pdf": _Reader(read_pdf, MAX_PDF_BYTES, _PDF_DAMAGED),
+    ".xlsx": _Reader(read_xlsx, MAX_XLSX_BYTES, _XLSX_DAMAGED),  # a task breakdown table
+    ".xlsm": _Reader(read_xlsx, MAX_XLSX_BYTES, _XLSX_DAMAGED),  # an .xlsx with macros, never run
 }
 
 #: Extensions read_file / read_bytes accept (lower case, with the dot).
 SUPPORTED_EXTENSIONS = frozenset(_READERS)
 
-_SUPPORTED = "a .docx, .pdf, .txt or .md file"
+_SUPPORTED = "a .docx, .xlsx, .pdf, .txt or .md file"
 _SAVE_AS_DOCX = "open it in Word or WPS, save it as .docx, then import that"
 
 # What to say about a file type we do not read: what it is, and what to do instead.
@@ -85,17 +101,17 @@ _UNSUPPORTED: dict[str, str] = {
     ".xml": "is an XML file: open the plan in Word or WPS and save it as .docx",
 }
 for _ext, _label in {
-    ".xls": "an Excel workbook",
-    ".xlsx": "an Excel workbook",
-    ".xlsm": "an Excel workbook",
-    ".et": "a WPS spreadsheet",
-    ".csv": "a spreadsheet (CSV)",
-    ".ods": "a spreadsheet",
+    ".xls": "an old Excel workbook (.xls)",
+    ".xlsb": "a binary Excel workbook (.xlsb)",
+    ".xlt": "an old Excel template (.xlt)",
+    ".xltx": "an Excel template (.xltx)",
+    ".xltm": "an Excel template (.xltm)",
+    ".et": "a WPS spreadsheet (.et)",
+    ".ett": "a WPS spreadsheet template (.ett)",
+    ".csv": "a CSV file",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
 }.items():
-    _UNSUPPORTED[_ext] = (
-        f"is {_label}: plans are imported from documents; copy the plan into Word or WPS and save it as "
-        ".docx, then import that"
-    )
+    _UNSUPPORTED[_ext] = f"is {_label}: open it in Excel or WPS and save it as .xlsx, then import that"
 for _ext in (".ppt", ".pptx", ".dps"):
     _UNSUPPORTED[_ext] = (
         "is a presentation: copy the plan into Word or WPS and save it as .docx, then import that"

@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import docx
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,12 +26,15 @@ from workplan.parsing.readers.testing import PdfText, build_pdf, check_invariant
             r'"计划.doc" is in the old Word format \(.doc\): open it in Word or WPS, save it as .docx',
         ),
         ("plan.WPS", r"is a WPS document \(.wps\): open it in WPS, save it as .docx"),
-        ("plan.xls", "is an Excel workbook: plans are imported from documents"),
-        ("plan.xlsx", "is an Excel workbook"),
+        ("plan.xls", r"is an old Excel workbook \(.xls\): open it in Excel or WPS and save it as .xlsx"),
+        ("plan.et", r"is a WPS spreadsheet \(.et\): open it in Excel or WPS and save it as .xlsx"),
         ("scan.jpg", "is an image: use the original Word file, or run it through OCR"),
         ("plan.ofd", "is an OFD file"),
         ("plan.zip", "is an archive: unpack it"),
-        ("plan.xyz", r"is a .xyz file, which cannot be imported: import a .docx, .pdf, .txt or .md file"),
+        (
+            "plan.xyz",
+            r"is a .xyz file, which cannot be imported: import a .docx, .xlsx, .pdf, .txt or .md file",
+        ),
         ("README", "has no file extension"),
     ],
 )
@@ -105,7 +109,17 @@ def _minimal_docx() -> bytes:
     return docx_to_bytes(document)
 
 
+def _minimal_xlsx() -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["序号", "工作任务", "牵头单位"])
+    workbook.active.append([1, "加强领导", "办公室"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 _DOCX = _minimal_docx()
+_XLSX = _minimal_xlsx()
 _PDF = build_pdf([[PdfText(72, 760, "Plan"), PdfText(72, 740, "一、总体要求")]])
 
 
@@ -150,7 +164,7 @@ def test_random_text_in_random_encodings_gives_a_document_or_a_parse_error(text,
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    source=st.sampled_from([_DOCX, _PDF]),
+    source=st.sampled_from([_DOCX, _PDF, _XLSX]),
     cuts=st.lists(st.tuples(st.integers(0, 20_000), st.binary(min_size=1, max_size=8)), max_size=4),
     truncate=st.one_of(st.none(), st.integers(1, 20_000)),
 )
@@ -161,7 +175,7 @@ def test_corrupted_real_files_give_a_document_or_a_parse_error(source, cuts, tru
         data[position : position + len(junk)] = junk
     if truncate is not None:
         data = data[:truncate]
-    _outcome(bytes(data), "plan.docx" if source is _DOCX else "plan.pdf")
+    _outcome(bytes(data), "plan.docx" if source is _DOCX else "plan.xlsx" if source is _XLSX else "plan.pdf")
 
 
 @settings(max_examples=40, deadline=None)
