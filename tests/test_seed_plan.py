@@ -85,3 +85,27 @@ def test_import_errors_are_one_line(db, tmp_path, capsys):
     doc.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 64)
     assert main(["import", str(doc), "--yes"]) == 2
     assert ".docx" in capsys.readouterr().err
+
+
+def test_a_plan_can_start_as_a_breakdown_table(org, imported, tmp_path, capsys):
+    """Export the seed plan's table, fill in units, and import the .xlsx as a new plan."""
+    from workplan.plans import services
+
+    task = PlanItem.objects.filter(plan=imported, depth=2).order_by("path").first()
+    services.assignment_create(actor=_system(), item=task, unit=org.unit_a, role="lead")
+    output = tmp_path / "table.xlsx"
+    assert main(["breakdown", "export", str(imported.pk), "-o", str(output)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(output), "--yes", "--owner", "ROOT", "--year", "2019"]) == 0
+    new_plan = Plan.objects.get(pk=int(capsys.readouterr().out.strip().splitlines()[0]))
+    items = PlanItem.objects.filter(plan=new_plan)
+    assert (items.filter(depth=1).count(), items.filter(depth=2).count()) == (5, 16)
+    first = items.filter(depth=2).order_by("path").first()
+    assert first.title == task.title
+    assert list(first.assignments.values_list("unit__code", "role")) == [("A", "lead")]
+
+
+def _system():
+    from workplan.accounts.services import system_actor
+
+    return system_actor()

@@ -92,6 +92,27 @@ def record(
     return AuditEntry.objects.create(**_entry_fields(actor, action, target, before, after, reason))
 
 
+def entry(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """An unsaved audit row, for bulk writes that save their rows with :func:`record_entries`."""
+    return AuditEntry(**_entry_fields(actor, action, target, before, after, reason))
+
+
+def record_entries(entries: Sequence[AuditEntry]) -> int:
+    """Save rows made by :func:`entry` in one statement, inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_entries() must be called inside transaction.atomic()")
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
 def record_many(*, actor: Any, action: str, targets: Sequence[models.Model], reason: str = "") -> int:
     """Audit a bulk creation: one row per created object, written in one statement."""
     if not transaction.get_connection().in_atomic_block:

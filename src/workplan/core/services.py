@@ -30,7 +30,7 @@ def validation_details(error: ValidationError) -> dict[str, list[str]]:
 
 def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
     try:
-        instance.full_clean(exclude=exclude, validate_unique=True)
+        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
     except ValidationError as error:
         details = validation_details(error)
         first = next(iter(details.items()))
@@ -82,7 +82,8 @@ def instance_update(
     before = audit.snapshot(instance, changed)
     for name, value in changed.items():
         setattr(instance, name, value)
-    _full_clean(instance)
+    # Validate what changed (and the uniqueness it affects), not every other field again.
+    _full_clean(instance, exclude=[f.name for f in model._meta.fields if f.name not in changed])
     update_fields = list(changed)
     if has_version:
         instance.version = current_version + 1  # type: ignore[attr-defined]

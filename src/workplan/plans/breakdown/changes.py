@@ -17,6 +17,7 @@ from django.db import transaction
 
 from workplan import permissions
 from workplan.accounts.models import Unit
+from workplan.core import audit, clock
 from workplan.parsing.snippets import find_promises
 from workplan.permissions import Action
 from workplan.plans import services
@@ -330,13 +331,97 @@ def breakdown_import(
     if not apply or preview.problems or not preview.changes:
         return preview
     with transaction.atomic():
+        Plan.objects.select_for_update().get(pk=plan.pk)  # one table import at a time per plan
+        writes = _BulkWrites(actor)
         for plan_row in planned:
-            _apply_row(actor, plan, plan_row)
+            _apply_row(actor, plan, plan_row, writes)
+        writes.flush()
     preview.applied = True
     return preview
 
 
-def _apply_row(actor: Any, plan: Plan, plan_row: _RowPlan) -> None:
+class _BulkWrites:
+    """Row changes collected and written in a few statements, one audit row per change.
+
+    The plan-level permission was checked once in breakdown_import; every value was
+    validated while the table was read (dates parsed, units resolved, titles present).
+    """
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+        self.now = clock.now()
+        self.items: list[PlanItem] = []
+        self.item_fields: set[str] = set()
+        self.created: list[Assignment] = []
+        self.updated: list[Assignment] = []
+        self.deleted: list[Assignment] = []
+        self.entries: list[Any] = []
+
+    def update_item(self, item: PlanItem, changes: dict[str, Any]) -> None:
+        before = audit.snapshot(item, changes)
+        for name, value in changes.items():
+            setattr(item, name, value)
+        item.version += 1
+        item.updated_at = self.now
+        self.items.append(item)
+        self.item_fields.update(changes)
+        self.entries.append(
+            audit.entry(
+                actor=self.actor,
+                action="item.updated",
+                target=item,
+                before=before,
+                after=audit.snapshot(item, changes),
+            )
+        )
+
+    def assign(self, assignment: Assignment) -> None:
+        self.created.append(assignment)
+
+    def change_role(self, assignment: Assignment, role: str) -> None:
+        self.entries.append(
+            audit.entry(
+                actor=self.actor,
+                action="assignment.updated",
+                target=assignment,
+                before={"role": assignment.role},
+                after={"role": role},
+            )
+        )
+        assignment.role = role
+        assignment.version += 1
+        assignment.updated_at = self.now
+        self.updated.append(assignment)
+
+    def unassign(self, assignment: Assignment) -> None:
+        self.entries.append(
+            audit.entry(
+                actor=self.actor,
+                action="assignment.deleted",
+                target=assignment,
+                before=audit.snapshot(assignment),
+            )
+        )
+        self.deleted.append(assignment)
+
+    def flush(self) -> None:
+        if self.items:
+            fields = [*sorted(self.item_fields), "version", "updated_at"]
+            PlanItem.objects.bulk_update(self.items, fields, batch_size=500)
+        if self.deleted:
+            Assignment.objects.filter(pk__in=[a.pk for a in self.deleted]).delete()
+        if self.updated:
+            Assignment.objects.bulk_update(self.updated, ["role", "version", "updated_at"], batch_size=500)
+        if self.created:
+            created = Assignment.objects.bulk_create(self.created, batch_size=500)
+            self.entries += [
+                audit.entry(actor=self.actor, action="assignment.created", target=a, after=audit.snapshot(a))
+                for a in created
+            ]
+        audit.record_entries(self.entries)
+
+
+def _apply_row(actor: Any, plan: Plan, plan_row: _RowPlan, writes: _BulkWrites) -> None:
     item = plan_row.item
     if item is None:
         item = services.item_create(
@@ -350,9 +435,9 @@ def _apply_row(actor: Any, plan: Plan, plan_row: _RowPlan) -> None:
     else:
         changed = {k: v for k, v in plan_row.fields.items() if getattr(item, k) != v}
         if changed:
-            item = services.item_update(actor=actor, item=item, **changed)
+            writes.update_item(item, changed)
     if plan_row.units is not None:
-        _apply_units(actor, item, plan_row.units)
+        _apply_units(item, plan_row.units, writes)
     if plan_row.targets_text is not None:
         current = list(item.targets.all())
         if TARGET_SEPARATOR.join(t.text for t in current) != plan_row.targets_text:
@@ -373,16 +458,17 @@ def _apply_row(actor: Any, plan: Plan, plan_row: _RowPlan) -> None:
                 )
 
 
-def _apply_units(actor: Any, item: PlanItem, wanted: dict[str, list[Unit]]) -> None:
-    existing = {a.unit_id: a for a in Assignment.objects.filter(item=item)}
+def _apply_units(item: PlanItem, wanted: dict[str, list[Unit]], writes: _BulkWrites) -> None:
+    """Make the item's assignments match the table."""
+    existing = {a.unit_id: a for a in item.assignments.all()}  # prefetched by _plan_rows (or a new item)
     wanted_roles = {unit.pk: role for role, units in wanted.items() for unit in units}
     for unit_id, assignment in existing.items():
         if assignment.role in wanted and unit_id not in wanted_roles:
-            services.assignment_delete(actor=actor, assignment=assignment)
+            writes.unassign(assignment)
     for role, units in wanted.items():
         for unit in units:
             current = existing.get(unit.pk)
             if current is None:
-                services.assignment_create(actor=actor, item=item, unit=unit, role=role)
+                writes.assign(Assignment(item=item, unit=unit, role=role))
             elif current.role != role:
-                services.assignment_update(actor=actor, assignment=current, role=role)
+                writes.change_role(current, role)

@@ -34,7 +34,11 @@ class BreakdownLine:
 
 
 def part_text(item: PlanItem) -> str:
-    return f"{item.label}{item.title}" if item.label else item.title
+    """The part row's text as written: '一、总体要求', 'V. Strengthen …' (a space after a Latin label)."""
+    if not item.label:
+        return item.title
+    separator = " " if item.label[-1].isascii() and item.title[:1].isascii() else ""
+    return f"{item.label}{separator}{item.title}"
 
 
 def breakdown_lines(*, user: Any, plan: Plan) -> list[BreakdownLine]:
