@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 from workplan.parsing.document import Block, Document
@@ -80,8 +81,8 @@ _RE_LETTER_PAREN = re.compile(r"[（(]([a-zA-Z]|[ivx]{1,4}|[IVX]{1,4})[）)]\s*"
 _RE_LETTER_MARK = re.compile(r"([a-zA-Z]|[ivxlc]{1,6}|[IVXLC]{1,6})\s*([、.．)）])\s*")
 _RE_EN_ORDINAL = re.compile(rf"({_ORDINALS})(?:ly)?\s*[,，:：.．]\s*")
 _RE_KEYWORD = re.compile(
-    rf"({_KEYWORDS})\s+(\d{{1,3}}(?:\.\d{{1,3}}){{0,3}}|[IVXLC]{{1,6}}|[A-Z]|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
-    r"\s*(?:[:：.．\-–—]\s*|$)"
+    rf"({_KEYWORDS})\s+(\d{{1,3}}(?:\.\d{{1,3}}){{0,3}}(?!\.?\d)|[IVXLC]{{1,6}}|[A-Z]|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
+    r"(?:\s*[:：.．\-–—]\s*|\s+(?=[A-Z\u4e00-\u9fff\"“(])|\s*$)"
 )
 _RE_TABLE_NUMBER = re.compile(rf"({_DIG}(?:[.．]{_DIG}){{0,4}})[.．、]?$")
 
@@ -118,11 +119,8 @@ def _value(text: str) -> int | None:
 
 
 def _after_ok(text: str, pos: int, *, allow_end: bool) -> bool:
-    """A label must be followed by a heading, not by more digits or the end of the line."""
-    if pos >= len(text):
-        return allow_end
-    ch = text[pos]
-    return not ch.isdigit()
+    """A label must be followed by a heading, not by the end of the line (a page number)."""
+    return pos < len(text) or allow_end
 
 
 def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label | None:
@@ -186,6 +184,21 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
                 value = _STEMS.index(match.group(1)) + 1
                 readings.append(Reading("zh_stem", value, str(value)))
                 strong = True
+    elif "①" <= first <= "⑳" or "㉑" <= first <= "㉟" or "❶" <= first <= "❿" or "➀" <= first <= "➉":
+        match = _RE_CIRCLED.match(text)
+        if match:
+            readings.append(Reading("circled", circled_value(first) or 0, ""))
+            strong = True
+    elif "⑴" <= first <= "⒇":
+        match = _RE_CIRCLED_PAREN.match(text)
+        if match:
+            readings.append(Reading("ar_paren", circled_value(first) or 0, ""))
+            strong = True
+    elif "⒈" <= first <= "⒛":
+        match = _RE_CIRCLED_DOT.match(text)
+        if match:
+            readings.append(Reading("ar_dot", circled_value(first) or 0, ""))
+            strong = True
     elif first.isdigit():
         for pattern, style, is_strong in (
             (_RE_DECIMAL, "decimal", False),
@@ -203,21 +216,6 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
                     readings.append(Reading(style, int(token), ""))
                 strong = is_strong
                 break
-    elif "①" <= first <= "⑳" or "㉑" <= first <= "㉟" or "❶" <= first <= "❿" or "➀" <= first <= "➉":
-        match = _RE_CIRCLED.match(text)
-        if match:
-            readings.append(Reading("circled", circled_value(first) or 0, ""))
-            strong = True
-    elif "⑴" <= first <= "⒇":
-        match = _RE_CIRCLED_PAREN.match(text)
-        if match:
-            readings.append(Reading("ar_paren", circled_value(first) or 0, ""))
-            strong = True
-    elif "⒈" <= first <= "⒛":
-        match = _RE_CIRCLED_DOT.match(text)
-        if match:
-            readings.append(Reading("ar_dot", circled_value(first) or 0, ""))
-            strong = True
     elif first.isascii() and first.isalpha():
         match = _RE_EN_ORDINAL.match(text)
         if match:
@@ -270,7 +268,9 @@ def parse_table_number(text: str, offset: int) -> Label | None:
         token = ascii_digits(bare.group(1)).replace("．", ".")
         parts = token.split(".")
         style = "tbl_num" if len(parts) == 1 else f"decimal{len(parts)}"
-        return Label((Reading(style, int(parts[-1]), token),), offset, offset + len(text), offset + len(text), True)
+        return Label(
+            (Reading(style, int(parts[-1]), token),), offset, offset + len(text), offset + len(text), True
+        )
     return parse_label(text, offset, allow_end=True)
 
 
@@ -283,8 +283,51 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _ZH_SENTENCE_END = re.compile(r"[。！？!?]")
 _EN_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _EN_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st no nos vs etc e.g i.e inc ltd co corp jr sr gov dept art sec fig vol approx "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u p.r.c a.m p.m".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "gov",
+        "dept",
+        "art",
+        "sec",
+        "fig",
+        "vol",
+        "approx",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "p.r.c",
+        "a.m",
+        "p.m",
+    ]
 )
 _ZH_COLON_TITLE = re.compile(r"[:：]")
 _TITLE_PUNCT = re.compile(r"[。；;！？!?]|[.](?:\s|$)")
@@ -298,13 +341,13 @@ _EN_JOIN_END = re.compile(r"\b(of|and|for|the|on|to|in|a|an|with|by|at|&)$", re.
 
 def is_cjk_text(text: str) -> bool:
     """True if the text is mostly Chinese (decides which sentence rules apply)."""
-    cjk = len(_CJK.findall(text[:400]))
-    return cjk > 0 and cjk * 2 >= len(_LATIN_WORD.findall(text[:400]))
+    cjk = len(_CJK.findall(text, 0, 120))
+    return cjk > 0 and (cjk >= 40 or cjk * 2 >= len(_LATIN_WORD.findall(text, 0, 120)))
 
 
 def detect_language(text: str) -> Language:
     """'zh' when Chinese characters carry the text, else 'en'."""
-    sample = text[:200_000]
+    sample = text[:20_000]
     cjk = len(_CJK.findall(sample))
     words = len(_LATIN_WORD.findall(sample))
     return "zh" if cjk and cjk >= words else "en"
@@ -375,7 +418,9 @@ def looks_like_title(text: str) -> bool:
 
 
 def _brackets_open(text: str) -> bool:
-    return any(text.count(o) > text.count(c) for o, c in ("《》", "（）", "()", "“”", "〈〉", "[]"))
+    return any(
+        text.count(pair[0]) > text.count(pair[1]) for pair in ("《》", "（）", "()", "“”", "〈〉", "[]")
+    )
 
 
 def title_continues(first: str, second: str) -> bool:
@@ -448,28 +493,39 @@ _MONTH_NUMBER = {
     )
     for name in names
 }
-_DATE_PARTS = re.compile(r"(\d{4}|[零〇○一二三四五六七八九]{4})\s*年\s*([0-9]+|[一二三四五六七八九十]+)\s*月\s*([0-9]+|[一二三四五六七八九十]+)")
-_EN_DATE_PARTS = re.compile(rf"(?:({_EN_MONTHS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_EN_MONTHS})\.?,?\s+(\d{{4}}))", re.I)
+_DATE_PARTS = re.compile(
+    r"(\d{4}|[零〇○一二三四五六七八九]{4})\s*年\s*([0-9]+|[一二三四五六七八九十]+)\s*月\s*([0-9]+|[一二三四五六七八九十]+)"
+)
+_EN_DATE_PARTS = re.compile(
+    rf"(?:({_EN_MONTHS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_EN_MONTHS})\.?,?\s+(\d{{4}}))", re.I
+)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def furniture_kind(text: str) -> str | None:
     """What kind of page furniture a line is ("page", "breadcrumb", "meta", ...), or None."""
     stripped = text.strip()
-    if not stripped:
+    if not stripped or len(stripped) > 150:  # furniture is short; body paragraphs are not
         return None
-    compact = re.sub(r"\s+", "", stripped)
+    compact = _SPACES.sub("", stripped)
     if _PAGE_NUMBER.match(stripped):
         return "page"
     if len(stripped) <= 40 and _CHROME.match(stripped):
         return "chrome"
     if len(stripped) <= 150 and _BREADCRUMB_SPLIT.search(stripped):
         parts = [p for p in _BREADCRUMB_SPLIT.split(stripped) if p]
-        if len(parts) >= 2 and all(len(p) <= 40 and len(p.split()) <= 6 and not _TITLE_PUNCT.search(p) for p in parts):
+        if len(parts) >= 2 and all(
+            len(p) <= 40 and len(p.split()) <= 6 and not _TITLE_PUNCT.search(p) for p in parts
+        ):
             return "breadcrumb"
-    if len(compact) <= 150 and "。" not in compact and (_META_KEYS.match(compact) or _EN_META.match(stripped)):
-        return "meta"
-    if len(compact) <= 60 and _TIMESTAMP.match(compact) and not _TITLE_PUNCT.search(stripped):
+    if (
+        len(compact) <= 150
+        and "。" not in compact
+        and (_META_KEYS.match(compact) or _EN_META.match(stripped))
+    ):
         return "meta"
     if _DOC_NUMBER.match(compact):
         return "doc_number"
@@ -479,6 +535,8 @@ def furniture_kind(text: str) -> str | None:
         return "footer"
     if _ZH_DATE_LINE.match(compact) or _EN_DATE_LINE.match(stripped):
         return "date"
+    if len(compact) <= 60 and _TIMESTAMP.match(compact) and not _TITLE_PUNCT.search(stripped):
+        return "meta"
     return None
 
 
@@ -521,13 +579,36 @@ def _looks_like_signature(text: str) -> bool:
 ColumnRole = Literal["number", "title", "body", "lead", "responsible", "cooperating", "deadline", "extra"]
 
 _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
-    (re.compile(r"^(?:序号|编号|序|项次|#|no\.?|nos?\.|number|s/?n|item\s*no\.?|ref\.?|id)$", re.I), "number"),
+    (
+        re.compile(r"^(?:序号|编号|序|项次|#|no\.?|nos?\.|number|s/?n|item\s*no\.?|ref\.?|id)$", re.I),
+        "number",
+    ),
     (re.compile(r"牵头|主办|主责|^lead|lead\s*(?:unit|agency|department|office|org)", re.I), "lead"),
     (re.compile(r"配合|协办|协助|参与|cooperat|collaborat|support|partner|assist", re.I), "cooperating"),
-    (re.compile(r"责任|承办|实施单位|实施部门|负责|responsib|owner|accountable|implementing", re.I), "responsible"),
-    (re.compile(r"时限|时间|期限|节点|进度|deadline|due|timeline|time\s*frame|timeframe|completion|schedule|by when|date", re.I), "deadline"),
-    (re.compile(r"措施|举措|要求|目标|内容|说明|measure|description|detail|step|target|indicator|milestone", re.I), "body"),
-    (re.compile(r"任务|事项|项目|工作|task|commitment|action|activit|initiative|objective|goal|deliverable|item", re.I), "title"),
+    (
+        re.compile(r"责任|承办|实施单位|实施部门|负责|responsib|owner|accountable|implementing", re.I),
+        "responsible",
+    ),
+    (
+        re.compile(
+            r"时限|时间|期限|节点|进度|deadline|due|timeline|time\s*frame|timeframe|completion|schedule|by when|date",
+            re.I,
+        ),
+        "deadline",
+    ),
+    (
+        re.compile(
+            r"措施|举措|要求|目标|内容|说明|measure|description|detail|step|target|indicator|milestone", re.I
+        ),
+        "body",
+    ),
+    (
+        re.compile(
+            r"任务|事项|项目|工作|task|commitment|action|activit|initiative|objective|goal|deliverable|item",
+            re.I,
+        ),
+        "title",
+    ),
 )
 _PIPE = re.compile(r"\s*[|｜]\s*")
 _PIPE_RULE = re.compile(r"^[\s|｜:：\-—=]+$")
@@ -606,6 +687,10 @@ class _Level:
     item: DraftItem
 
 
+#: Deepest level the tree may have; real plans use at most six or seven.
+MAX_DEPTH = 12
+
+
 class LevelMachine:
     """Places labels in the tree so that every open sequence stays consecutive."""
 
@@ -633,7 +718,7 @@ class LevelMachine:
             if reading.style.startswith("decimal") and "." in reading.number:
                 parent = reading.number.rsplit(".", 1)[0]
                 for index in range(depth - 1, -1, -1):
-                    if self.stack[index].item.number == parent:
+                    if self.stack[index].item.number == parent and index + 1 < MAX_DEPTH:
                         return index + 1, reading, 1.0
                 open_at = self._open_index(reading.style)
                 if open_at is not None:
@@ -644,14 +729,24 @@ class LevelMachine:
             for reading in readings:
                 if reading.style in level.styles and reading.value == level.expected:
                     return index, reading, 1.0
-        # 2. Start a new sequence one level down.
+        # 2. Start a new sequence one level down -- unless that would nest a style a third
+        # time or pass MAX_DEPTH ("1. 1. 1." is a flat list, not a staircase): then restart
+        # the deepest sequence of that style.
         for reading in readings:
             if reading.value == 1:
+                same = [i for i, level in enumerate(self.stack) if reading.style in level.styles]
+                if len(same) >= 2 or depth >= MAX_DEPTH:
+                    return (same[-1] if same else depth - 1), reading, 0.6
                 return depth, reading, 1.0
         # 3. Numbering straight through the parents: （三） after 二、 when （二） was last.
         for reading in readings:
             seen = self.seen.get(reading.style)
-            if seen and reading.value == seen[1] + 1 and seen[0] <= depth and self._open_index(reading.style) is None:
+            if (
+                seen
+                and reading.value == seen[1] + 1
+                and seen[0] <= depth
+                and self._open_index(reading.style) is None
+            ):
                 return seen[0], reading, 0.95
         # 4. A new style continuing an open sequence: "Second," after "1.", "V." after "Fourth,".
         for index in range(depth):
@@ -667,7 +762,7 @@ class LevelMachine:
                     if reading.style in level.styles and level.expected < reading.value <= level.expected + 2:
                         return index, reading, 0.7
             for reading in readings:
-                if reading.style not in self.seen and 1 < reading.value <= 3:
+                if reading.style not in self.seen and 1 < reading.value <= 3 and depth < MAX_DEPTH:
                     return depth, reading, 0.6
         return None
 
@@ -686,7 +781,7 @@ class LevelMachine:
         index = self._open_index(style)
         if index is not None:
             return index, self.stack[index].expected
-        return len(self.stack), 1
+        return min(len(self.stack), MAX_DEPTH - 1), 1
 
 
 # --------------------------------------------------------------------------------------
@@ -734,7 +829,9 @@ class _Builder:
         if span is not None and span.end > span.start:
             self.segments.append((span.start, span.end, role, item.index if item else None))
 
-    def new_item(self, label: Label | None, reading: Reading, index: int, title: Span, confidence: float) -> DraftItem:
+    def new_item(
+        self, label: Label | None, reading: Reading, index: int, title: Span, confidence: float
+    ) -> DraftItem:
         label_text = self.text[label.start : label.end] if label else ""
         item = DraftItem(
             number=reading.number,
@@ -755,12 +852,19 @@ class _Builder:
         return item
 
 
+_ATX_MARK = re.compile(r"(#{1,6})[ \t]+")
+
+
 def _block_lines(doc: Document) -> list[_Line]:
     lines: list[_Line] = []
     text = doc.text
     for block in doc.blocks:
         start = _lstrip(text, block.start, block.end)
         end = _rstrip(text, start, block.end)
+        heading = _ATX_MARK.match(text, start, end) if block.kind == "paragraph" else None
+        if heading and heading.end() < end and text[heading.end()] not in "|｜":  # Markdown heading as text
+            block = Block(heading.end(), end, heading_level=len(heading.group(1)))
+            start = heading.end()
         if end > start:
             lines.append(_Line(block, start, end, text[start:end]))
     return lines
@@ -785,7 +889,9 @@ def _mark_tables(text: str, lines: list[_Line]) -> None:
                     row_line.row = _Row(cells, header_roles, is_header=True)
                     continue
                 roles: list[ColumnRole] = [
-                    column_role(c.header) if c.header else (header_roles[i] if i < len(header_roles) else "extra")
+                    column_role(c.header)
+                    if c.header
+                    else (header_roles[i] if i < len(header_roles) else "extra")
                     for i, c in enumerate(row_line.block.cells)
                 ]
                 row_line.kind = "row"
@@ -850,7 +956,9 @@ def _default_roles(text: str, rows: list[_Line]) -> None:
             for i, cell in enumerate(row.cells):
                 lengths[i] += cell.end - cell.start
         numeric_first = sum(
-            1 for row in data if row.cells and _RE_TABLE_NUMBER.match(text[row.cells[0].start : row.cells[0].end])
+            1
+            for row in data
+            if row.cells and _RE_TABLE_NUMBER.match(text[row.cells[0].start : row.cells[0].end])
         )
         first_is_number = numeric_first * 2 >= len(data)
         candidates = range(1 if first_is_number else 0, width)
@@ -946,7 +1054,7 @@ def parse_structure(doc: Document) -> Structure:
             continue
         pending_title = None
         starts_document = builder.current is None or after_signature
-        if starts_document and line.block.heading_level is None and looks_like_title(line.text) or (
+        if (starts_document and line.block.heading_level is None and looks_like_title(line.text)) or (
             starts_document and line.block.heading_level is not None
         ):
             group = [line]
@@ -993,13 +1101,18 @@ def parse_structure(doc: Document) -> Structure:
     )
 
 
-_UNIT_ROLES: dict[ColumnRole, UnitRole] = {"lead": "lead", "responsible": "responsible", "cooperating": "cooperating"}
+_UNIT_ROLES: dict[ColumnRole, UnitRole] = {
+    "lead": "lead",
+    "responsible": "responsible",
+    "cooperating": "cooperating",
+}
 
 
 def _table_row(builder: _Builder, text: str, line: _Line, furniture: list[Span]) -> None:
     """Turn one table row into an item (or a part heading, or the header)."""
     row = line.row
-    assert row is not None
+    if row is None:
+        return
     for sep in row.separators:
         builder.seg(sep, "separator")
     if row.is_header:
@@ -1015,7 +1128,11 @@ def _table_row(builder: _Builder, text: str, line: _Line, furniture: list[Span])
         placed = builder.machine.place(label) if label else None
         if label and placed:
             index, reading, confidence = placed
-            title, body = split_title(text, label.rest, cell.end) if label.rest < cell.end else (Span(cell.end, cell.end), None)
+            title, body = (
+                split_title(text, label.rest, cell.end)
+                if label.rest < cell.end
+                else (Span(cell.end, cell.end), None)
+            )
         else:
             label = None
             index, value = builder.machine.expected_auto("tbl_group")
@@ -1081,19 +1198,21 @@ def _table_row(builder: _Builder, text: str, line: _Line, furniture: list[Span])
 
 def _tile(text: str, pieces: list[tuple[int, int, SegmentRole, int | None]]) -> list[Segment]:
     """Sort the role spans and fill every gap with a separator, so the text is tiled."""
-    pieces.sort(key=lambda p: (p[0], p[1]))
+    pieces.sort(key=itemgetter(0))
     segments: list[Segment] = []
+    append = segments.append
     pos = 0
     for start, end, role, index in pieces:
-        start = max(start, pos)
+        if start < pos:
+            start = pos
         if end <= start:
             continue
         if start > pos:
-            segments.append(Segment(Span(pos, start), "separator"))
-        segments.append(Segment(Span(start, end), role, index))
+            append(Segment(Span(pos, start), "separator"))
+        append(Segment(Span(start, end), role, index))
         pos = end
     if pos < len(text):
-        segments.append(Segment(Span(pos, len(text)), "separator"))
+        append(Segment(Span(pos, len(text)), "separator"))
     return segments
 
 

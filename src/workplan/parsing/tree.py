@@ -27,13 +27,12 @@ def _item_lines(item: ParsedItem, out: list[str]) -> None:
     indent = "  " * (item.level - 1)
     label = item.label or f"{item.number}."
     out.append(f"{indent}{label} {item.title}".rstrip())
-    for target in item.targets:
-        out.append(f"{indent}    ◦ target: {target.text} ({_target_detail(target)})")
-    for deadline in item.deadlines:
-        when = deadline.date.isoformat() if deadline.date else "no fixed date"
-        out.append(f"{indent}    ◦ deadline: {deadline.text} → {when}")
-    for unit in item.units:
-        out.append(f"{indent}    ◦ {unit.role}: {unit.text}")
+    out.extend(f"{indent}    ◦ target: {t.text} ({_target_detail(t)})" for t in item.targets)
+    out.extend(
+        f"{indent}    ◦ deadline: {d.text} → {d.date.isoformat() if d.date else 'no fixed date'}"
+        for d in item.deadlines
+    )
+    out.extend(f"{indent}    ◦ {u.role}: {u.text}" for u in item.units)
     for child in item.children:
         _item_lines(child, out)
 
@@ -42,7 +41,7 @@ def render_tree(plan: ParsedPlan) -> str:
     """The outline: title, a one-line summary, then each item with its promises."""
     flat = plan.flat_items()
     lines = [plan.title or "(untitled plan)"]
-    facts = [plan.language]
+    facts: list[str] = [plan.language]
     if plan.year:
         facts.append(f"year {plan.year}")
     facts.append(f"{len(plan.items)} parts, {len(flat)} items")

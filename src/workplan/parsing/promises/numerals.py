@@ -6,6 +6,7 @@ so both read numbers the same way.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _ZH_DIGITS = {
@@ -173,7 +174,13 @@ def to_roman(value: int) -> str:
 def circled_value(ch: str) -> int | None:
     """①..⑳, ⑴..⒇, ⒈..⒛ and ❶..❿ style characters -> their number."""
     code = ord(ch)
-    for first, last in ((0x2460, 0x2473), (0x2474, 0x2487), (0x2488, 0x249B), (0x2776, 0x277F), (0x2780, 0x2789)):
+    for first, last in (
+        (0x2460, 0x2473),
+        (0x2474, 0x2487),
+        (0x2488, 0x249B),
+        (0x2776, 0x277F),
+        (0x2780, 0x2789),
+    ):
         if first <= code <= last:
             return code - first + 1
     if 0x3251 <= code <= 0x325F:  # ㉑..㉟
@@ -183,7 +190,16 @@ def circled_value(ch: str) -> int | None:
 
 def ascii_digits(text: str) -> str:
     """Full-width and other Unicode decimal digits as ASCII ("１２" -> "12")."""
+    if text.isascii():
+        return text
+    text = text.translate(_FULL_WIDTH_DIGITS)
+    if text.isascii() or not _OTHER_DIGIT.search(text):
+        return text
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
+
+
+_FULL_WIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def parse_number(text: str) -> float | None:

@@ -30,10 +30,13 @@ _ZH_UNITS = (
     "人次|个次|户次|个|名|人|家|所|项|场|期|批|篇|件|户|处|座|套|台|辆|条|本|份|张|间|支|位|类|种|门|册|棵|株|次|轮|届"
 )
 _ZH_TARGET = re.compile(
-    rf"(?P<pre>{_ZH_PRE})?\s*(?P<n1>{_NUM})(?:\s*(?:-|—|–|－|～|~|至|到)\s*(?P<n2>{_NUM}))?"
+    rf"(?P<n1>{_NUM})(?:\s*(?:-|—|–|－|～|~|至|到)\s*(?P<n2>{_NUM}))?"
     rf"\s*(?P<mag>千万|百万|十万|万|亿)?\s*(?P<approx>余|多)?\s*(?P<unit>{_ZH_UNITS})(?P<post>以上|以下|以内|左右)?"
 )
-_ZH_CN_TIME = re.compile(r"(?P<pre>不超过|至少|超过|提前|延迟|延长|)(?P<n1>[一两二三四五六七八九十]{1,3})(?P<unit>分钟|小时|个月)")
+_ZH_PRE_TAIL = re.compile(rf"(?:{_ZH_PRE})\s*(?:每(?:人|户|年|月|季度|天|周)+)?\s*$")
+_ZH_CN_TIME = re.compile(
+    r"(?P<pre>不超过|至少|超过|提前|延迟|延长|)(?P<n1>[一两二三四五六七八九十]{1,3})(?P<unit>分钟|小时|个月)"
+)
 _ZH_MAGNITUDE_COUNT = re.compile(
     r"(?<![0-9０-９零一二三四五六七八九十百千万亿两])(?P<mag>十万|百万|千万)(?:名|个|户|家|人)?(?P<noun>[\u4e00-\u9fff]{2})"
 )
@@ -65,7 +68,21 @@ _ZH_PER = {
 _PERCENT_UNITS = frozenset(("%", "％", "个百分点"))
 _MONEY_UNITS = frozenset(("万元", "亿元", "千元", "元", "万美元", "美元"))
 _OTHER_UNITS = frozenset(
-    ("个月", "小时", "分钟", "学时", "课时", "平方公里", "平方千米", "平方米", "公里", "千米", "公顷", "亩", "吨")
+    (
+        "个月",
+        "小时",
+        "分钟",
+        "学时",
+        "课时",
+        "平方公里",
+        "平方千米",
+        "平方米",
+        "公里",
+        "千米",
+        "公顷",
+        "亩",
+        "吨",
+    )
 )
 _TIME_UNITS = frozenset(("个月", "小时", "分钟"))
 _MAGNITUDES = {"十万": 1e5, "百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8}
@@ -112,7 +129,9 @@ _ZH_COMPARATORS: dict[str, Comparator | None] = {
 # ---------------------------------------------------------------------------- English
 
 _EN_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_EN_WORDS = "|".join(sorted((w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")), key=len, reverse=True))
+_EN_WORDS = "|".join(
+    sorted((w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")), key=len, reverse=True)
+)
 _EN_PRE = (
     "more than|no less than|not less than|at least|a minimum of|minimum of|no fewer than|not fewer than|over|"
     "exceeding|greater than|higher than|up to|no more than|not more than|a maximum of|maximum of|at most|"
@@ -120,13 +139,19 @@ _EN_PRE = (
     "total of|between"
 )
 _EN_TARGET = re.compile(
-    rf"(?:\b(?P<pre>{_EN_PRE})\s+)?(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)?\s?"
-    rf"(?P<n1>{_EN_NUM}|\b(?:{_EN_WORDS})\b)"
-    rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|\b(?:{_EN_WORDS})\b))?"
+    rf"(?P<n1>{_EN_NUM}|(?<![\w-])(?:{_EN_WORDS}|{_EN_WORDS.title()})(?![\w-]))"
+    rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|(?:{_EN_WORDS})(?![\w-])))?"
     r"(?P<mag>\s+(?:thousand|million|billion|trillion)\b)?"
-    r"(?P<pct>\s?%|\s+percent\b|\s+per\s?cent\b)?",
-    re.IGNORECASE,
+    r"(?P<pct>\s?%|\s+percent\b|\s+per\s?cent\b)?"
 )
+_EN_PRE_TAIL = re.compile(
+    rf"\b(?P<pre>{_EN_PRE})\s+(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)?\s?$", re.IGNORECASE
+)
+_EN_CUR_TAIL = re.compile(r"(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)\s?$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HAS_DIGIT = re.compile(r"[0-9０-９]")
+_HAS_QUOTE = re.compile(r"[“\"「『《]")
+_HAS_EN_NUMBER = re.compile(rf"[0-9]|\b(?:{_EN_WORDS})\b", re.IGNORECASE)
 _EN_CURRENCY_WORD = re.compile(r"\s+(?P<w>yuan|RMB|dollars|USD|euros?|pounds)\b", re.IGNORECASE)
 _EN_MEASURE = re.compile(
     r"\s+(?P<u>hours?|minutes?|months?|days?|weeks?|square\s+(?:kilomet(?:er|re)s|met(?:er|re)s|miles|feet)|"
@@ -134,24 +159,167 @@ _EN_MEASURE = re.compile(
     re.IGNORECASE,
 )
 _EN_STOP = frozenset(
-    "of to for and or but in on at by with from into via per as than that which who whom whose will would shall "
-    "should can could may might must is are was were be been being have has had do does did the a an this these "
-    "those its their our his her it they we you he she each every all any some more most other such so not no "
-    "within over under after before during through about between among until while when where if also".split()
+    [
+        "of",
+        "to",
+        "for",
+        "and",
+        "or",
+        "but",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "into",
+        "via",
+        "per",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "the",
+        "a",
+        "an",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "it",
+        "they",
+        "we",
+        "you",
+        "he",
+        "she",
+        "each",
+        "every",
+        "all",
+        "any",
+        "some",
+        "more",
+        "most",
+        "other",
+        "such",
+        "so",
+        "not",
+        "no",
+        "within",
+        "over",
+        "under",
+        "after",
+        "before",
+        "during",
+        "through",
+        "about",
+        "between",
+        "among",
+        "until",
+        "while",
+        "when",
+        "where",
+        "if",
+        "also",
+    ]
 )
 _EN_IDENTIFIER_WORDS = frozenset(
-    "section chapter article part title initiative phase version level step page figure table appendix item no "
-    "number act grade class room route highway building goal objective strategy action task priority outcome "
-    "output measure pillar annex schedule volume issue line paragraph clause rule regulation order decree "
-    "resolution law code standard form option scenario model round wave cohort".split()
+    [
+        "section",
+        "chapter",
+        "article",
+        "part",
+        "title",
+        "initiative",
+        "phase",
+        "version",
+        "level",
+        "step",
+        "page",
+        "figure",
+        "table",
+        "appendix",
+        "item",
+        "no",
+        "number",
+        "act",
+        "grade",
+        "class",
+        "room",
+        "route",
+        "highway",
+        "building",
+        "goal",
+        "objective",
+        "strategy",
+        "action",
+        "task",
+        "priority",
+        "outcome",
+        "output",
+        "measure",
+        "pillar",
+        "annex",
+        "schedule",
+        "volume",
+        "issue",
+        "line",
+        "paragraph",
+        "clause",
+        "rule",
+        "regulation",
+        "order",
+        "decree",
+        "resolution",
+        "law",
+        "code",
+        "standard",
+        "form",
+        "option",
+        "scenario",
+        "model",
+        "round",
+        "wave",
+        "cohort",
+    ]
 )
-_EN_DEFINITE = frozenset("the this that these those".split())
+_EN_DEFINITE = frozenset(["the", "this", "that", "these", "those"])
 _EN_FREQ_N = re.compile(
     r"\b(?P<n>once|twice|thrice|(?:\d+|two|three|four|five|six|ten|twelve)\s+times)\s+(?:a|an|per|each|every)\s+"
     r"(?P<per>year|quarter|month|week|day|semester|term|fortnight)\b",
     re.IGNORECASE,
 )
-_EN_FREQ_EVERY = re.compile(r"\b(?:every|each)\s+(?P<per>year|quarter|month|week|semester|fortnight)\b", re.IGNORECASE)
+_EN_FREQ_EVERY = re.compile(
+    r"\b(?:every|each)\s+(?P<per>year|quarter|month|week|semester|fortnight)\b", re.IGNORECASE
+)
 _EN_FREQ_ADVERB = re.compile(
     r"\b(?P<adv>annually|yearly|quarterly|monthly|weekly|biannually|semi-annually|semiannually|biennially|fortnightly)\b",
     re.IGNORECASE,
@@ -233,7 +401,7 @@ class _Candidate:
     value: float | None
     value_max: float | None
     unit: str | None
-    priority: int  # higher wins an overlap of equal length
+    priority: int  # a frequency beats the count inside it ("每季度至少1次" vs "1次")
 
 
 def _clean(value: float | None) -> float | None:
@@ -243,41 +411,48 @@ def _clean(value: float | None) -> float | None:
 
 
 def _conditions(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Chinese conditional clauses "…的，": from the clause start to the 的."""
+    """Chinese conditional clauses ("…达到25%的，可申请…"): from the clause start to the 的."""
+    if "的" not in text[start:end]:
+        return []
     found: list[tuple[int, int]] = []
     for match in _ZH_CONDITION.finditer(text, start, end):
         clause_start = start
-        boundary = None
         for boundary in _ZH_CLAUSE_START.finditer(text, max(start, match.start() - 200), match.start()):
-            pass
-        if boundary is not None:
             clause_start = boundary.end()
         found.append((clause_start, match.start()))
     return found
 
 
-def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+def _zh_per(per_text: str) -> str:
+    for key in _ZH_PER_KEYS:
+        if per_text.endswith(key):
+            return _ZH_PER[key]
+    return "per year"
+
+
+_ZH_PER_KEYS = sorted(_ZH_PER, key=len, reverse=True)
+
+
+def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+    """Numbers written with digits followed by a unit: 80%以上, 15万元, 1-2个, 6个月."""
     found: list[_Candidate] = []
     for m in _ZH_TARGET.finditer(text, start, end):
         n_start = m.start("n1")
         before = text[n_start - 1] if n_start > 0 else ""
-        if before in "第号.．" or before.isascii() and before.isalnum():
-            continue
+        if (before and before in "第号.．") or (before.isascii() and before.isalnum()):
+            continue  # 第6版, IPv6, a decimal's tail
         unit = m.group("unit")
-        after = text[m.end() : m.end() + 1]
-        if unit in _TIME_UNITS and after == "内":
-            continue  # "3个月内": a time window, read as a deadline if anchored
-        if inside(n_start, skip):
-            continue
+        if (unit in _TIME_UNITS and text[m.end() : m.end() + 1] == "内") or inside(n_start, skip):
+            continue  # "3个月内" is a time window; a number in a condition is not a promise
         value = parse_number(m.group("n1"))
-        value_max = parse_number(m.group("n2")) if m.group("n2") else None
-        mag = m.group("mag") or ""
         if value is None:
             continue
+        value_max = parse_number(m.group("n2")) if m.group("n2") else None
+        mag = m.group("mag") or ""
+        kind: TargetKind
         if unit in _PERCENT_UNITS:
-            kind: TargetKind = "percent"
-            unit_text = "%" if unit != "个百分点" else unit
-        elif unit in _MONEY_UNITS or mag and unit == "元":
+            kind, unit_text = "percent", ("%" if unit != "个百分点" else unit)
+        elif unit in _MONEY_UNITS or (mag and unit == "元"):
             kind, unit_text = "amount", mag + unit
         elif unit in _OTHER_UNITS:
             kind, unit_text = "other", unit
@@ -286,48 +461,82 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
             if mag:
                 value *= _MAGNITUDES[mag]
                 value_max = value_max * _MAGNITUDES[mag] if value_max is not None else None
+        pre = _ZH_PRE_TAIL.search(text, max(start, n_start - 12), n_start)
+        pre_word = pre.group(0).strip() if pre else ""
+        pre_key = next((k for k in _ZH_COMPARATORS if pre_word.startswith(k)), None) if pre_word else None
         comparator: Comparator | None = "="
-        for key in (m.group("pre"), m.group("post"), m.group("approx")):
+        for key in (pre_key, m.group("post"), m.group("approx")):
             if key:
                 comparator = _ZH_COMPARATORS.get(key, comparator)
         if value_max is not None:
             comparator = "between"
-        start_at = m.start("pre") if m.group("pre") else n_start
-        found.append(_Candidate(start_at, m.end(), kind, comparator, value, value_max, unit_text, 1))
-    for m in _ZH_CN_TIME.finditer(text, start, end):
-        if inside(m.start(), skip) or text[m.end() : m.end() + 1] == "内" or text[max(0, m.start("n1") - 1)] in "每第":
-            continue
-        cn_value = zh_numeral_value(m.group("n1"))
-        if cn_value is None:
-            continue
-        comparator = {"不超过": "<=", "至少": ">=", "超过": ">"}.get(m.group("pre"), "=")
-        found.append(
-            _Candidate(m.start("n1"), m.end(), "other", comparator, float(cn_value), None, m.group("unit"), 1)
-        )
-    for m in _ZH_MAGNITUDE_COUNT.finditer(text, start, end):
-        noun = m.group("noun")
-        if noun[0] in "不要别勿莫可应该必" or inside(m.start(), skip):
-            continue
-        found.append(_Candidate(m.start(), m.end(), "count", "=", _MAGNITUDES[m.group("mag")], None, noun, 1))
-    for m in _ZH_FULL_COVERAGE.finditer(text, start, end):
-        found.append(_Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1))
-    for pattern in (_ZH_FREQ_N, _ZH_FREQ_ONE):
-        for m in pattern.finditer(text, start, end):
-            per_text = m.group("per")
-            per_key = next((k for k in sorted(_ZH_PER, key=len, reverse=True) if per_text.endswith(k)), "年")
-            n_value = parse_number(m.group("n"))
-            mid = m.groupdict().get("mid") or ""
-            comparator = "="
-            if re.search(r"至少|不少于|不低于", mid):
-                comparator = ">="
-            elif re.search(r"只|仅|最多|不超过|限", mid):
-                comparator = "<="
-            found.append(_Candidate(m.start(), m.end(), "frequency", comparator, n_value, None, _ZH_PER[per_key], 3))
-    for m in _ZH_FREQ_BARE.finditer(text, start, end):
-        found.append(_Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _ZH_PER[m.group("per")], 2))
-    for m in _ZH_REGULAR.finditer(text, start, end):
-        found.append(_Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0))
+        first = pre.start() if pre else n_start
+        found.append(_Candidate(first, m.end(), kind, comparator, value, value_max, unit_text, 1))
     return found
+
+
+def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+    region = text[start:end]
+    found = _zh_quantities(text, start, end, skip) if _HAS_DIGIT.search(region) else []
+    if "分钟" in region or "小时" in region or "个月" in region:
+        for m in _ZH_CN_TIME.finditer(text, start, end):
+            before = text[m.start("n1") - 1] if m.start("n1") > 0 else ""
+            if (
+                inside(m.start(), skip)
+                or text[m.end() : m.end() + 1] == "内"
+                or (before and before in _NOT_A_COUNT)
+            ):
+                continue  # "最后一个月" is a position, "3个月内" a window
+            cn_value = zh_numeral_value(m.group("n1"))
+            if cn_value is not None:
+                time_cmp = _ZH_COMPARATORS.get(m.group("pre"), "=") if m.group("pre") else "="
+                found.append(
+                    _Candidate(
+                        m.start("n1"), m.end(), "other", time_cmp, float(cn_value), None, m.group("unit"), 1
+                    )
+                )
+    if "十万" in region or "百万" in region or "千万" in region:
+        for m in _ZH_MAGNITUDE_COUNT.finditer(text, start, end):
+            noun = m.group("noun")
+            if noun[0] not in "不要别勿莫可应该必" and not inside(m.start(), skip):
+                magnitude = _MAGNITUDES[m.group("mag")]
+                found.append(_Candidate(m.start(), m.end(), "count", "=", magnitude, None, noun, 1))
+    if "覆盖" in region:
+        found.extend(
+            _Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1)
+            for m in _ZH_FULL_COVERAGE.finditer(text, start, end)
+        )
+    if "次" in region:
+        for pattern in (_ZH_FREQ_N, _ZH_FREQ_ONE):
+            for m in pattern.finditer(text, start, end):
+                mid = m.groupdict().get("mid") or ""
+                freq_cmp: Comparator = "="
+                if _ZH_AT_LEAST.search(mid):
+                    freq_cmp = ">="
+                elif _ZH_AT_MOST.search(mid):
+                    freq_cmp = "<="
+                times = parse_number(m.group("n"))
+                found.append(
+                    _Candidate(
+                        m.start(), m.end(), "frequency", freq_cmp, times, None, _zh_per(m.group("per")), 3
+                    )
+                )
+    if "每" in region:
+        found.extend(
+            _Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _ZH_PER[m.group("per")], 2)
+            for m in _ZH_FREQ_BARE.finditer(text, start, end)
+        )
+    if "定期" in region:
+        found.extend(
+            _Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0)
+            for m in _ZH_REGULAR.finditer(text, start, end)
+        )
+    return found
+
+
+_NOT_A_COUNT = "后每第这那本同当任哪某"
+_ZH_AT_LEAST = re.compile(r"至少|不少于|不低于")
+_ZH_AT_MOST = re.compile(r"只|仅|最多|不超过|限")
 
 
 def _word_before(text: str, pos: int, floor: int) -> str:
@@ -344,7 +553,7 @@ def _word_before(text: str, pos: int, floor: int) -> str:
 _EN_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w’'&-]*)")
 
 
-def _noun_phrase(text: str, pos: int, end: int) -> tuple[str, int] | None:
+def _noun_phrase(text: str, pos: int, end: int, *, gerund: bool = False) -> tuple[str, int] | None:
     """The counted noun after a number: "legal consultants" in "1-2 legal consultants, take"."""
     words: list[str] = []
     last_end = pos
@@ -357,10 +566,10 @@ def _noun_phrase(text: str, pos: int, end: int) -> tuple[str, int] | None:
         bare = word.lower()
         if bare in _EN_STOP:
             break
-        if words and len(bare) > 4 and (bare.endswith("ed") or bare.endswith("ing")):
-            break
-        if not words and (bare.endswith("ing") or (word.isupper() and len(word) > 1)):
-            return None
+        if words and len(bare) > 4 and bare.endswith(("ed", "ing")):
+            break  # "250,000 images contributed by…": the participle starts a new phrase
+        if not words and ((bare.endswith("ing") and not gerund) or (word.isupper() and len(word) > 1)):
+            return None  # "36 CFR", "5 including…"
         words.append(word)
         last_end = match.start(1) + len(word)
         cursor = match.end()
@@ -369,97 +578,130 @@ def _noun_phrase(text: str, pos: int, end: int) -> tuple[str, int] | None:
     return " ".join(words), last_end
 
 
+def _en_number(
+    text: str, m: re.Match[str], start: int, end: int, skip: list[tuple[int, int]]
+) -> _Candidate | None:
+    """One English number in context: a percent, amount, measure or count -- or nothing."""
+    n1 = m.group("n1")
+    window = max(start, m.start() - 30)
+    pre_match = _EN_PRE_TAIL.search(text, window, m.start())
+    cur_tail = _EN_CUR_TAIL.search(text, window, m.start()) if pre_match is None else None
+    pre = (pre_match.group("pre") if pre_match else "").lower()
+    currency = (pre_match.group("cur") if pre_match else None) or (
+        cur_tail.group("cur") if cur_tail else None
+    )
+    if (m.group("sep") or "").lower() == "and" and pre != "between":
+        return None
+    first = pre_match.start() if pre_match else (cur_tail.start() if cur_tail else m.start())
+    if inside(m.start("n1"), skip):
+        return None
+    previous = _word_before(text, first, start)
+    if previous in _EN_DEFINITE or previous in _EN_IDENTIFIER_WORDS:
+        return None  # "the 1950 census", "Section 2.2"
+    if first > start and (text[first - 1].isalnum() or text[first - 1] in "-–.#"):
+        return None
+    pct = m.group("pct")
+    after = text[m.end() : m.end() + 1]
+    if not pct and after and (after.isalnum() or after in "-–"):
+        return None  # "50th", "5-year", "2D"
+    if not pct and not currency and _YEAR.fullmatch(n1):
+        return None
+    value = parse_number(n1)
+    if value is None:
+        return None
+    value_max = parse_number(m.group("n2")) if m.group("n2") else None
+    if m.group("mag"):
+        factor = MAGNITUDE_WORDS[m.group("mag").strip().lower()]
+        value *= factor
+        value_max = value_max * factor if value_max is not None else None
+    comparator: Comparator | None = _EN_COMPARATORS.get(pre, "=") if pre else "="
+    if value_max is not None:
+        comparator = "between"
+    stop = m.end()
+    if pct:
+        return _Candidate(first, stop, "percent", comparator, value, value_max, "%", 1)
+    money_word = _EN_CURRENCY_WORD.match(text, stop, end)
+    if currency or money_word:
+        unit = (currency or "").strip() or (money_word.group("w") if money_word else "")
+        return _Candidate(
+            first, money_word.end() if money_word else stop, "amount", comparator, value, value_max, unit, 1
+        )
+    measure = _EN_MEASURE.match(text, stop, end)
+    if measure:
+        unit_word = " ".join(measure.group("u").lower().split())
+        if unit_word.startswith(("day", "week")) and not pre:
+            return None  # "30 days" is a time window, not a quantity promised
+        return _Candidate(first, measure.end(), "other", comparator, value, value_max, unit_word, 1)
+    if text[stop : stop + 1] not in (" ", "\u00a0"):
+        return None
+    noun = _noun_phrase(text, stop, end)
+    if noun is None or noun[0].lower().split()[0] in ("year", "years", "times", "time"):
+        return None
+    return _Candidate(first, noun[1], "count", comparator, value, value_max, noun[0], 1)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _en_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
     found: list[_Candidate] = []
-    for m in _EN_TARGET.finditer(text, start, end):
-        n1 = m.group("n1")
-        pre = (m.group("pre") or "").lower()
-        sep = (m.group("sep") or "").lower()
-        if sep == "and" and pre != "between":
-            continue
-        first = m.start("pre") if m.group("pre") else (m.start("cur") if m.group("cur") else m.start("n1"))
-        if inside(m.start("n1"), skip):
-            continue
-        prev = _word_before(text, first, start)
-        if prev in _EN_DEFINITE or prev in _EN_IDENTIFIER_WORDS:
-            continue
-        if first > start and (text[first - 1].isalnum() or text[first - 1] in "-–.#"):
-            continue
-        after = text[m.end() : m.end() + 1]
-        pct = m.group("pct")
-        if not pct and after and (after.isalnum() or after in "-–"):
-            continue  # "50th", "5-year", "2D"
-        if not pct and re.fullmatch(r"(?:19|20)\d\d", n1) and not m.group("cur"):
-            continue  # a year
-        value = parse_number(n1)
-        value_max = parse_number(m.group("n2")) if m.group("n2") else None
-        if value is None:
-            continue
-        if m.group("mag"):
-            factor = MAGNITUDE_WORDS[m.group("mag").strip().lower()]
-            value *= factor
-            value_max = value_max * factor if value_max is not None else None
-        comparator: Comparator | None = _EN_COMPARATORS.get(pre, "=") if pre else "="
-        if value_max is not None:
-            comparator = "between"
-        tail = m.end()
-        if pct:
-            found.append(_Candidate(first, tail, "percent", comparator, value, value_max, "%", 1))
-            continue
-        currency = m.group("cur")
-        word = _EN_CURRENCY_WORD.match(text, tail, end)
-        if currency or word:
-            unit = (currency or "").strip() or (word.group("w") if word else "")
-            if word:
-                tail = word.end()
-            found.append(_Candidate(first, tail, "amount", comparator, value, value_max, unit, 1))
-            continue
-        measure = _EN_MEASURE.match(text, tail, end)
-        if measure:
-            unit_word = re.sub(r"\s+", " ", measure.group("u").lower())
-            if not unit_word.startswith(("day", "week")) or pre:
-                found.append(_Candidate(first, measure.end(), "other", comparator, value, value_max, unit_word, 1))
-            continue
-        if text[tail : tail + 1] not in (" ", "\u00a0"):
-            continue
-        noun = _noun_phrase(text, tail, end)
-        if noun is None:
-            continue
-        noun_text, noun_end = noun
-        if noun_text.lower().split()[0] in ("year", "years", "times", "time"):
-            continue
-        found.append(_Candidate(first, noun_end, "count", comparator, value, value_max, noun_text, 1))
-    for m in _EN_FREQ_N.finditer(text, start, end):
-        word = m.group("n").lower().split()[0]
-        n_value = {"once": 1.0, "twice": 2.0, "thrice": 3.0}.get(word) or parse_number(word)
-        found.append(_Candidate(m.start(), m.end(), "frequency", "=", n_value, None, _EN_PER[m.group("per").lower()], 3))
-    for m in _EN_FREQ_EVERY.finditer(text, start, end):
-        found.append(_Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _EN_PER[m.group("per").lower()], 2))
-    for m in _EN_FREQ_ADVERB.finditer(text, start, end):
-        adverb = m.group("adv").lower()
-        n_value = 2.0 if adverb in ("biannually", "semi-annually", "semiannually") else 1.0
-        if _word_before(text, m.start(), start) in _EN_DEFINITE:
-            continue
-        found.append(_Candidate(m.start(), m.end(), "frequency", "=", n_value, None, _EN_PER[adverb], 2))
-    for m in _EN_FREQ_ADJ.finditer(text, start, end):
-        begin = m.start("det") if m.group("det") else m.start("adj")
-        if _word_before(text, begin, start) in _EN_DEFINITE | {"last", "previous", "past"}:
-            continue
-        adjective = m.group("adj").lower()
-        n_value = 2.0 if adjective in ("biannual", "semi-annual") else 1.0
-        noun = _noun_phrase(text, m.end("adj"), end)
-        stop = noun[1] if noun else m.end("adj")
-        found.append(_Candidate(begin, stop, "frequency", "=", n_value, None, _EN_PER[adjective], 2))
-    for m in _EN_REGULAR.finditer(text, start, end):
-        found.append(_Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0))
-    for m in _EN_FULL_COVERAGE.finditer(text, start, end):
-        found.append(_Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1))
+    if _HAS_EN_NUMBER.search(text, start, end):
+        for m in _EN_TARGET.finditer(text, start, end):
+            cand = _en_number(text, m, start, end, skip)
+            if cand is not None:
+                found.append(cand)
+    lowered = text[start:end].lower()
+    if "once" in lowered or "twice" in lowered or "times" in lowered:
+        for m in _EN_FREQ_N.finditer(text, start, end):
+            count_word = m.group("n").lower().split()[0]
+            value = {"once": 1.0, "twice": 2.0, "thrice": 3.0}.get(count_word) or parse_number(count_word)
+            per = _EN_PER[m.group("per").lower()]
+            found.append(_Candidate(m.start(), m.end(), "frequency", "=", value, None, per, 3))
+    if "every" in lowered or "each" in lowered:
+        found.extend(
+            _Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _EN_PER[m.group("per").lower()], 2)
+            for m in _EN_FREQ_EVERY.finditer(text, start, end)
+        )
+    if any(word in lowered for word in _EN_PERIODIC_HINTS):
+        for m in _EN_FREQ_ADVERB.finditer(text, start, end):
+            adverb = m.group("adv").lower()
+            if _word_before(text, m.start(), start) not in _EN_DEFINITE:
+                value = 2.0 if adverb in ("biannually", "semi-annually", "semiannually") else 1.0
+                found.append(
+                    _Candidate(m.start(), m.end(), "frequency", "=", value, None, _EN_PER[adverb], 2)
+                )
+        for m in _EN_FREQ_ADJ.finditer(text, start, end):
+            begin = m.start("det") if m.group("det") else m.start("adj")
+            if _word_before(text, begin, start) in _EN_NOT_RECURRING:
+                continue  # "the annual conference": an existing event, not a promise
+            noun = _noun_phrase(text, m.end("adj"), end, gerund=True)
+            if noun is None:
+                continue
+            adjective = m.group("adj").lower()
+            value = 2.0 if adjective in ("biannual", "semi-annual") else 1.0
+            found.append(
+                _Candidate(m.start("adj"), noun[1], "frequency", "=", value, None, _EN_PER[adjective], 2)
+            )
+    if "regular" in lowered or "periodic" in lowered:
+        found.extend(
+            _Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0)
+            for m in _EN_REGULAR.finditer(text, start, end)
+        )
+    if "coverage" in lowered:
+        found.extend(
+            _Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1)
+            for m in _EN_FULL_COVERAGE.finditer(text, start, end)
+        )
     return found
 
 
+_EN_PERIODIC_HINTS = ("annual", "yearly", "quarterly", "monthly", "weekly", "biennial", "fortnight")
+_EN_NOT_RECURRING = _EN_DEFINITE | {"last", "previous", "past"}
+
+
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep the longest (then highest priority) of overlapping candidates, in text order."""
-    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start) - 100 * c.priority, c.start))
+    """Keep the highest-priority, then longest, of overlapping candidates, in text order."""
+    ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
     kept: list[_Candidate] = []
     for cand in ordered:
         if all(cand.end <= k.start or cand.start >= k.end for k in kept):
@@ -475,22 +717,21 @@ def extract_targets(text: str, regions: list[Span]) -> list[Target]:
         start, end = region.start, region.end
         if end <= start:
             continue
-        quotes = quoted_spans(text, start, end)
-        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text[start : min(end, start + 200)])
-        if chinese:
+        quotes = quoted_spans(text, start, end) if _HAS_QUOTE.search(text, start, end) else []
+        if _CJK.search(text, start, min(end, start + 200)):
             candidates = _zh_candidates(text, start, end, quotes + _conditions(text, start, end))
         else:
             candidates = _en_candidates(text, start, end, quotes)
-        for cand in _resolve(candidates):
-            targets.append(
-                Target(
-                    text=text[cand.start : cand.end],
-                    kind=cand.kind,
-                    span=Span(cand.start, cand.end),
-                    comparator=cand.comparator,
-                    value=_clean(cand.value),
-                    value_max=_clean(cand.value_max),
-                    unit=cand.unit,
-                )
+        targets.extend(
+            Target(
+                text=text[c.start : c.end],
+                kind=c.kind,
+                span=Span(c.start, c.end),
+                comparator=c.comparator,
+                value=_clean(c.value),
+                value_max=_clean(c.value_max),
+                unit=c.unit,
             )
+            for c in _resolve(candidates)
+        )
     return targets

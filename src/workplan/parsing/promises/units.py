@@ -30,6 +30,9 @@ _EN_LABEL = re.compile(
     r"\s*[:：]\s*(?P<list>[^.;\n)\]]+)",
     re.IGNORECASE,
 )
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室")
+_EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)
 _BRACKET = re.compile(r"[（(](?P<inner>[^（）()\n]{2,160})[）)]")
 _ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
 _CLAUSE = re.compile(r"[。；;]")
@@ -64,20 +67,23 @@ def _verb_role(verb: str) -> UnitRole:
     return "responsible"
 
 
-def _plausible(name: str) -> bool:
+def _plausible(name: str, *, labelled: bool) -> bool:
+    """A unit name: no digits, not too long; in free text at least two characters."""
     if not name or len(name) > 40:
         return False
     if re.search(r"[0-9０-９%％]", name):
         return False
-    if any("\u4e00" <= ch <= "\u9fff" for ch in name):
-        return len(name) >= 2
-    return len(name) >= 3 and name[0].isupper()
+    if _CJK.search(name):
+        return labelled or len(name) >= 2
+    return labelled or (len(name) >= 3 and name[0].isupper())
 
 
-def split_units(text: str, span: Span, role: UnitRole, *, first_leads: bool = False) -> list[UnitMention]:
+def split_units(
+    text: str, span: Span, role: UnitRole, *, first_leads: bool = False, labelled: bool = True
+) -> list[UnitMention]:
     """Split a list of units ("X、Y和Z" stays whole: 和 is often part of a name)."""
     chunk = text[span.start : span.end]
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in chunk)
+    chinese = _CJK.search(chunk) is not None
     splitter = _SPLIT_ZH if chinese else _SPLIT_EN
     mentions: list[UnitMention] = []
     pos = 0
@@ -101,7 +107,7 @@ def split_units(text: str, span: Span, role: UnitRole, *, first_leads: bool = Fa
             if prefix:
                 offset += prefix.end()
                 name = name[prefix.end() :]
-        if not _plausible(name):
+        if not _plausible(name, labelled=labelled):
             continue
         this_role: UnitRole = role
         if first_leads:
@@ -136,7 +142,7 @@ def _bracket_units(text: str, start: int, end: int) -> list[UnitMention]:
                 role = _verb_role(verb.group(0))
                 span = Span(list_start, verb.start())
                 first_leads = role == "responsible" and not has_lead and verb is verbs[0]
-                found.extend(split_units(text, span, role, first_leads=first_leads))
+                found.extend(split_units(text, span, role, first_leads=first_leads, labelled=False))
                 list_start = verb.end()
     return found
 
@@ -148,12 +154,18 @@ def extract_units(text: str, regions: list[Span]) -> list[UnitMention]:
         start, end = region.start, region.end
         if end <= start:
             continue
-        for match in _ZH_LABEL.finditer(text, start, end):
-            role = _LABEL_ROLE.get(match.group("label"), "responsible")
-            found.extend(split_units(text, Span(match.start("list"), match.end("list")), role))
-        for match in _EN_LABEL.finditer(text, start, end):
-            found.extend(split_units(text, Span(match.start("list"), match.end("list")), _en_role(match.group("label"))))
-        found.extend(_bracket_units(text, start, end))
+        chunk = text[start:end]
+        has_colon = ":" in chunk or "：" in chunk
+        if has_colon and _ZH_LABEL_HINT.search(chunk):
+            for match in _ZH_LABEL.finditer(text, start, end):
+                role = _LABEL_ROLE.get(match.group("label"), "responsible")
+                found.extend(split_units(text, Span(match.start("list"), match.end("list")), role))
+        if has_colon and _EN_LABEL_HINT.search(chunk):
+            for match in _EN_LABEL.finditer(text, start, end):
+                label_role = _en_role(match.group("label"))
+                found.extend(split_units(text, Span(match.start("list"), match.end("list")), label_role))
+        if ("（" in chunk or "(" in chunk) and _ROLE_VERB.search(chunk):
+            found.extend(_bracket_units(text, start, end))
     return dedupe_units(found)
 
 
