@@ -82,10 +82,15 @@ def _build_parser() -> argparse.ArgumentParser:
     bimport.add_argument("file")
     bimport.add_argument("--apply", action="store_true", help="store the changes (default: a dry run)")
     bimport.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
+
+    tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
+    tick.add_argument(
+        "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
+    )
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown"})
+OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,6 +121,7 @@ def _run_own(argv: list[str]) -> int:
         "synth": _synth,
         "import": _import,
         "breakdown": _breakdown,
+        "tick": _tick,
     }
     from workplan.core import audit
 
@@ -327,6 +333,25 @@ def _breakdown(args: argparse.Namespace) -> int:
     preview = breakdown_import(actor=actor, plan=plan, data=data, filename=path.name, apply=args.apply)
     print(preview.describe())
     return 0 if preview.ok else EXIT_USAGE
+
+
+def _tick(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from workplan.progress.jobs import tick
+
+    now = None
+    if args.now:
+        try:
+            now = dt.datetime.fromisoformat(args.now)
+        except ValueError:
+            raise CommandError(f"--now {args.now!r} is not an ISO 8601 date and time") from None
+        if timezone.is_naive(now):
+            now = timezone.make_aware(now)
+    print(tick(now=now))
+    return 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ list, detail and write applies the same rule in the database:
 * reporter: read and edit (report on) items assigned to a unit in scope; read the plans
   they belong to; never edit the plan or its assignments.
 
+Progress (``track_rule``): tracks, reports and warnings are read like assignments and
+written (reported on) by reporters of the unit; planners review them through plan edit.
+
 Reads use ``Model.objects.visible_to(user)``; a missing and a forbidden object look the
 same (``NotFound``). Writes call :func:`require`.
 """
@@ -133,6 +136,29 @@ def assignment_rule(scope: Scope, action: Action) -> Q:
     return Q(item__plan__owner_unit_id__in=scope.units(*READER_ROLES)) | Q(
         unit_id__in=scope.units(*ASSIGNED_READER_ROLES)
     )
+
+
+def track_rule(scope: Scope, action: Action, prefix: str = "") -> Q:
+    """Progress tracks, reports (with their evidence) and warnings: one unit's work on one item.
+
+    View as for assignments: readers of the plan's owner unit, and reporters, leaders,
+    assessors and viewers of the reporting unit (or a parent unit). Edit (acknowledge, write
+    the unit's reports, request completion): reporters of the unit or a parent unit. Review,
+    completion and reassignment are plan edits (planners), checked on the plan. ``prefix``
+    reaches the track-like row from another model (``"report__"`` for evidence).
+    """
+    if scope.is_admin:
+        return _EVERYTHING
+    if action == Action.EDIT:
+        return Q(**{f"{prefix}unit_id__in": scope.units(Role.REPORTER)})
+    return Q(**{f"{prefix}item__plan__owner_unit_id__in": scope.units(*READER_ROLES)}) | Q(
+        **{f"{prefix}unit_id__in": scope.units(*ASSIGNED_READER_ROLES)}
+    )
+
+
+def working_day_rule(scope: Scope, action: Action) -> Q:
+    """The holiday and make-up-day list: everyone signed in reads it; administrators change it."""
+    return unit_rule(scope, action)
 
 
 def unit_rule(scope: Scope, action: Action) -> Q:

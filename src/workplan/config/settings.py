@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import django_stubs_ext
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "workplan.core",
     "workplan.accounts",
     "workplan.plans",
+    "workplan.progress",
     "workplan.web",
 ]
 
@@ -99,6 +101,22 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("WORKPLAN_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WORKPLAN_MAX_UPLOAD_BYTES = env.integer("WORKPLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# E-mail (reminders, warnings): SMTP when EMAIL_HOST is set, else files in DATA_DIR/mail so that
+# nothing is lost on an air-gapped box. The tests use Django's locmem backend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", default=False)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workplan@localhost")
+EMAIL_SUBJECT_PREFIX = "[workplan] "
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
