@@ -738,16 +738,12 @@ class LevelMachine:
                 if len(same) >= 2 or depth >= MAX_DEPTH:
                     return (same[-1] if same else depth - 1), reading, 0.6
                 return depth, reading, 1.0
-        # 3. Numbering straight through the parents: （三） after 二、 when （二） was last.
+        # 3. Numbering straight through the parents: （三） after 二、 when （二） was last, or
+        # "12." right under 四、 when "11." sat under 三、（三）.
         for reading in readings:
             seen = self.seen.get(reading.style)
-            if (
-                seen
-                and reading.value == seen[1] + 1
-                and seen[0] <= depth
-                and self._open_index(reading.style) is None
-            ):
-                return seen[0], reading, 0.95
+            if seen and reading.value == seen[1] + 1 and self._open_index(reading.style) is None:
+                return min(seen[0], depth), reading, 0.95
         # 4. A new style continuing an open sequence: "Second," after "1.", "V." after "Fourth,".
         for index in range(depth):
             level = self.stack[index]

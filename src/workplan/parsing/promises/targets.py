@@ -26,7 +26,7 @@ _ZH_PRE = (
     "不低于|不少于|不小于|至少|最少|最多|最高|最低|超过|高于|多于|大于|低于|少于|小于|控制在|保持在|约|大约|近"
 )
 _ZH_UNITS = (
-    "%|％|个百分点|万元|亿元|千元|元|万美元|美元|个月|小时|分钟|学时|课时|平方公里|平方千米|平方米|公里|千米|公顷|亩|吨|"
+    "%|％|个百分点|万元|亿元|千元|元|万美元|美元|个月|个工作日|工作日|小时|分钟|学时|课时|平方公里|平方千米|平方米|公里|千米|公顷|亩|吨|"
     "人次|个次|户次|个|名|人|家|所|项|场|期|批|篇|件|户|处|座|套|台|辆|条|本|份|张|间|支|位|类|种|门|册|棵|株|次|轮|届"
 )
 _ZH_TARGET = re.compile(
@@ -70,6 +70,8 @@ _MONEY_UNITS = frozenset(("万元", "亿元", "千元", "元", "万美元", "美
 _OTHER_UNITS = frozenset(
     (
         "个月",
+        "个工作日",
+        "工作日",
         "小时",
         "分钟",
         "学时",
@@ -84,7 +86,7 @@ _OTHER_UNITS = frozenset(
         "吨",
     )
 )
-_TIME_UNITS = frozenset(("个月", "小时", "分钟"))
+_TIME_UNITS = frozenset(("个月", "个工作日", "工作日", "小时", "分钟"))
 _MAGNITUDES = {"十万": 1e5, "百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8}
 
 _ZH_COMPARATORS: dict[str, Comparator | None] = {
@@ -455,7 +457,7 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
         elif unit in _MONEY_UNITS or (mag and unit == "元"):
             kind, unit_text = "amount", mag + unit
         elif unit in _OTHER_UNITS:
-            kind, unit_text = "other", unit
+            kind, unit_text = "other", mag + unit  # "38.5万亩": value 38.5, unit 万亩
         else:
             kind, unit_text = "count", unit
             if mag:

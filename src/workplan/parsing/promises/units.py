@@ -10,6 +10,7 @@ and, in English, on "and".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from workplan.parsing.result import Span, UnitMention, UnitRole
 
@@ -20,16 +21,18 @@ _ZH_LABELS = (
 )
 _ZH_LABEL = re.compile(
     r"(?P<label>牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|承办单位|实施单位|负责单位|责任处室|"
-    r"责任科室|配合单位|配合部门|协办单位|协助单位|参与单位)\s*[:：]\s*(?P<list>[^。；;\n）)】]+)"
+    r"责任科室|配合单位|配合部门|协办单位|协助单位|参与单位)\s*[:：]\s*"
 )
+_ZH_LIST_END = re.compile(r"[。；;\n）)】]")
 _EN_LABEL = re.compile(
     r"\b(?P<label>Lead(?:\s+(?:unit|units|agency|agencies|department|office|organi[sz]ation|ministry))?|"
     r"Responsible(?:\s+(?:unit|units|department|departments|party|parties|office|agency|agencies))?|"
     r"Cooperating(?:\s+(?:unit|units|department|departments|agency|agencies))?|"
     r"Supporting(?:\s+(?:unit|units|department|departments|agency|agencies))?|Owner|Owners|Partners?)"
-    r"\s*[:：]\s*(?P<list>[^.;\n)\]]+)",
+    r"\s*[:：]\s*",
     re.IGNORECASE,
 )
+_EN_LIST_END = re.compile(r"[.;\n)\]]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室")
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)
@@ -147,6 +150,26 @@ def _bracket_units(text: str, start: int, end: int) -> list[UnitMention]:
     return found
 
 
+def _labelled(
+    text: str,
+    start: int,
+    end: int,
+    label: re.Pattern[str],
+    list_end: re.Pattern[str],
+    role_of: Callable[[str], UnitRole],
+) -> list[UnitMention]:
+    """Labelled fields ("牵头单位：X　责任单位：Y、Z"): each list runs to the next label or stop."""
+    labels = list(label.finditer(text, start, end))
+    found: list[UnitMention] = []
+    for index, match in enumerate(labels):
+        stop = labels[index + 1].start() if index + 1 < len(labels) else end
+        terminator = list_end.search(text, match.end(), stop)
+        if terminator:
+            stop = terminator.start()
+        found.extend(split_units(text, Span(match.end(), stop), role_of(match.group("label"))))
+    return found
+
+
 def extract_units(text: str, regions: list[Span]) -> list[UnitMention]:
     """Owning units named in the item's own text, in order, without duplicates."""
     found: list[UnitMention] = []
@@ -157,13 +180,11 @@ def extract_units(text: str, regions: list[Span]) -> list[UnitMention]:
         chunk = text[start:end]
         has_colon = ":" in chunk or "：" in chunk
         if has_colon and _ZH_LABEL_HINT.search(chunk):
-            for match in _ZH_LABEL.finditer(text, start, end):
-                role = _LABEL_ROLE.get(match.group("label"), "responsible")
-                found.extend(split_units(text, Span(match.start("list"), match.end("list")), role))
+            found.extend(
+                _labelled(text, start, end, _ZH_LABEL, _ZH_LIST_END, lambda label: _LABEL_ROLE[label])
+            )
         if has_colon and _EN_LABEL_HINT.search(chunk):
-            for match in _EN_LABEL.finditer(text, start, end):
-                label_role = _en_role(match.group("label"))
-                found.extend(split_units(text, Span(match.start("list"), match.end("list")), label_role))
+            found.extend(_labelled(text, start, end, _EN_LABEL, _EN_LIST_END, _en_role))
         if ("（" in chunk or "(" in chunk) and _ROLE_VERB.search(chunk):
             found.extend(_bracket_units(text, start, end))
     return dedupe_units(found)
