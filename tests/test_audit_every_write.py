@@ -22,6 +22,8 @@ SERVICE_MODULES = [
     "workplan.plans.revisions",
     "workplan.plans.breakdown.changes",
     "workplan.plans.drafts",
+    "workplan.progress.services",
+    "workplan.progress.scheduling",
 ]
 NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date", "draft_get_for_user"}
 DRAFT_TEXT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成。（县民政局、县财政局负责）\n第二段。\n（二）压实责任。".encode()
@@ -162,6 +164,114 @@ def _call_table(actor, org):
             actor=actor, assignment=task.assignments.get(unit=org.unit_a)
         ),
         "plan_import": import_parsed,
+        **_progress_calls(actor, org),
+    }
+
+
+def _progress_calls(actor, org):
+    """The progress services, each on a plan dispatched on 2 January 2019 (built on first use)."""
+    from workplan.core import clock
+    from workplan.progress import notify
+    from workplan.progress import scheduling as sched
+    from workplan.progress import services as prog
+    from workplan.progress.models import Occurrence
+    from workplan.progress.testing import dispatched_task, moment
+
+    cache = {}
+
+    def ctx():
+        if not cache:
+            cache["d"] = dispatched_task(
+                actor, owner=org.unit_a, assignee=org.unit_a, due=dt.date(2019, 3, 31)
+            )
+            make_user(actor, "progress-reporter", role="reporter", unit=org.unit_a)
+        return cache["d"]
+
+    def report(submit=True):
+        d = ctx()
+        with clock.frozen(moment(2019, 1, 10)):
+            return prog.report_save(
+                actor=actor, track=d.track, period=d.period(1), narrative="进展", percent=20, submit=submit
+            )
+
+    def evidence():
+        return prog.evidence_add(actor=actor, report=report(submit=False), filename="a.txt", data=b"evidence")
+
+    def occurrence():
+        d = ctx()
+        plans.target_create(
+            actor=actor, item=d.task, text="每月1次", kind="frequency", value=1, unit="per month"
+        )
+        sched.obligation_generate(actor=actor, plan=d.plan)
+        return Occurrence.objects.get(item=d.task, index=1)
+
+    def met_occurrence():
+        found = occurrence()
+        return prog.occurrence_mark_met(actor=actor, occurrence=found, report=report())
+
+    def notification():
+        return notify.notify(recipients=[actor], kind="comment", title="t", email=False)[0]
+
+    def closed_period():
+        return sched.period_close(actor=actor, period=ctx().period(2))
+
+    def new_item():
+        d = ctx()
+        item = plans.item_create(actor=actor, plan=d.plan, title="新增任务", parent=d.task.get_parent())
+        plans.assignment_create(actor=actor, item=item, unit=org.unit_b, role="lead")
+        return item
+
+    return {
+        "plan_dispatch": lambda: prog.plan_dispatch(
+            actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        ),
+        "item_dispatch": lambda: prog.item_dispatch(actor=actor, item=new_item()),
+        "track_acknowledge": lambda: prog.track_acknowledge(actor=actor, track=ctx().track),
+        "track_start": lambda: prog.track_start(actor=actor, track=ctx().track),
+        "report_save": report,
+        "report_accept": lambda: prog.report_accept(actor=actor, report=report()),
+        "report_return": lambda: prog.report_return(actor=actor, report=report(), reason="补充材料"),
+        "evidence_add": evidence,
+        "evidence_remove": lambda: prog.evidence_remove(actor=actor, evidence=evidence()),
+        "track_request_completion": lambda: prog.track_request_completion(actor=actor, track=ctx().track),
+        "item_complete": lambda: prog.item_complete(actor=actor, item=ctx().task),
+        "item_carry_over": lambda: prog.item_carry_over(actor=actor, item=ctx().task, reason="跨年度"),
+        "track_reassign": lambda: prog.track_reassign(
+            actor=actor, track=ctx().track, unit=org.unit_b, reason="职能调整"
+        ),
+        "instruction_create": lambda: prog.instruction_create(actor=actor, item=ctx().task, text="抓紧落实"),
+        "comment_create": lambda: prog.comment_create(actor=actor, item=ctx().task, text="已阅"),
+        "occurrence_mark_met": met_occurrence,
+        "occurrence_unmark": lambda: prog.occurrence_unmark(
+            actor=actor, occurrence=met_occurrence(), reason="不符合要求"
+        ),
+        "notification_mark_read": lambda: prog.notification_mark_read(
+            actor=actor, notification=notification()
+        ),
+        "notification_mark_all_read": lambda: (notification(), prog.notification_mark_all_read(actor=actor)),
+        "feed_token_create": lambda: prog.feed_token_create(actor=actor, unit=org.unit_a),
+        "feed_token_revoke": lambda: prog.feed_token_revoke(
+            actor=actor, token=prog.feed_token_create(actor=actor, unit=org.unit_a)[0]
+        ),
+        "calendar_configure": lambda: sched.calendar_configure(actor=actor, plan=ctx().plan, due_day=20),
+        "calendar_ensure": lambda: sched.calendar_ensure(
+            actor=actor, plan=plans.plan_create(actor=actor, title="空计划", year=2019, owner_unit=org.unit_a)
+        ),
+        "period_close": closed_period,
+        "period_reopen": lambda: sched.period_reopen(actor=actor, period=closed_period(), reason="补报"),
+        "holiday_set": lambda: sched.holiday_set(actor=actor, date=dt.date(2019, 1, 25), is_working=False),
+        "holiday_delete": lambda: sched.holiday_delete(
+            actor=actor, day=sched.holiday_set(actor=actor, date=dt.date(2019, 2, 2), is_working=True)
+        ),
+        "obligation_generate": lambda: occurrence(),
+        "reminder_send_due": lambda: (
+            ctx(),
+            sched.reminder_send_due(actor=actor, today=dt.date(2019, 1, 22)),
+        ),
+        "escalation_raise_due": lambda: (
+            ctx(),
+            sched.escalation_raise_due(actor=actor, today=dt.date(2019, 4, 2)),
+        ),
     }
 
 

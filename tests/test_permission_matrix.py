@@ -1,5 +1,6 @@
 """Generated permission matrix: every role × (own unit, sub-unit, other unit) × (view, edit)
-for plans, items and assignments, checked through querysets, ``can`` and the services."""
+for plans, items, assignments and progress reports, checked through querysets, ``can`` and
+the services."""
 
 from __future__ import annotations
 
@@ -16,17 +17,25 @@ from workplan.plans import services as plan_services
 from workplan.plans.models import Assignment, Plan, PlanItem
 
 RELATIONS = ("own", "sub", "other")
-OBJECTS = ("plan", "item", "assignment")
+OBJECTS = ("plan", "item", "assignment", "report")
 
 # The policy, stated once: which (object, action) each role has over its own unit's subtree.
 # Admins have everything everywhere; nobody has anything over an unrelated unit.
 POLICY: dict[str, set[tuple[str, str]]] = {
     Role.ADMIN: {(o, a) for o in OBJECTS for a in ("view", "edit")},
-    Role.PLANNER: {(o, a) for o in OBJECTS for a in ("view", "edit")},
-    Role.REPORTER: {("plan", "view"), ("item", "view"), ("item", "edit"), ("assignment", "view")},
-    Role.LEADER: {("plan", "view"), ("item", "view"), ("assignment", "view")},
-    Role.ASSESSOR: {("plan", "view"), ("item", "view"), ("assignment", "view")},
-    Role.VIEWER: {("plan", "view"), ("item", "view"), ("assignment", "view")},
+    # Planners review reports (a plan edit) but never write a unit's report for it.
+    Role.PLANNER: {(o, a) for o in OBJECTS for a in ("view", "edit")} - {("report", "edit")},
+    Role.REPORTER: {
+        ("plan", "view"),
+        ("item", "view"),
+        ("item", "edit"),
+        ("assignment", "view"),
+        ("report", "view"),
+        ("report", "edit"),
+    },
+    Role.LEADER: {("plan", "view"), ("item", "view"), ("assignment", "view"), ("report", "view")},
+    Role.ASSESSOR: {("plan", "view"), ("item", "view"), ("assignment", "view"), ("report", "view")},
+    Role.VIEWER: {("plan", "view"), ("item", "view"), ("assignment", "view"), ("report", "view")},
 }
 
 
@@ -52,7 +61,22 @@ def world(actor, org):
 
 def _object(tasks, relation: str, obj: str):
     task = tasks[relation]
+    if obj == "report":
+        return _report_on(task)
     return {"plan": task.plan, "item": task, "assignment": assignment_of(task)}[obj]
+
+
+def _report_on(task):
+    """A submitted progress report of the task's unit, for its first period (dispatching first)."""
+    from workplan.accounts.services import system_actor
+    from workplan.progress import services as progress
+    from workplan.progress.models import Period, Track
+
+    actor = system_actor()
+    progress.plan_dispatch(actor=actor, plan=task.plan)
+    track = Track.objects.get(item=task)
+    period = Period.objects.get(plan=task.plan, index=1)
+    return progress.report_save(actor=actor, track=track, period=period, narrative="进展", percent=10)
 
 
 @pytest.mark.parametrize(("role", "relation", "obj", "action"), CASES, ids=["-".join(c) for c in CASES])
@@ -119,3 +143,22 @@ def test_visible_lists_have_no_duplicates_with_many_assignments(actor, org, pers
     plans = list(Plan.objects.visible_to(personas.reporter_a))
     assert plans == [task.plan]
     assert list(PlanItem.objects.visible_to(personas.reporter_a)) == [task]
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_report_edit_service_follows_the_matrix(actor, org, world, role, relation):
+    from workplan.progress import services as progress
+    from workplan.progress.models import ProgressReport
+
+    _, tasks = world
+    user = make_user(actor, f"rep-{role}", role=role, unit=org.unit_a)
+    report = _report_on(tasks[relation])
+    save = {"track": report.track, "period": report.period, "narrative": "改过", "percent": 30}
+    if expected(role, relation, "report", "edit"):
+        progress.report_save(actor=user, **save)
+        assert ProgressReport.objects.get(pk=report.pk).percent == 30
+    else:
+        with pytest.raises(Forbidden):
+            progress.report_save(actor=user, **save)
+        assert ProgressReport.objects.get(pk=report.pk).percent == 10

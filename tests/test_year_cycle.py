@@ -62,7 +62,12 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
         (personas.planner, "planner@example.org"),
     ]:
         accounts.user_update(actor=actor, user=user, email=address)
-    planner, rep_a, rep_b, leader = personas.planner, personas.reporter_a, personas.reporter_b, personas.leader
+    planner, rep_a, rep_b, leader = (
+        personas.planner,
+        personas.reporter_a,
+        personas.reporter_b,
+        personas.leader,
+    )
 
     # 2 January: the planner builds and dispatches the plan (交办).
     with clock.frozen(moment(2019, 1, 2, 9)):
@@ -70,7 +75,12 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
         plan = t1.plan
         plans.item_update(actor=planner, item=t1, due_date=dt.date(2019, 12, 31))
         plans.target_create(
-            actor=planner, item=t1, text="每季度至少召开1次研讨会", kind="frequency", value=1, unit="per quarter"
+            actor=planner,
+            item=t1,
+            text="每季度至少召开1次研讨会",
+            kind="frequency",
+            value=1,
+            unit="per quarter",
         )
         m1 = plans.item_create(actor=planner, plan=plan, parent=t1, title="建立台账", label="1.")
         t2 = plans.item_create(
@@ -156,9 +166,13 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
             for month_met, quarter in ((3, 1), (6, 2), (12, 4)):
                 if day == dt.date(2019, month_met, 20):
                     occurrence = Occurrence.objects.get(item=t1, index=quarter)
-                    services.occurrence_mark_met(actor=rep_a, occurrence=occurrence, report=reports[("t1", month_met)])
+                    services.occurrence_mark_met(
+                        actor=rep_a, occurrence=occurrence, report=reports[("t1", month_met)]
+                    )
             if day == dt.date(2019, 4, 1):
-                board_april = {row.item.pk: row for row in selectors.plan_status_board(user=planner, plan=plan)}
+                board_april = {
+                    row.item.pk: row for row in selectors.plan_status_board(user=planner, plan=plan)
+                }
             if day == dt.date(2019, 7, 2):
                 services.instruction_create(actor=leader, item=t2, text="请加快进度，月底前报送整改方案")
             if day == dt.date(2019, 12, 23):
@@ -186,7 +200,11 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
     )
     assert (track_1.closed_at, track_1.closed_by) == (stamps["completed"], planner)
     progress_1 = ItemProgress.objects.get(item=t1)
-    assert (progress_1.state, progress_1.closed_at, progress_1.closed_by) == ("completed", stamps["completed"], planner)
+    assert (progress_1.state, progress_1.closed_at, progress_1.closed_by) == (
+        "completed",
+        stamps["completed"],
+        planner,
+    )
     timeline = selectors.item_timeline(user=planner, item=t1)
     kinds = [e.kind for e in timeline]
     assert kinds[:3] == [EventKind.ASSIGNED, EventKind.ACKNOWLEDGED, EventKind.STARTED]
@@ -195,7 +213,11 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
     assert kinds.count(EventKind.REPORTED) == 13  # twelve months and one resubmission
     assert kinds.count(EventKind.ACCEPTED) == 12 and kinds.count(EventKind.RETURNED) == 1
     returned = next(e for e in timeline if e.kind == EventKind.RETURNED)
-    assert (returned.at, returned.actor, returned.text) == (stamps["returned"], planner, "请补充研讨会佐证材料")
+    assert (returned.at, returned.actor, returned.text) == (
+        stamps["returned"],
+        planner,
+        "请补充研讨会佐证材料",
+    )
     resubmitted = timeline[kinds.index(EventKind.RETURNED) + 1]
     assert resubmitted.kind == EventKind.REPORTED and resubmitted.data["resubmitted"] is True
     march = ProgressReport.objects.get(track=track_1, period=periods[3])
@@ -248,7 +270,9 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
     to_leader = sorted(m.subject for m in mail.outbox if m.to == ["leader@example.org"])
     assert len(to_leader) == 2 and "黄色督办" in to_leader[1] and "红色督办" in to_leader[0]
     assert sum(1 for m in mail.outbox if m.to == ["b@example.org"]) == sum(b.values())
-    assert Reminder.objects.count() == len(set(Reminder.objects.values_list("kind", "track", "slot", "recipient")))
+    assert Reminder.objects.count() == len(
+        set(Reminder.objects.values_list("kind", "track", "slot", "recipient"))
+    )
 
     # A second tick at the same moment sends nothing more.
     before = len(mail.outbox)
