@@ -65,7 +65,7 @@ def parse_text(text: str, *, year: int | None = None) -> ParsedPlan:
         if end <= start:
             continue
         heading = _ATX.match(text, start, end)
-        if heading and heading.end() < end:
+        if heading and heading.end() < end and text[heading.end()] not in "|｜":
             blocks.append(Block(heading.end(), end, heading_level=len(heading.group(1))))
         else:
             blocks.append(Block(start, end))

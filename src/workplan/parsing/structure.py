@@ -365,7 +365,10 @@ def sentence_end(text: str, start: int, end: int, *, chinese: bool) -> int | Non
             while word_start > start and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
                 word_start -= 1
             word = text[word_start:dot].lower()
-            if word in _EN_ABBREVIATIONS or (len(word) == 1 and text[dot - 1].isupper()):
+            # "U.S." and "Mr." are caught above; a lone capital is an initial only after
+            # another one ("J. F. Kennedy"), so "Do X. Then…" still ends at "X.".
+            initial = len(word) == 1 and word_start >= 2 and text[word_start - 2] == "."
+            if word in _EN_ABBREVIATIONS or initial:
                 continue
         return match.end()
     return None
@@ -867,70 +870,95 @@ def _block_lines(doc: Document) -> list[_Line]:
 
 
 def _mark_tables(text: str, lines: list[_Line]) -> None:
-    """Recognise table rows: Word/Markdown rows from the reader, and "a | b" text lines."""
+    """Recognise table rows: Word/Excel/Markdown rows from the reader, and "a | b" lines."""
     index = 0
     while index < len(lines):
-        line = lines[index]
-        if line.block.kind == "table_row" and line.block.cells:
+        if lines[index].block.kind == "table_row" and lines[index].block.cells:
             run_end = index
             while run_end < len(lines) and lines[run_end].block.kind == "table_row":
                 run_end += 1
-            header_roles: list[ColumnRole] = []
-            for pos in range(index, run_end):
-                row_line = lines[pos]
-                cells = [Span(c.start, c.end) for c in row_line.block.cells]
-                if row_line.block.is_table_header:
-                    header_roles = [column_role(text[c.start : c.end]) for c in cells]
-                    row_line.kind = "header_row"
-                    row_line.row = _Row(cells, header_roles, is_header=True)
-                    continue
-                roles: list[ColumnRole] = [
-                    column_role(c.header)
-                    if c.header
-                    else (header_roles[i] if i < len(header_roles) else "extra")
-                    for i, c in enumerate(row_line.block.cells)
-                ]
-                row_line.kind = "row"
-                row_line.row = _Row(cells, roles)
-            _default_roles(text, [lines[p] for p in range(index, run_end)])
+            _mark_reader_rows(text, lines[index:run_end])
             index = run_end
+        else:
+            index += 1
+    _mark_pipe_rows(text, lines)
+
+
+def _mark_reader_rows(text: str, rows: list[_Line]) -> None:
+    header_roles: list[ColumnRole] = []
+    for row_line in rows:
+        cells = [Span(c.start, c.end) for c in row_line.block.cells]
+        if row_line.block.is_table_header:
+            header_roles = [column_role(text[c.start : c.end]) for c in cells]
+            row_line.kind = "header_row"
+            row_line.row = _Row(cells, header_roles, is_header=True)
             continue
-        if "|" in line.text or "｜" in line.text:
-            run: list[tuple[_Line, list[Span], list[Span]]] = []
-            pos = index
-            while pos < len(lines) and lines[pos].block.kind == "paragraph":
-                candidate = lines[pos]
-                if _PIPE_RULE.match(candidate.text) and ("|" in candidate.text or "｜" in candidate.text):
-                    run.append((candidate, [], []))
-                    pos += 1
-                    continue
-                split = _split_pipe_row(text, candidate.start, candidate.end)
-                if split is None:
-                    break
-                run.append((candidate, split[0], split[1]))
-                pos += 1
-            real = [r for r in run if r[1]]
-            if len(real) >= 2:
-                header_roles = []
-                first_line, first_cells, _ = real[0]
-                first_texts = [text[c.start : c.end] for c in first_cells]
-                if _is_header_row(first_texts, [text[r[1][0].start : r[1][0].end] for r in real[1:3]]):
-                    header_roles = [column_role(t) for t in first_texts]
-                for row_line, cells, seps in run:
-                    if not cells:
-                        row_line.kind = "rule"
-                        continue
-                    if row_line is first_line and header_roles:
-                        row_line.kind = "header_row"
-                        row_line.row = _Row(cells, header_roles, is_header=True, separators=seps)
-                        continue
-                    roles = [header_roles[i] if i < len(header_roles) else "extra" for i in range(len(cells))]
-                    row_line.kind = "row"
-                    row_line.row = _Row(cells, roles, separators=seps)
-                _default_roles(text, [r[0] for r in run])
-                index = pos
+        roles: list[ColumnRole] = [
+            column_role(c.header) if c.header else (header_roles[i] if i < len(header_roles) else "extra")
+            for i, c in enumerate(row_line.block.cells)
+        ]
+        row_line.kind = "row"
+        row_line.row = _Row(cells, roles)
+    _default_roles(text, rows)
+
+
+def _mark_pipe_rows(text: str, lines: list[_Line]) -> None:
+    """ "a | b" lines. A header row (naming known columns) starts a table whose roles the
+    later pipe lines use, even with part rows ("一、…") between them; without a header, a
+    run of two or more pipe lines is a table whose column roles are guessed."""
+    splits: list[tuple[list[Span], list[Span]] | None] = []
+    for line in lines:
+        has_pipe = line.block.kind == "paragraph" and ("|" in line.text or "｜" in line.text)
+        splits.append(_split_pipe_row(text, line.start, line.end) if has_pipe else None)
+    header: list[ColumnRole] | None = None
+    table: list[_Line] = []
+    index = 0
+    while index < len(lines):
+        line, split = lines[index], splits[index]
+        if line.block.kind == "table_row":
+            header = None
+        if split is None:
+            if header is not None and _PIPE_RULE.match(line.text) and ("|" in line.text or "｜" in line.text):
+                line.kind = "rule"
+            index += 1
+            continue
+        cells, seps = split
+        texts = [text[c.start : c.end] for c in cells]
+        following = [text[sp[0][0].start : sp[0][0].end] for sp in splits[index + 1 : index + 3] if sp]
+        if _is_header_row(texts, following):
+            if table:
+                _default_roles(text, table)
+            header = [column_role(t) for t in texts]
+            line.kind, line.row = "header_row", _Row(cells, header, is_header=True, separators=seps)
+            table = [line]
+            index += 1
+            continue
+        if header is not None:
+            roles = [header[i] if i < len(header) else "extra" for i in range(len(cells))]
+            line.kind, line.row = "row", _Row(cells, roles, separators=seps)
+            table.append(line)
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(lines) and (splits[run_end] is not None or _PIPE_RULE.match(lines[run_end].text)):
+            run_end += 1
+        run = [i for i in range(index, run_end) if splits[i] is not None]
+        if len(run) < 2:
+            index += 1
+            continue
+        for i in range(index, run_end):
+            found = splits[i]
+            if found is None:
+                lines[i].kind = "rule"
                 continue
-        index += 1
+            lines[i].kind, lines[i].row = (
+                "row",
+                _Row(found[0], ["extra"] * len(found[0]), separators=found[1]),
+            )
+        _default_roles(text, lines[index:run_end])
+        index = run_end
+    if table:
+        _default_roles(text, table)
 
 
 def _is_header_row(cells: list[str], next_first_cells: list[str]) -> bool:
