@@ -271,7 +271,16 @@ def parse_table_number(text: str, offset: int) -> Label | None:
         return Label(
             (Reading(style, int(parts[-1]), token),), offset, offset + len(text), offset + len(text), True
         )
+    if _RE_BARE_ZH_NUMBER.match(text):
+        value = zh_numeral_value(text)
+        if value:
+            return Label(
+                (Reading("tbl_zh", value, str(value)),), offset, offset + len(text), offset + len(text), True
+            )
     return parse_label(text, offset, allow_end=True)
+
+
+_RE_BARE_ZH_NUMBER = re.compile(rf"{_ZH_NUM}$")
 
 
 # --------------------------------------------------------------------------------------
@@ -461,6 +470,9 @@ _EN_META = re.compile(
 )
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _DOC_NUMBER = re.compile(r"^[^\s，。,]{1,16}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*(?:第\s*)?\d+\s*号$")
+_ATTACHMENT = re.compile(
+    r"^(?:附件|附表|Attachments?|Annex(?:es)?)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$", re.IGNORECASE
+)
 _PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
 _FOOTER = re.compile(r"^(?:抄送|抄报|主送)[:：]|印发$|^(?:copyright|©|版权所有)", re.IGNORECASE)
 _ZH_DATE_LINE = re.compile(
@@ -532,6 +544,8 @@ def furniture_kind(text: str) -> str | None:
         return "meta"
     if _DOC_NUMBER.match(compact):
         return "doc_number"
+    if _ATTACHMENT.match(stripped):
+        return "attachment"
     if _PUBLICATION_NOTE.match(compact):
         return "note"
     if len(compact) <= 80 and _FOOTER.search(compact):
@@ -774,6 +788,18 @@ class LevelMachine:
         self.stack.append(_Level(styles, reading.value + 1, item))
         self.seen[reading.style] = (index, reading.value)
         return self.stack[index - 1].item if index else None
+
+    def place_heading(self, rank: int) -> tuple[int, int]:
+        """(depth index, value) for an unnumbered heading of ``rank``: under the nearest open
+        heading of a higher rank, continuing a sibling heading of the same rank."""
+        style = f"heading{rank}"
+        for index in range(len(self.stack) - 1, -1, -1):
+            styles = self.stack[index].styles
+            if style in styles:
+                return index, self.stack[index].expected
+            if any(s.startswith("heading") and int(s[7:]) < rank for s in styles):
+                return min(index + 1, MAX_DEPTH - 1), 1
+        return 0, 1
 
     def expected_auto(self, style: str) -> tuple[int, int]:
         """For a row without a number: (depth index, value) continuing its own sequence."""
@@ -1078,6 +1104,21 @@ def parse_structure(doc: Document) -> Structure:
             continue
         pending_title = None
         starts_document = builder.current is None or after_signature
+        rank = line.block.heading_level
+        if (
+            rank is not None
+            and not after_signature
+            and (chosen_title is not None or builder.current is not None)
+        ):
+            # An unnumbered Word/Markdown heading after the title is a section of the plan.
+            index, value = builder.machine.place_heading(rank)
+            title, body = split_title(text, line.start, line.end)
+            item = builder.new_item(None, Reading(f"heading{rank}", value, str(value)), index, title, 0.9)
+            if body:
+                item.body_spans.append(body)
+                builder.seg(body, "body", item)
+            pos += 1
+            continue
         if (starts_document and line.block.heading_level is None and looks_like_title(line.text)) or (
             starts_document and line.block.heading_level is not None
         ):

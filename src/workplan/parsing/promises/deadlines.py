@@ -363,7 +363,7 @@ _RULES: tuple[_Rule, ...] = (
     # 6月底前 / 12月31日前 / 9月中旬
     _Rule(
         re.compile(
-            rf"(?<![年0-9０-９个])(?P<m>{_MON})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末)?"
+            rf"(?<![年0-9０-９个])(?P<m>{_MON})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末|份)?"
             r"\s*(?P<before>之前|以前|前)?"
         ),
         _zh_plain_month,
@@ -523,6 +523,7 @@ _RULES: tuple[_Rule, ...] = (
 _CELL_UNDATED = re.compile(
     r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I
 )
+_CELL_MONTH = re.compile(rf"^(?P<m>{_MON})\s*月份?$")
 _CELL_YEAR = re.compile(rf"^(?P<y>{_YEAR})\s*年?$")
 
 
@@ -586,19 +587,48 @@ def _resolve(found: list[_Found]) -> list[_Found]:
 
 
 def extract_deadlines(text: str, regions: list[Span], ctx: PlanContext) -> list[Deadline]:
-    """Deadlines stated in ``regions`` of ``text``, dates resolved with ``ctx``."""
+    """Deadlines stated in ``regions`` of ``text``, dates resolved with ``ctx``.
+
+    A labelled field ("完成时限：长期", "Deadline: ongoing") is a deadline whatever it says,
+    like a table's deadline column.
+    """
     deadlines: list[Deadline] = []
     for region in regions:
         if region.end <= region.start:
             continue
+        found_here: list[Deadline] = []
         for found in _resolve(_candidates(text, region.start, region.end, ctx)):
             end = found.end
             while end > found.start and text[end - 1].isspace():
                 end -= 1
-            deadlines.append(
+            found_here.append(
                 Deadline(text=text[found.start : end], span=Span(found.start, end), date=found.date)
             )
+        chunk = text[region.start : region.end]
+        if ("：" in chunk or ":" in chunk) and _FIELD_HINT.search(chunk):
+            for field in _FIELD.finditer(text, region.start, region.end):
+                stop = _FIELD_END.search(text, field.end(), region.end)
+                value = Span(field.end(), stop.start() if stop else region.end)
+                while value.end > value.start and text[value.end - 1].isspace():
+                    value.end -= 1
+                if value.end > value.start and not any(
+                    d.span.start < value.end and value.start < d.span.end for d in found_here
+                ):
+                    found_here.extend(extract_deadline_cell(text, value, ctx))
+        found_here.sort(key=lambda d: d.span.start)
+        deadlines.extend(found_here)
     return deadlines
+
+
+_FIELD_HINT = re.compile(r"时限|时间|节点|截止|进度|[Dd]eadline|[Dd]ue|[Tt]ime(?:line|frame)|[Dd]ate")
+_FIELD = re.compile(
+    r"(?:完成时限|完成时间|时间节点|时限要求|时间要求|进度安排|截止时间|截止日期|"
+    r"\b(?:[Dd]eadline|[Dd]ue(?:\s+[Dd]ate)?|[Tt]imeline|[Tt]ime\s?frame|[Tt]arget\s+[Dd]ate|[Cc]ompletion\s+[Dd]ate))"
+    r"\s*[:：]\s*"
+)
+_FIELD_END = re.compile(
+    r"[。；;\n]|\.(?:\s|$)|\s{2,}|(?:牵头|责任|配合|协办)(?:单位|部门)|\b(?:Lead|Responsible|Cooperating)\b"
+)
 
 
 def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadline]:
@@ -611,6 +641,9 @@ def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadl
         return []
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
+    month = _CELL_MONTH.match(content)
+    if month and ctx.year:
+        date = _safe_date(ctx.year, _num(month.group("m")), None)
     if date is None and not _CELL_UNDATED.match(content) and parse_number(content) is not None:
         return []
     return [Deadline(text=text[cell.start : cell.end], span=Span(cell.start, cell.end), date=date)]

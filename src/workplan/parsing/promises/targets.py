@@ -26,7 +26,7 @@ _ZH_PRE = (
     "不低于|不少于|不小于|至少|最少|最多|最高|最低|超过|高于|多于|大于|低于|少于|小于|控制在|保持在|约|大约|近"
 )
 _ZH_UNITS = (
-    "%|％|个百分点|万元|亿元|千元|元|万美元|美元|个月|个工作日|工作日|小时|分钟|学时|课时|平方公里|平方千米|平方米|公里|千米|公顷|亩|吨|"
+    "%|％|‰|个百分点|万元|亿元|千元|元|万美元|美元|个月|个工作日|工作日|小时|分钟|学时|课时|平方公里|平方千米|平方米|公里|千米|公顷|亩|吨|"
     "人次|个次|户次|个|名|人|家|所|项|场|期|批|篇|件|户|处|座|套|台|辆|条|本|份|张|间|支|位|类|种|门|册|棵|株|次|轮|届"
 )
 _ZH_TARGET = re.compile(
@@ -36,6 +36,11 @@ _ZH_TARGET = re.compile(
 _ZH_PRE_TAIL = re.compile(rf"(?:{_ZH_PRE})\s*(?:每(?:人|户|年|月|季度|天|周)+)?\s*$")
 _ZH_CN_TIME = re.compile(
     r"(?P<pre>不超过|至少|超过|提前|延迟|延长|)(?P<n1>[一两二三四五六七八九十]{1,3})(?P<unit>分钟|小时|个月)"
+)
+_ZH_CN_COUNT = re.compile(
+    r"(?<![一二三四五六七八九十百千万两第每])(?P<n1>[两二三四五六七八九]|十[一二三四五六七八九]?|[二三四五六七八九]十[一二三四五六七八九]?)"
+    r"(?P<unit>所|家|名|项|座|场|批|处|条|支|套|台|辆|栋|户|位|期|轮|次)"
+    r"(?!(?:制度|意识|自信|维护|代表|方面|战略|理念|精神|基本|原则|机制))"
 )
 _ZH_MAGNITUDE_COUNT = re.compile(
     r"(?<![0-9０-９零一二三四五六七八九十百千万亿两])(?P<mag>十万|百万|千万)(?:名|个|户|家|人)?(?P<noun>[\u4e00-\u9fff]{2})"
@@ -66,6 +71,7 @@ _ZH_PER = {
     "两年": "per 2 years",
 }
 _PERCENT_UNITS = frozenset(("%", "％", "个百分点"))
+_PER_MILLE = "‰"
 _MONEY_UNITS = frozenset(("万元", "亿元", "千元", "元", "万美元", "美元"))
 _OTHER_UNITS = frozenset(
     (
@@ -452,7 +458,9 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
         value_max = parse_number(m.group("n2")) if m.group("n2") else None
         mag = m.group("mag") or ""
         kind: TargetKind
-        if unit in _PERCENT_UNITS:
+        if unit == _PER_MILLE:
+            kind, unit_text = "other", unit
+        elif unit in _PERCENT_UNITS:
             kind, unit_text = "percent", ("%" if unit != "个百分点" else unit)
         elif unit in _MONEY_UNITS or (mag and unit == "元"):
             kind, unit_text = "amount", mag + unit
@@ -497,6 +505,14 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
                         m.start("n1"), m.end(), "other", time_cmp, float(cn_value), None, m.group("unit"), 1
                     )
                 )
+    if _ZH_CN_COUNT_HINT.search(region):
+        for m in _ZH_CN_COUNT.finditer(text, start, end):
+            cn_count = zh_numeral_value(m.group("n1"))
+            if cn_count is None or inside(m.start(), skip):
+                continue
+            found.append(
+                _Candidate(m.start(), m.end(), "count", "=", float(cn_count), None, m.group("unit"), 1)
+            )
     if "十万" in region or "百万" in region or "千万" in region:
         for m in _ZH_MAGNITUDE_COUNT.finditer(text, start, end):
             noun = m.group("noun")
@@ -537,6 +553,7 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
 
 
 _NOT_A_COUNT = "后每第这那本同当任哪某"
+_ZH_CN_COUNT_HINT = re.compile(r"[两二三四五六七八九十][所家名项座场批处条支套台辆栋户位期轮次]")
 _ZH_AT_LEAST = re.compile(r"至少|不少于|不低于")
 _ZH_AT_MOST = re.compile(r"只|仅|最多|不超过|限")
 

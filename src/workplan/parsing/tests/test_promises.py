@@ -339,3 +339,31 @@ def test_english_labelled_units():
         ("Parks Department", "responsible"),
         ("Works Department", "responsible"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("新建三所学校，改造两座桥梁", [("count", 3.0), ("count", 2.0)]),
+        ("开展两次专项督查", [("count", 2.0)]),
+        ("落实三项制度改革，增强“四个意识”", []),  # names and slogans, not counts
+        ("完成一批项目，推进第三批试点", []),
+        ("出生缺陷发生率控制在3‰以内", [("other", 3.0)]),
+    ],
+)
+def test_chinese_numeral_counts_and_per_mille(text, expected):
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("完成时限：长期", [("长期", None)]),
+        ("完成时限：2020年6月底前", [("2020年6月底前", "2020-06-30")]),
+        ("时间节点：12月", [("12月", "2020-12-31")]),
+        ("牵头单位：市局　完成时限：持续推进", [("持续推进", None)]),
+        ("Deadline: ongoing. Lead: HR Office", [("ongoing", None)]),
+    ],
+)
+def test_labelled_deadline_fields(text, expected):
+    assert deadlines(text, year=2020) == expected

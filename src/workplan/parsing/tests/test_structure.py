@@ -363,3 +363,29 @@ def test_pipe_table_without_known_headers_uses_number_and_longest_column():
     assert outline(plan) == [(1, "1", "Open an exhibit in October 2020."), (1, "2", "Publish data.")]
     assert plan.items[0].deadlines[0].date is not None
     assert plan.items[0].deadlines[0].date.isoformat() == "2020-10-31"
+
+
+def test_unnumbered_markdown_headings_are_sections():
+    text = "# Library Plan 2024\n\n## Access\n\n1. Open two branches.\n2. Extend hours.\n\n### Weekends\n\n1. Open on Sundays.\n\n## Collections\n\n1. Digitise books.\n"
+    plan = parse_text(text)
+    assert plan.title == "Library Plan 2024"
+    assert [(level, title) for level, _, title in outline(plan)] == [
+        (1, "Access"),
+        (2, "Open two branches."),
+        (2, "Extend hours."),
+        (2, "Weekends"),
+        (3, "Open on Sundays."),
+        (1, "Collections"),
+        (2, "Digitise books."),
+    ]
+
+
+def test_table_number_cells_in_chinese_numerals():
+    text = "序号 | 工作任务 | 责任单位\n一 | 修订制度 | 办公室\n二 | 开展培训 | 人事处\n"
+    plan = parse_text(text)
+    assert outline(plan) == [(1, "1", "修订制度"), (1, "2", "开展培训")]
+
+
+def test_attachment_lines_are_furniture():
+    plan = parse_text("一、工作任务\n（一）修订制度。\n附件：\n")
+    assert [plan.text[s.start : s.end] for s in plan.furniture] == ["附件："]
