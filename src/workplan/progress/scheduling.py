@@ -164,6 +164,7 @@ def _sync_periods(actor: Any, calendar: ReportingCalendar, days: WorkingDays) ->
 def period_close(*, actor: Any, period: Period, expected_version: int | None = None) -> Period:
     """Close a reporting period: it takes no more reports or evidence."""
     _require_planner(actor, period.plan)
+    period = Period.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
         raise Invalid(f"the period {period.label} is already closed")
     return instance_update(
@@ -181,6 +182,7 @@ def period_reopen(*, actor: Any, period: Period, reason: str) -> Period:
     _require_planner(actor, period.plan)
     if not reason.strip():
         raise Invalid("reopening a period needs a reason", details={"reason": ["required"]})
+    period = Period.objects.select_for_update().get(pk=period.pk)
     if not period.is_closed:
         raise Invalid(f"the period {period.label} is open")
     return instance_update(

@@ -407,10 +407,17 @@ def report_save(
     return report
 
 
-def _require_reviewer(actor: Any, report: ProgressReport) -> None:
+def _reviewable(actor: Any, report: ProgressReport) -> ProgressReport:
+    """The report as stored now (locked), if the actor may review it and it awaits review."""
     _require_planner(actor, report.item.plan)
+    report = (
+        ProgressReport.objects.select_for_update()
+        .select_related("item__plan", "period", "unit")
+        .get(pk=report.pk)
+    )
     if report.status != ReportStatus.SUBMITTED:
         raise Invalid(f"only a submitted report can be reviewed; this one is {report.get_status_display()}")
+    return report
 
 
 @transaction.atomic
@@ -418,7 +425,7 @@ def report_accept(
     *, actor: Any, report: ProgressReport, note: str = "", expected_version: int | None = None
 ) -> ProgressReport:
     """The planner accepts a submitted report (审核通过); it is final afterwards."""
-    _require_reviewer(actor, report)
+    report = _reviewable(actor, report)
     report = instance_update(
         actor=actor,
         instance=report,
@@ -442,7 +449,7 @@ def report_return(
     *, actor: Any, report: ProgressReport, reason: str, expected_version: int | None = None
 ) -> ProgressReport:
     """The planner returns a submitted report (退回) with the reason; the unit fixes and resubmits it."""
-    _require_reviewer(actor, report)
+    report = _reviewable(actor, report)
     reason = _required_reason(reason, "returning a report")
     report = instance_update(
         actor=actor,
@@ -492,6 +499,7 @@ def evidence_add(*, actor: Any, report: ProgressReport, filename: str, data: byt
     """
     _require_reporter(actor, report.track)
     name = _clean_filename(filename)
+    report = ProgressReport.objects.select_for_update().select_related("period").get(pk=report.pk)
     if report.status == ReportStatus.ACCEPTED:
         raise Invalid("the report was accepted and can no longer change")
     if report.period.is_closed:
@@ -888,6 +896,7 @@ def occurrence_unmark(*, actor: Any, occurrence: Occurrence, reason: str) -> Occ
     """The planner withdraws a report's claim to meet an occurrence, with the reason."""
     _require_planner(actor, occurrence.item.plan)
     reason = _required_reason(reason, "unmarking an occurrence")
+    occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
     return instance_update(
         actor=actor,
         instance=occurrence,
