@@ -627,15 +627,17 @@ _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
         "title",
     ),
 )
+#: Longest text read as a column header ("Commitment for 2016-2018", "责任单位 牵头单位").
+_MAX_HEADER = 40
 _PIPE = re.compile(r"\s*[|｜]\s*")
 _PIPE_RULE = re.compile(r"^[\s|｜:：\-—=]+$")
 
 
 def column_role(header: str | None) -> ColumnRole:
     """The role of a table column, from its header text ("牵头单位" -> lead)."""
-    if not header:
+    if not header or len(header) > _MAX_HEADER:
         return "extra"
-    compact = re.sub(r"\s+", "", header) if is_cjk_text(header) else header.strip()
+    compact = _SPACES.sub("", header) if is_cjk_text(header) else header.strip()
     for pattern, role in _COLUMN_RULES:
         if pattern.search(compact):
             return role
@@ -988,6 +990,8 @@ def _mark_pipe_rows(text: str, lines: list[_Line]) -> None:
 
 
 def _is_header_row(cells: list[str], next_first_cells: list[str]) -> bool:
+    if any(len(cell) > _MAX_HEADER for cell in cells):
+        return False  # a header names columns; a long cell is content
     known = sum(1 for cell in cells if column_role(cell) != "extra")
     first_numeric = bool(_RE_TABLE_NUMBER.match(cells[0].strip())) if cells else False
     next_numeric = any(_RE_TABLE_NUMBER.match(c.strip()) or parse_label(c.strip()) for c in next_first_cells)

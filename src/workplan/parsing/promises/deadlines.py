@@ -537,10 +537,9 @@ class _Found:
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]{2}")
-_HINT = re.compile(
-    r"[0-9０-９]|[一二三四五六七八九十][月日号]|年底|年末|年内|半年|季度|长期坚持|持续推进|"
-    rf"{_EN_MONTHS}|[Qq]uarter|half|next|soon|ASAP|asap|[Ff]iscal|FY|year",
-)
+# Cheap tests that a region can hold a deadline at all, so most paragraphs cost one scan.
+_ZH_HINT = re.compile(r"[0-9０-９]|[一二三四五六七八九十][月日号]|年[底末内]|半年|季度|长期坚持|持续推进")
+_EN_HINT = re.compile(rf"[0-9]|{_EN_MONTHS}|[Qq]uarter|half|next|coming|soon|ASAP|asap|[Ff]iscal|FY|year")
 _ANY_RULES = tuple(rule for rule in _RULES if rule.lang == "any")
 _ZH_RULES = tuple(rule for rule in _RULES if rule.lang == "zh")
 _EN_RULES = tuple(rule for rule in _RULES if rule.lang == "en")
@@ -549,13 +548,14 @@ _EN_RULES = tuple(rule for rule in _RULES if rule.lang == "en")
 def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Found]:
     found: list[_Found] = []
     region = text[start:end]
-    if not _HINT.search(region):  # no digit, month, quarter or "as soon as": nothing to find
-        return found
-    rules = _ANY_RULES
+    rules: tuple[_Rule, ...] = ()
     if _CJK.search(region):
-        rules = rules + _ZH_RULES
-    if _LATIN.search(region):
-        rules = rules + _EN_RULES
+        if _ZH_HINT.search(region):
+            rules = _ANY_RULES + _ZH_RULES
+        if _LATIN.search(region) and _EN_HINT.search(region):
+            rules = (rules or _ANY_RULES) + _EN_RULES
+    elif _EN_HINT.search(region):
+        rules = _ANY_RULES + _EN_RULES
     triggered: dict[tuple[str, ...], bool] = {}
     for rule in rules:
         if rule.triggers:

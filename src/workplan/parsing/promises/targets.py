@@ -146,9 +146,37 @@ _EN_PRE = (
     "less than|fewer than|under|below|about|approximately|around|nearly|almost|roughly|some|all|a total of|"
     "total of|between"
 )
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` as a prefix tree: the engine tests one letter per
+    position instead of every word, which matters when it runs over every character."""
+    tree: _Trie = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Trie) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?" if branches else ""
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return emit(tree)
+
+
+_EN_WORD_TRIE = _trie(
+    [w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")]
+    + [w.title() for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")]
+)
 _EN_TARGET = re.compile(
-    rf"(?P<n1>{_EN_NUM}|(?<![\w-])(?:{_EN_WORDS}|{_EN_WORDS.title()})(?![\w-]))"
-    rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|(?:{_EN_WORDS})(?![\w-])))?"
+    rf"(?P<n1>{_EN_NUM}|(?<![\w-])(?:{_EN_WORD_TRIE})(?![\w-]))"
+    rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|(?:{_EN_WORD_TRIE})(?![\w-])))?"
     r"(?P<mag>\s+(?:thousand|million|billion|trillion)\b)?"
     r"(?P<pct>\s?%|\s+percent\b|\s+per\s?cent\b)?"
 )
