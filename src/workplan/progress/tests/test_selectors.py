@@ -160,3 +160,40 @@ def test_the_board_rolls_parts_up_from_their_tasks(actor, org, personas):
         user=personas.reporter_b, plan=d.plan, today=dt.date(2019, 2, 1)
     )
     assert {row.item.title for row in reporter_board} == {"任务0"}  # only what B may see
+
+
+def test_synthesised_reports_are_realistic_and_fast_to_read(actor, org, personas):
+    import random
+
+    from workplan.progress.models import ProgressReport, Track
+    from workplan.progress.synth import synthesise_reports
+
+    d = _plan_with_items(actor, org, 6)
+    summary = synthesise_reports(d.plan, 3, random.Random(7))
+    tracks = Track.objects.filter(item__plan=d.plan).count()
+    assert (summary.tracks, summary.periods, summary.reports) == (tracks, 3, tracks * 3)
+    assert (
+        ProgressReport.objects.filter(item__plan=d.plan, period__index=3, status="submitted").count()
+        == tracks
+    )
+    assert all(t.latest_percent is not None for t in Track.objects.filter(item__plan=d.plan))
+    timeline = selectors.item_timeline(user=personas.planner, item=d.task)
+    assert [e.kind for e in timeline].count("reported") == 3
+    assert len(selectors.reports_to_review(user=personas.planner, plan=d.plan)) == tracks
+
+
+def test_holidays_are_edited_in_the_admin_through_the_service(client, d, personas):
+    from django.contrib.auth import get_user_model
+
+    from workplan.core.models import AuditEntry
+    from workplan.progress.models import SpecialDay
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "a-Long-password-1")
+    client.force_login(root)
+    response = client.post(
+        "/admin/progress/specialday/add/", {"date": "2019-01-25", "is_working": "", "name": "测试假日"}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert SpecialDay.objects.get().name == "测试假日"
+    assert d.period(1).due_date == dt.date(2019, 1, 28)
+    assert AuditEntry.objects.filter(action="holiday.set", interface="web", actor=root).exists()

@@ -1,0 +1,51 @@
+"""Admin for the holiday and make-up-day list (the rest of supervision lives in the web UI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from workplan.core import audit
+from workplan.core.admin import AuditedModelAdmin
+from workplan.progress import scheduling
+from workplan.progress.models import SpecialDay
+
+
+@admin.register(SpecialDay)
+class SpecialDayAdmin(AuditedModelAdmin):
+    """Saves go through ``holiday_set`` so that open periods' due dates move with the list."""
+
+    list_display = ("date", "is_working", "name")
+    list_filter = ("is_working",)
+    date_hierarchy = "date"
+    fields = ("date", "is_working", "name")
+
+    def create(self, request: HttpRequest, obj: models.Model, form: Any) -> models.Model:
+        data = form.cleaned_data
+        return scheduling.holiday_set(
+            actor=request.user, date=data["date"], is_working=data["is_working"], name=data.get("name", "")
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        with audit.interface("web"), transaction.atomic():
+            previous = SpecialDay.objects.get(pk=obj.pk)
+            if previous.date != obj.date:
+                scheduling.holiday_delete(actor=request.user, day=previous)
+            scheduling.holiday_set(
+                actor=request.user, date=obj.date, is_working=obj.is_working, name=obj.name
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with audit.interface("web"):
+            scheduling.holiday_delete(actor=request.user, day=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with audit.interface("web"), transaction.atomic():
+            for day in queryset:
+                scheduling.holiday_delete(actor=request.user, day=day)
