@@ -435,6 +435,26 @@ def _brackets_open(text: str) -> bool:
     )
 
 
+def title_score(text: str) -> int:
+    """How much a line reads like a document's title: a genre word at its end ("…工作方案",
+    "…Work Plan"), a year, a reasonable length. A subtitle ("——在…的讲话") scores nothing."""
+    stripped = text.strip()
+    if stripped.startswith(("—", "－", "-")):
+        return -1
+    score = 2 if _GENRE_END.search(stripped.rstrip('）)》”"')) or _GENRE_WORD.search(stripped) else 0
+    if _YEAR_IN_TEXT.search(stripped):
+        score += 1
+    if len(stripped) >= 8:
+        score += 1
+    return score
+
+
+_GENRE_WORD = re.compile(
+    r"(?:方案|计划|要点|意见|规划|安排|分工|清单)|\b(?:[Pp]lan|[Pp]rogram(?:me)?|[Ss]trategy)\b"
+)
+_YEAR_IN_TEXT = re.compile(r"(?:19|20)\d\d")
+
+
 def title_continues(first: str, second: str) -> bool:
     """True when a title line is cut short and the next line completes it."""
     if _brackets_open(first):
@@ -474,6 +494,8 @@ _ATTACHMENT = re.compile(
     r"^(?:附件|附表|Attachments?|Annex(?:es)?)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$", re.IGNORECASE
 )
 _PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
+# A short line wholly in brackets: "（2024年1月10日）", "（征求意见稿）", "(Draft)".
+_BRACKETED_NOTE = re.compile(r"^[（(][^（）()]{1,60}[）)]$")
 _FOOTER = re.compile(r"^(?:抄送|抄报|主送)[:：]|印发$|^(?:copyright|©|版权所有)", re.IGNORECASE)
 _ZH_DATE_LINE = re.compile(
     rf"^(?:\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*(?:{_DIG}|[一二三四五六七八九十]{{1,3}})\s*月"
@@ -546,7 +568,7 @@ def furniture_kind(text: str) -> str | None:
         return "doc_number"
     if _ATTACHMENT.match(stripped):
         return "attachment"
-    if _PUBLICATION_NOTE.match(compact):
+    if _PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped):
         return "note"
     if len(compact) <= 80 and _FOOTER.search(compact):
         return "footer"
@@ -1058,7 +1080,7 @@ def parse_structure(doc: Document) -> Structure:
 
     builder = _Builder(text)
     furniture: list[Span] = []
-    titles: list[tuple[str, list[_Line]]] = []
+    titles: list[tuple[int, int, str]] = []  # (score, order, text) of the title candidates
     chosen_title: str | None = None
     after_signature = False
     pending_title: DraftItem | None = None
@@ -1136,12 +1158,13 @@ def parse_structure(doc: Document) -> Structure:
                 group.append(lines[pos + len(group)])
             joiner = "" if is_cjk_text(line.text) else " "
             title_text = joiner.join(g.text for g in group)
-            titles.append((title_text, group))
             if after_signature and builder.current is not None:
                 builder.machine.reset()
                 builder.current = None
+                titles.clear()
             if builder.current is None:
-                chosen_title = title_text
+                titles.append((title_score(title_text), len(titles), title_text))
+                chosen_title = max(titles)[2]
             for g in group:
                 builder.seg(Span(g.start, g.end), "doc_title")
             after_signature = False

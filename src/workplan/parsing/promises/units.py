@@ -43,7 +43,7 @@ _SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
 _TRIM = " \t\u3000:：.。"
 _SPLIT_EN = re.compile(r"\s*(?:[,;，、；]|\band\b|&)\s*")
 _STRIP_SUFFIX = re.compile(r"(?:等有关部门和单位|等有关部门|等相关部门|等有关单位|等部门|等单位|等)$")
-_STRIP_PREFIX = re.compile(r"^(?:由|请|各自)")
+_STRIP_PREFIX = re.compile(r"^(?:具体)?(?:由|请|各自)")
 _STRIP_TAIL = re.compile(r"(?:按职责分工|按职责|分别|共同|具体)$")
 _EN_STRIP = re.compile(r"^(?:the\s+)", re.IGNORECASE)
 

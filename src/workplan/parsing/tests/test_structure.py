@@ -389,3 +389,10 @@ def test_table_number_cells_in_chinese_numerals():
 def test_attachment_lines_are_furniture():
     plan = parse_text("一、工作任务\n（一）修订制度。\n附件：\n")
     assert [plan.text[s.start : s.end] for s in plan.furniture] == ["附件："]
+
+
+def test_the_most_title_like_line_is_the_title():
+    text = "市教育局2024年工作要点\n（2024年1月10日）\n——在全市教育工作会议上的部署\n市教育局\n一、总体要求\n"
+    plan = parse_text(text)
+    assert plan.title == "市教育局2024年工作要点"
+    assert "（2024年1月10日）" in [plan.text[s.start : s.end] for s in plan.furniture]
