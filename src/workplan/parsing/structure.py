@@ -70,6 +70,8 @@ _RE_ZH_PAREN = re.compile(rf"[（(]\s*({_ZH_NUM})\s*[）)][\s、，,．.]*")
 _RE_ZH_DUN = re.compile(rf"({_ZH_NUM})\s*[、．]\s*|({_ZH_NUM})[.](?![0-9])\s*")
 _RE_STEM = re.compile(rf"([{_STEMS}])\s*[、．.]\s*")
 _RE_DECIMAL = re.compile(rf"({_DIG}(?:[.．]{_DIG}){{1,4}})[.．]?(?![0-9０-９{_QUANTITY_AFTER}])\s*")
+_RE_ZH_RPAREN = re.compile(rf"({_ZH_NUM})\s*[）)]\s*")
+_RE_AR_SPACE = re.compile(rf"({_DIG})[ \t\u3000]+(?=[A-Z\u4e00-\u9fff])")
 _RE_AR_PAREN = re.compile(rf"[（(]\s*({_DIG})\s*[）)]\s*")
 _RE_AR_DUN = re.compile(rf"({_DIG})\s*、\s*")
 _RE_AR_DOT = re.compile(rf"({_DIG})\s*[.．](?![0-9０-９])\s*")
@@ -178,6 +180,11 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
             if value is not None:
                 readings.append(Reading("zh_dun", value, str(value)))
                 strong = True
+        elif match := _RE_ZH_RPAREN.match(text):
+            value = _value(match.group(1))
+            if value is not None:
+                readings.append(Reading("zh_rparen", value, str(value)))
+                strong = True
         elif first in _STEMS:
             match = _RE_STEM.match(text)
             if match:
@@ -205,8 +212,11 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
             (_RE_AR_DUN, "ar_dun", True),
             (_RE_AR_DOT, "ar_dot", False),
             (_RE_AR_RPAREN, "ar_rparen", False),
+            (_RE_AR_SPACE, "ar_space", False),
         ):
             match = pattern.match(text)
+            if match and style == "ar_space" and (len(text) > 80 or _TITLE_PUNCT.search(text)):
+                match = None  # "1 Background" is a heading; "3 branches will open." is a sentence
             if match:
                 token = ascii_digits(match.group(1)).replace("．", ".")
                 if style == "decimal":

@@ -49,6 +49,8 @@ def shape(items: list[ParsedItem]) -> list[object]:
         ("Part II Delivery", "2", "Part II"),
         ("Goal 3: Safer roads", "3", "Goal 3:"),
         ("甲、基础设施", "1", "甲、"),
+        ("二）完善制度", "2", "二）"),
+        ("1 Background", "1", "1"),
     ],
 )
 def test_parse_label_reads_every_numbering_style(text, number, label):
@@ -65,6 +67,7 @@ def test_parse_label_reads_every_numbering_style(text, number, label):
         "2019年工作回顾",
         "一是加强领导，二是完善机制",  # inline enumeration
         "The 3 branches open",
+        "3 branches will open in the town.",  # a sentence, not a "1 Background" heading
         "e.g. the branches",
         "12",  # a page number
         "一、",  # a label with nothing after it
