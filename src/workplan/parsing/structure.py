@@ -686,12 +686,16 @@ class _Row:
     separators: list[Span] = field(default_factory=list)
 
 
-def _split_pipe_row(text: str, start: int, end: int) -> tuple[list[Span], list[Span]] | None:
-    """Cells of a "a | b | c" line (leading/trailing pipes allowed), or None."""
+def _split_pipe_row(
+    text: str, start: int, end: int, separator: re.Pattern[str] | None = None
+) -> tuple[list[Span], list[Span]] | None:
+    """Cells of a "a | b | c" line (leading/trailing pipes allowed), or of a tab-separated
+    line pasted from a spreadsheet; None when there are fewer than two cells."""
+    separator = separator or _PIPE
     cells: list[Span] = []
     seps: list[Span] = []
     pos = start
-    for match in _PIPE.finditer(text, start, end):
+    for match in separator.finditer(text, start, end):
         if match.start() == start and not cells:
             seps.append(Span(match.start(), match.end()))
             pos = match.end()
@@ -701,10 +705,14 @@ def _split_pipe_row(text: str, start: int, end: int) -> tuple[list[Span], list[S
         pos = match.end()
     if pos < end:
         cells.append(Span(pos, end))
-    cells = [c for c in cells if c.end > c.start] if cells and cells[-1].end <= cells[-1].start else cells
+    if cells and cells[-1].end <= cells[-1].start:
+        cells.pop()
     if len(cells) < 2:
         return None
     return cells, seps
+
+
+_TAB = re.compile(r"[ \u3000]*\t[\t \u3000]*")
 
 
 # --------------------------------------------------------------------------------------
@@ -968,8 +976,13 @@ def _mark_pipe_rows(text: str, lines: list[_Line]) -> None:
     run of two or more pipe lines is a table whose column roles are guessed."""
     splits: list[tuple[list[Span], list[Span]] | None] = []
     for line in lines:
-        has_pipe = line.block.kind == "paragraph" and ("|" in line.text or "｜" in line.text)
-        splits.append(_split_pipe_row(text, line.start, line.end) if has_pipe else None)
+        split = None
+        if line.block.kind == "paragraph":
+            if "|" in line.text or "｜" in line.text:
+                split = _split_pipe_row(text, line.start, line.end)
+            elif "\t" in line.text:
+                split = _split_pipe_row(text, line.start, line.end, _TAB)
+        splits.append(split)
     header: list[ColumnRole] | None = None
     table: list[_Line] = []
     index = 0

@@ -399,3 +399,10 @@ def test_the_most_title_like_line_is_the_title():
     plan = parse_text(text)
     assert plan.title == "市教育局2024年工作要点"
     assert "（2024年1月10日）" in [plan.text[s.start : s.end] for s in plan.furniture]
+
+
+def test_tab_separated_table_pasted_from_a_spreadsheet():
+    text = "序号\t工作任务\t牵头单位\t完成时限\n1\t新建幼儿园3所\t市教育局\t年底前\n2\t培训教师\t市人社局\t6月底前\n"
+    plan = parse_text(text, year=2024)
+    assert outline(plan) == [(1, "1", "新建幼儿园3所"), (1, "2", "培训教师")]
+    assert [(u.text, u.role) for u in plan.items[1].units] == [("市人社局", "lead")]
