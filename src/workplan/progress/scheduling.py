@@ -339,14 +339,14 @@ def _owing_tracks(period: Period) -> list[Track]:
     return [t for t in tracks if timezone.localdate(t.assigned_at) <= period.due_date]
 
 
-@transaction.atomic
 def reminder_send_due(*, actor: Any, today: dt.date | None = None) -> int:
     """Remind units before a report is due and urge them once it is late; returns how many sent.
 
     Before: from ``remind_before_days`` working days ahead until the due date. After: from
     ``remind_after_days`` working days past the due date, for the latest such period only
     (a unit is not flooded for a whole past year). Each (kind, track, period, recipient)
-    goes out once, whoever runs the tick and however often.
+    goes out once, whoever runs the tick and however often. Each period is its own short
+    transaction, so a long run never holds the database for long.
     """
     _require_admin(actor, "send reminders")
     today = today or clock.today()
@@ -361,7 +361,8 @@ def reminder_send_due(*, actor: Any, today: dt.date | None = None) -> int:
         late = [p for p in periods if days.add(p.due_date, calendar.remind_after_days) <= today]
         work = [(ReminderKind.DUE_SOON, p) for p in due_soon] + [(ReminderKind.OVERDUE, p) for p in late[-1:]]
         for kind, period in work:
-            sent += _remind_period(actor=actor, kind=kind, period=period)
+            with transaction.atomic():
+                sent += _remind_period(actor=actor, kind=kind, period=period)
     return sent
 
 
@@ -404,12 +405,12 @@ def _remind_period(*, actor: Any, kind: str, period: Period) -> int:
 # --- scheduled work: the escalation ladder (三色督办) -----------------------------------------------
 
 
-@transaction.atomic
 def escalation_raise_due(*, actor: Any, today: dt.date | None = None) -> int:
     """Raise the ladder's warnings that apply today; returns how many were raised.
 
     Per unit track, only the highest level that applies is raised, and only if it is higher
     than any raised before (a tick that missed a week does not back-fill milder colours).
+    Each warning is its own transaction.
     """
     _require_admin(actor, "raise supervision warnings")
     today = today or clock.today()
@@ -435,8 +436,9 @@ def escalation_raise_due(*, actor: Any, today: dt.date | None = None) -> int:
         warning = rules_module.escalation(track_facts(track, today), rules)
         if warning is None or order[warning.step.level] <= highest[track.pk]:
             continue
-        if _raise(actor=actor, track=track, warning=warning, today=today, step=steps[warning.step.level]):
-            raised += 1
+        with transaction.atomic():
+            if _raise(actor=actor, track=track, warning=warning, today=today, step=steps[warning.step.level]):
+                raised += 1
     return raised
 
 
