@@ -1,0 +1,383 @@
+"""The structure pass: numbering grammar, level inference, titles and page furniture.
+
+One linear walk over the blocks of a :class:`Document`:
+
+1. each block is classified: page furniture (breadcrumbs, 索引号 lines, signatures, page
+   numbers), a numbered heading (its label parsed by the grammar below), a table row, or
+   plain text;
+2. numbered labels are placed in the tree by a small state machine over the open levels,
+   each remembering its numbering styles and the number it expects next. Levels follow the
+   order in which styles first appear, but a label is placed where it keeps numbers
+   consecutive: a "1." right after a "1." is a child, a "2." continues whichever open
+   sequence expects 2, and "Second," may continue a sequence that began with "1.";
+3. every character of the text is assigned a role (number, title, body, furniture,
+   preamble, doc_title, separator), so nothing the author wrote is silently dropped.
+
+Promises (targets, deadlines, units) are extracted afterwards, per item (``promises``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from operator import itemgetter
+
+from workplan.parsing.document import Document
+from workplan.parsing.result import Segment, SegmentRole, Span, UnitRole
+from workplan.parsing.structure.furniture import (
+    DATE_PARTS,
+    ISO_DATE,
+    furniture_kind,
+    looks_like_signature,
+    parse_date_line,
+)
+from workplan.parsing.structure.grammar import Label, Reading, parse_label, parse_table_number
+from workplan.parsing.structure.levels import DraftItem, LevelMachine
+from workplan.parsing.structure.tables import ColumnRole, Line, block_lines, column_role, mark_tables
+from workplan.parsing.structure.text import (
+    Language,
+    detect_language,
+    is_cjk_text,
+    looks_like_title,
+    split_title,
+    title_continues,
+    title_score,
+)
+
+__all__ = [
+    "DraftItem",
+    "Language",
+    "LevelMachine",
+    "Structure",
+    "column_role",
+    "count_years",
+    "furniture_kind",
+    "parse_label",
+    "parse_structure",
+    "split_title",
+]
+
+
+@dataclass(slots=True)
+class Structure:
+    """What the structure pass found: the item tree, title, furniture and text roles."""
+
+    items: list[DraftItem]
+    title: str | None
+    language: Language
+    furniture: list[Span]
+    segments: list[Segment]
+    doc_date: dt.date | None
+    content_spans: list[Span]  # text that is neither furniture nor a title (year counting)
+
+
+class _Builder:
+    """Accumulates items and segments during the walk."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.roots: list[DraftItem] = []
+        self.count = 0
+        self.segments: list[tuple[int, int, SegmentRole, int | None]] = []
+        self.current: DraftItem | None = None
+        self.machine = LevelMachine()
+
+    def seg(self, span: Span | None, role: SegmentRole, item: DraftItem | None = None) -> None:
+        if span is not None and span.end > span.start:
+            self.segments.append((span.start, span.end, role, item.index if item else None))
+
+    def new_item(
+        self, label: Label | None, reading: Reading, index: int, title: Span, confidence: float
+    ) -> DraftItem:
+        label_text = self.text[label.start : label.end] if label else ""
+        item = DraftItem(
+            number=reading.number,
+            label=label_text,
+            depth=index + 1,
+            index=self.count,
+            label_span=Span(label.start, label.end) if label else None,
+            title_span=title,
+            confidence=confidence,
+        )
+        self.count += 1
+        parent = self.machine.push(index, reading, item)
+        (parent.children if parent else self.roots).append(item)
+        self.current = item
+        if label:
+            self.seg(Span(label.start, label.end), "number", item)
+        self.seg(title, "title", item)
+        return item
+
+
+def parse_structure(doc: Document) -> Structure:
+    """Run the structure pass over a document (see the module docstring)."""
+    text = doc.text
+    lines = block_lines(doc)
+    mark_tables(text, lines)
+    language = detect_language(text)
+
+    # Classify the plain lines.
+    for line in lines:
+        if line.kind != "text":
+            continue
+        kind = furniture_kind(line.text)
+        if kind:
+            line.kind, line.furniture = "furniture", kind
+            continue
+        label = parse_label(line.text, line.start)
+        if label:
+            line.kind, line.label = "item", label
+    # A signature is the organisation line just before a date line.
+    doc_date: dt.date | None = None
+    for pos, line in enumerate(lines):
+        if line.furniture == "date":
+            doc_date = doc_date or parse_date_line(line.text)
+            if pos and lines[pos - 1].kind == "text" and looks_like_signature(lines[pos - 1].text):
+                lines[pos - 1].kind, lines[pos - 1].furniture = "furniture", "signature"
+        elif line.furniture == "meta" and doc_date is None and re.search(r"发文日期|成文日期", line.text):
+            found = ISO_DATE.search(line.text[line.text.find("日期") :]) or DATE_PARTS.search(line.text)
+            if found:
+                doc_date = parse_date_line(found.group(0))
+
+    builder = _Builder(text)
+    furniture: list[Span] = []
+    titles: list[tuple[int, int, str]] = []  # (score, order, text) of the title candidates
+    chosen_title: str | None = None
+    after_signature = False
+    pending_title: DraftItem | None = None
+    pos = 0
+    while pos < len(lines):
+        line = lines[pos]
+        span = Span(line.start, line.end)
+        if line.kind == "furniture":
+            furniture.append(span)
+            builder.seg(span, "furniture")
+            if line.furniture in ("signature", "date"):
+                after_signature = True
+            pos += 1
+            continue
+        if line.kind == "rule":
+            builder.seg(span, "separator")
+            pos += 1
+            continue
+        if line.kind in ("row", "header_row") and line.row is not None:
+            _table_row(builder, text, line, furniture)
+            after_signature = False
+            pos += 1
+            continue
+        if line.kind == "item" and line.label is not None:
+            placed = builder.machine.place(line.label)
+            if placed is not None:
+                index, reading, confidence = placed
+                rest = line.label.rest
+                if rest < line.end:
+                    title, body = split_title(text, rest, line.end)
+                else:
+                    title, body = Span(line.end, line.end), None
+                item = builder.new_item(line.label, reading, index, title, confidence)
+                if body:
+                    item.body_spans.append(body)
+                    builder.seg(body, "body", item)
+                pending_title = item if title.end <= title.start else None
+                after_signature = False
+                pos += 1
+                continue
+        # Unnumbered text.
+        if pending_title is not None and looks_like_title(line.text):
+            pending_title.title_span = span
+            builder.seg(span, "title", pending_title)
+            pending_title = None
+            pos += 1
+            continue
+        pending_title = None
+        starts_document = builder.current is None or after_signature
+        rank = line.block.heading_level
+        if (
+            rank is not None
+            and not after_signature
+            and (chosen_title is not None or builder.current is not None)
+        ):
+            # An unnumbered Word/Markdown heading after the title is a section of the plan.
+            index, value = builder.machine.place_heading(rank)
+            title, body = split_title(text, line.start, line.end)
+            item = builder.new_item(None, Reading(f"heading{rank}", value, str(value)), index, title, 0.9)
+            if body:
+                item.body_spans.append(body)
+                builder.seg(body, "body", item)
+            pos += 1
+            continue
+        if (starts_document and line.block.heading_level is None and looks_like_title(line.text)) or (
+            starts_document and line.block.heading_level is not None
+        ):
+            group = [line]
+            while (
+                pos + len(group) < len(lines)
+                and lines[pos + len(group)].kind == "text"
+                and looks_like_title(lines[pos + len(group)].text)
+                and title_continues("".join(g.text for g in group), lines[pos + len(group)].text)
+            ):
+                group.append(lines[pos + len(group)])
+            joiner = "" if is_cjk_text(line.text) else " "
+            title_text = joiner.join(g.text for g in group)
+            if after_signature and builder.current is not None:
+                builder.machine.reset()
+                builder.current = None
+                titles.clear()
+            if builder.current is None:
+                titles.append((title_score(title_text), len(titles), title_text))
+                chosen_title = max(titles)[2]
+            for g in group:
+                builder.seg(Span(g.start, g.end), "doc_title")
+            after_signature = False
+            pos += len(group)
+            continue
+        after_signature = False
+        if builder.current is None:
+            builder.seg(span, "preamble")
+        else:
+            builder.current.body_spans.append(span)
+            builder.seg(span, "body", builder.current)
+        pos += 1
+
+    if chosen_title is None and doc.title_hint:
+        chosen_title = doc.title_hint.strip() or None
+    segments = _tile(text, builder.segments)
+    content = [s.span for s in segments if s.role in ("number", "title", "body", "preamble")]
+    return Structure(
+        items=builder.roots,
+        title=chosen_title,
+        language=language,
+        furniture=furniture,
+        segments=segments,
+        doc_date=doc_date,
+        content_spans=content,
+    )
+
+
+_UNIT_ROLES: dict[ColumnRole, UnitRole] = {
+    "lead": "lead",
+    "responsible": "responsible",
+    "cooperating": "cooperating",
+}
+
+
+def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) -> None:
+    """Turn one table row into an item (or a part heading, or the header)."""
+    row = line.row
+    if row is None:
+        return
+    for sep in row.separators:
+        builder.seg(sep, "separator")
+    if row.is_header:
+        for cell in row.cells:
+            furniture.append(cell)
+            builder.seg(cell, "furniture")
+        return
+    filled = [c for c in row.cells if c.end > c.start]
+    distinct = {text[c.start : c.end] for c in filled}
+    if len(distinct) == 1:  # one merged cell: a part heading such as "一、支持企业稳定发展"
+        cell = filled[0]
+        label = parse_label(text[cell.start : cell.end], cell.start)
+        placed = builder.machine.place(label) if label else None
+        if label and placed:
+            index, reading, confidence = placed
+            title, body = (
+                split_title(text, label.rest, cell.end)
+                if label.rest < cell.end
+                else (Span(cell.end, cell.end), None)
+            )
+        else:
+            label = None
+            index, value = builder.machine.expected_auto("tbl_group")
+            reading, confidence = Reading("tbl_group", value, str(value)), 0.8
+            title, body = split_title(text, cell.start, cell.end)
+        item = builder.new_item(label, reading, index, title, confidence)
+        item.from_table = True
+        if body:
+            item.body_spans.append(body)
+            builder.seg(body, "body", item)
+        for other in filled[1:]:
+            builder.seg(other, "body", item)
+        return
+
+    number_cell = next((c for c, r in zip(row.cells, row.roles, strict=False) if r == "number"), None)
+    label = None
+    if number_cell is not None and number_cell.end > number_cell.start:
+        label = parse_table_number(text[number_cell.start : number_cell.end], number_cell.start)
+    placed = builder.machine.place(label) if label else None
+    if label is None or placed is None:
+        if label is not None and number_cell is not None:
+            # An unplaceable number is still the row's number: continue the table's sequence.
+            style = label.readings[0].style
+            index, _ = builder.machine.expected_auto(style)
+            reading, confidence = label.readings[0], 0.6
+        else:
+            index, value = builder.machine.expected_auto("tbl_auto")
+            reading, confidence = Reading("tbl_auto", value, str(value)), 0.8
+            label = None
+    else:
+        index, reading, confidence = placed
+
+    title_cells = [c for c, r in zip(row.cells, row.roles, strict=False) if r == "title" and c.end > c.start]
+    body_cells = [c for c, r in zip(row.cells, row.roles, strict=False) if r == "body" and c.end > c.start]
+    if not title_cells and body_cells:
+        title_cells, body_cells = body_cells[:1], body_cells[1:]
+    title = Span(line.end, line.end)
+    bodies: list[Span] = []
+    if title_cells:
+        title, run_in = split_title(text, title_cells[0].start, title_cells[0].end)
+        if run_in:
+            bodies.append(run_in)
+        bodies.extend(title_cells[1:])
+    bodies.extend(body_cells)
+    item = builder.new_item(label, reading, index, title, confidence)
+    item.from_table = True
+    if label is None and number_cell is not None:
+        builder.seg(number_cell, "number", item)
+    for body in bodies:
+        item.body_spans.append(body)
+        builder.seg(body, "body", item)
+    for cell, role in zip(row.cells, row.roles, strict=False):
+        if cell.end <= cell.start or role in ("number", "title", "body"):
+            continue
+        builder.seg(cell, "body", item)
+        if role in _UNIT_ROLES:
+            item.unit_cells.append((cell, _UNIT_ROLES[role]))
+        elif role == "deadline":
+            item.deadline_cells.append(cell)
+        else:
+            item.extra_spans.append(cell)
+
+
+def _tile(text: str, pieces: list[tuple[int, int, SegmentRole, int | None]]) -> list[Segment]:
+    """Sort the role spans and fill every gap with a separator, so the text is tiled."""
+    pieces.sort(key=itemgetter(0))
+    segments: list[Segment] = []
+    append = segments.append
+    pos = 0
+    for start, end, role, index in pieces:
+        if start < pos:
+            start = pos
+        if end <= start:
+            continue
+        if start > pos:
+            append(Segment(Span(pos, start), "separator"))
+        append(Segment(Span(start, end), role, index))
+        pos = end
+    if pos < len(text):
+        append(Segment(Span(pos, len(text)), "separator"))
+    return segments
+
+
+def count_years(text: str, spans: list[Span]) -> Counter[int]:
+    """How often each plausible year (1990-2100) is written in the given spans."""
+    counts: Counter[int] = Counter()
+    for span in spans:
+        for match in _YEAR.finditer(text, span.start, span.end):
+            counts[int(match.group(1))] += 1
+    return counts
+
+
+_YEAR = re.compile(r"(?<![0-9０-９.])((?:199|20[0-9])[0-9])(?![0-9０-９])")

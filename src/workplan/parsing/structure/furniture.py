@@ -1,0 +1,148 @@
+"""Page furniture: what a page carries that is not the plan -- breadcrumbs, "recommended
+articles", 索引号 lines, document numbers, signatures and dates, page numbers, notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from workplan.parsing.structure.grammar import DIG, numeral_value
+from workplan.parsing.structure.text import SPACES, TITLE_PUNCT, is_cjk_text
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–_\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d{1,4}|[Pp]age\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+)[-—–_\s]*$"
+)
+_BREADCRUMB_SPLIT = re.compile(r"\s*(?:>|»|＞|›|→)\s*")
+_CHROME = re.compile(
+    r"^(?:recommended|popular|related|latest|previous|next|more|hot)\s+(?:articles?|posts?|news|reading|links?|stories)"
+    r"|^(?:share|print|close|back to top|return to top|top|print this page|close window|email this page)$"
+    r"|^(?:上一篇|下一篇|相关文章|相关阅读|相关链接|推荐阅读|推荐文章|热门文章|热门推荐|精彩推荐|猜你喜欢|延伸阅读|"
+    r"打印本页|关闭窗口|打印|关闭|分享到|扫一扫|字号|【打印】|【关闭】|返回顶部|当前位置|您的位置|您现在的位置|责任编辑)",
+    re.IGNORECASE,
+)
+_META_KEYS = re.compile(
+    r"^(?:索引号|发文日期|成文日期|发布日期|发布时间|印发日期|发布机构|发文机关|发文机构|文号|发文字号|主题分类|主题词|"
+    r"公文种类|有效性|分类|来源|作者|浏览次数|点击数|阅读次数|信息来源|时间|日期)[:：]?"
+)
+_EN_META = re.compile(
+    r"^(?:source|author|posted|published|updated|date|views|tags|category|filed under)\s*[:：]", re.IGNORECASE
+)
+_TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_DOC_NUMBER = re.compile(r"^[^\s，。,]{1,16}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*(?:第\s*)?\d+\s*号$")
+_ATTACHMENT = re.compile(
+    r"^(?:附件|附表|Attachments?|Annex(?:es)?)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$", re.IGNORECASE
+)
+_PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
+# A short line wholly in brackets: "（2024年1月10日）", "（征求意见稿）", "(Draft)".
+_BRACKETED_NOTE = re.compile(r"^[（(][^（）()]{1,60}[）)]$")
+_FOOTER = re.compile(r"^(?:抄送|抄报|主送)[:：]|印发$|^(?:copyright|©|版权所有)", re.IGNORECASE)
+_ZH_DATE_LINE = re.compile(
+    rf"^(?:\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*(?:{DIG}|[一二三四五六七八九十]{{1,3}})\s*月"
+    rf"\s*(?:{DIG}|[一二三四五六七八九十]{{1,3}})\s*日$"
+)
+_EN_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_EN_DATE_LINE = re.compile(
+    rf"^(?:(?:{_EN_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_EN_MONTHS})\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})$",
+    re.IGNORECASE,
+)
+_MONTH_NUMBER = {
+    name: index
+    for index, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+DATE_PARTS = re.compile(
+    r"(\d{4}|[零〇○一二三四五六七八九]{4})\s*年\s*([0-9]+|[一二三四五六七八九十]+)\s*月\s*([0-9]+|[一二三四五六七八九十]+)"
+)
+_EN_DATE_PARTS = re.compile(
+    rf"(?:({_EN_MONTHS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_EN_MONTHS})\.?,?\s+(\d{{4}}))", re.I
+)
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def furniture_kind(text: str) -> str | None:
+    """What kind of page furniture a line is ("page", "breadcrumb", "meta", ...), or None."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 150:  # furniture is short; body paragraphs are not
+        return None
+    compact = SPACES.sub("", stripped)
+    if _PAGE_NUMBER.match(stripped):
+        return "page"
+    if len(stripped) <= 40 and _CHROME.match(stripped):
+        return "chrome"
+    if len(stripped) <= 150 and _BREADCRUMB_SPLIT.search(stripped):
+        parts = [p for p in _BREADCRUMB_SPLIT.split(stripped) if p]
+        if len(parts) >= 2 and all(
+            len(p) <= 40 and len(p.split()) <= 6 and not TITLE_PUNCT.search(p) for p in parts
+        ):
+            return "breadcrumb"
+    if (
+        len(compact) <= 150
+        and "。" not in compact
+        and (_META_KEYS.match(compact) or _EN_META.match(stripped))
+    ):
+        return "meta"
+    if _DOC_NUMBER.match(compact):
+        return "doc_number"
+    if _ATTACHMENT.match(stripped):
+        return "attachment"
+    if _PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped):
+        return "note"
+    if len(compact) <= 80 and _FOOTER.search(compact):
+        return "footer"
+    if _ZH_DATE_LINE.match(compact) or _EN_DATE_LINE.match(stripped):
+        return "date"
+    if len(compact) <= 60 and _TIMESTAMP.match(compact) and not TITLE_PUNCT.search(stripped):
+        return "meta"
+    return None
+
+
+def parse_date_line(text: str) -> dt.date | None:
+    """The date a date line states ("2018年11月16日", "November 16, 2018", "2023-01-03")."""
+    match = DATE_PARTS.search(text)
+    try:
+        if match:
+            year = numeral_value(match.group(1)) if not match.group(1).isdigit() else int(match.group(1))
+            month, day = numeral_value(match.group(2)), numeral_value(match.group(3))
+            if year and month and day:
+                return dt.date(year, month, day)
+        en = _EN_DATE_PARTS.search(text)
+        if en:
+            if en.group(1):
+                return dt.date(int(en.group(3)), _MONTH_NUMBER[en.group(1).lower()], int(en.group(2)))
+            return dt.date(int(en.group(6)), _MONTH_NUMBER[en.group(5).lower()], int(en.group(4)))
+        iso = ISO_DATE.search(text)
+        if iso:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def looks_like_signature(text: str) -> bool:
+    """A short line naming an organisation (just before a date line)."""
+    stripped = text.strip()
+    if not stripped or TITLE_PUNCT.search(stripped) or stripped[-1] in ":：,，":
+        return False
+    if is_cjk_text(stripped):
+        return len(stripped) <= 30 and "，" not in stripped
+    return len(stripped.split()) <= 10

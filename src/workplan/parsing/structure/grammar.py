@@ -1,0 +1,273 @@
+"""The numbering grammar: every way a plan numbers its parts, tasks and measures.
+
+"一、", "（一）", "1.", "（1）", "①", "a、", "第一部分", "First,", "V.", "1.2", "(a)", "Part II",
+"Goal 3:" and more.
+A label may read several ways ("I." is Roman one or the letter i); each reading has a style
+and an ordinal value, and the level state machine (``levels``) picks the one that keeps a
+sequence going.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workplan.parsing.promises.numerals import (
+    ORDINAL_WORDS,
+    ascii_digits,
+    circled_value,
+    roman_value,
+    zh_numeral_value,
+)
+from workplan.parsing.structure.text import TITLE_PUNCT
+
+_ZH_NUM = "[零〇○一二两三四五六七八九十百]{1,6}"
+DIG = "[0-9０-９]{1,3}"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ORDINALS = "|".join(word.capitalize() for word in sorted(ORDINAL_WORDS, key=len, reverse=True))
+_KEYWORDS = (
+    "Part|Chapter|Section|Article|Goal|Objective|Strategy|Priority|Initiative|Action|Task|"
+    "Measure|Commitment|Activity|Step|Phase|Stage|Pillar|Outcome|Output|Recommendation"
+)
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+# Characters that, right after a number, make it a quantity ("1.5万元", "3个") not a label.
+_QUANTITY_AFTER = "万亿千百%％个元人次年月日号倍名家项岁天周"
+
+_RE_ZH_DI = re.compile(rf"第\s*({_ZH_NUM}|{DIG})\s*(部分|章|篇|节|条|项)[\s、，,：:．.]*")
+_RE_ZH_ORDINAL = re.compile(rf"第({_ZH_NUM})\s*[，,、：:]\s*")
+_RE_ZH_PAREN = re.compile(rf"[（(]\s*({_ZH_NUM})\s*[）)][\s、，,．.]*")
+_RE_ZH_DUN = re.compile(rf"({_ZH_NUM})\s*[、．]\s*|({_ZH_NUM})[.](?![0-9])\s*")
+_RE_STEM = re.compile(rf"([{_STEMS}])\s*[、．.]\s*")
+_RE_DECIMAL = re.compile(rf"({DIG}(?:[.．]{DIG}){{1,4}})[.．]?(?![0-9０-９{_QUANTITY_AFTER}])\s*")
+_RE_ZH_RPAREN = re.compile(rf"({_ZH_NUM})\s*[）)]\s*")
+_RE_AR_SPACE = re.compile(rf"({DIG})[ \t\u3000]+(?=[A-Z\u4e00-\u9fff])")
+_RE_AR_PAREN = re.compile(rf"[（(]\s*({DIG})\s*[）)]\s*")
+_RE_AR_DUN = re.compile(rf"({DIG})\s*、\s*")
+_RE_AR_DOT = re.compile(rf"({DIG})\s*[.．](?![0-9０-９])\s*")
+_RE_AR_RPAREN = re.compile(rf"({DIG})\s*[)）]\s*")
+_RE_CIRCLED = re.compile(r"([①-⑳㉑-㉟❶-❿➀-➉])\s*[、.．]?\s*")
+_RE_CIRCLED_PAREN = re.compile(r"([⑴-⒇])\s*")
+_RE_CIRCLED_DOT = re.compile(r"([⒈-⒛])\s*")
+_RE_LETTER_PAREN = re.compile(r"[（(]([a-zA-Z]|[ivx]{1,4}|[IVX]{1,4})[）)]\s*")
+_RE_LETTER_MARK = re.compile(r"([a-zA-Z]|[ivxlc]{1,6}|[IVXLC]{1,6})\s*([、.．)）])\s*")
+_RE_EN_ORDINAL = re.compile(rf"({_ORDINALS})(?:ly)?\s*[,，:：.．]\s*")
+_RE_KEYWORD = re.compile(
+    rf"({_KEYWORDS})\s+(\d{{1,3}}(?:\.\d{{1,3}}){{0,3}}(?!\.?\d)|[IVXLC]{{1,6}}|[A-Z]|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
+    r"(?:\s*[:：.．\-–—]\s*|\s+(?=[A-Z\u4e00-\u9fff\"“(])|\s*$)"
+)
+TABLE_NUMBER = re.compile(rf"({DIG}(?:[.．]{DIG}){{0,4}})[.．、]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One interpretation of a label: its style, ordinal value and normalised number."""
+
+    style: str
+    value: int
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A numbering label found at the start of a block (or in a table's number cell)."""
+
+    readings: tuple[Reading, ...]
+    start: int  # absolute offsets of the label as written (punctuation included)
+    end: int
+    rest: int  # where the text after the label (and its spacing) begins
+    strong: bool  # a style that hardly ever starts a line by accident (一、（一）①)
+
+
+def _letter_reading(style: str, letter: str) -> Reading:
+    return Reading(style, ord(letter.lower()) - ord("a") + 1, letter.lower())
+
+
+def numeral_value(text: str) -> int | None:
+    text = ascii_digits(text)
+    if text.isdigit():
+        return int(text)
+    return zh_numeral_value(text)
+
+
+def _after_ok(text: str, pos: int, *, allow_end: bool) -> bool:
+    """A label must be followed by a heading, not by the end of the line (a page number)."""
+    return pos < len(text) or allow_end
+
+
+def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label | None:
+    """Parse a numbering label at the start of ``text`` (a block's stripped text).
+
+    ``offset`` is the absolute position of ``text[0]``. Returns None when the text does not
+    start with a label. Ambiguous labels ("I." Roman one or letter i, "C." letter c or 100)
+    carry every reading; the level state machine picks the one that continues a sequence.
+    """
+    if not text:
+        return None
+    first = text[0]
+    readings: list[Reading] = []
+    match: re.Match[str] | None = None
+    strong = False
+    if first == "第":
+        match = _RE_ZH_DI.match(text)
+        if match:
+            value = numeral_value(match.group(1))
+            if value is not None:
+                readings.append(Reading("zh_di_" + match.group(2), value, str(value)))
+                strong = True
+        else:
+            match = _RE_ZH_ORDINAL.match(text)
+            if match:
+                value = numeral_value(match.group(1))
+                if value is not None:
+                    readings.append(Reading("zh_ordinal", value, str(value)))
+    elif first in "（(":
+        match = _RE_ZH_PAREN.match(text)
+        if match:
+            value = numeral_value(match.group(1))
+            if value is not None:
+                readings.append(Reading("zh_paren", value, str(value)))
+                strong = True
+        else:
+            match = _RE_AR_PAREN.match(text)
+            if match:
+                readings.append(Reading("ar_paren", int(ascii_digits(match.group(1))), ""))
+                strong = True
+            else:
+                match = _RE_LETTER_PAREN.match(text)
+                if match:
+                    token = match.group(1)
+                    case = "upper" if token.isupper() else "lower"
+                    if len(token) == 1:
+                        readings.append(_letter_reading(f"letter_paren_{case}", token))
+                    roman = roman_value(token)
+                    if roman is not None:
+                        readings.append(Reading(f"roman_paren_{case}", roman, str(roman)))
+    elif "\u4e00" <= first <= "\u9fff" or first in "〇○":
+        match = _RE_ZH_DUN.match(text)
+        if match:
+            value = numeral_value(match.group(1) or match.group(2))
+            if value is not None:
+                readings.append(Reading("zh_dun", value, str(value)))
+                strong = True
+        elif match := _RE_ZH_RPAREN.match(text):
+            value = numeral_value(match.group(1))
+            if value is not None:
+                readings.append(Reading("zh_rparen", value, str(value)))
+                strong = True
+        elif first in _STEMS:
+            match = _RE_STEM.match(text)
+            if match:
+                value = _STEMS.index(match.group(1)) + 1
+                readings.append(Reading("zh_stem", value, str(value)))
+                strong = True
+    elif "①" <= first <= "⑳" or "㉑" <= first <= "㉟" or "❶" <= first <= "❿" or "➀" <= first <= "➉":
+        match = _RE_CIRCLED.match(text)
+        if match:
+            readings.append(Reading("circled", circled_value(first) or 0, ""))
+            strong = True
+    elif "⑴" <= first <= "⒇":
+        match = _RE_CIRCLED_PAREN.match(text)
+        if match:
+            readings.append(Reading("ar_paren", circled_value(first) or 0, ""))
+            strong = True
+    elif "⒈" <= first <= "⒛":
+        match = _RE_CIRCLED_DOT.match(text)
+        if match:
+            readings.append(Reading("ar_dot", circled_value(first) or 0, ""))
+            strong = True
+    elif first.isdigit():
+        for pattern, style, is_strong in (
+            (_RE_DECIMAL, "decimal", False),
+            (_RE_AR_DUN, "ar_dun", True),
+            (_RE_AR_DOT, "ar_dot", False),
+            (_RE_AR_RPAREN, "ar_rparen", False),
+            (_RE_AR_SPACE, "ar_space", False),
+        ):
+            match = pattern.match(text)
+            if match and style == "ar_space" and (len(text) > 80 or TITLE_PUNCT.search(text)):
+                match = None  # "1 Background" is a heading; "3 branches will open." is a sentence
+            if match:
+                token = ascii_digits(match.group(1)).replace("．", ".")
+                if style == "decimal":
+                    parts = token.split(".")
+                    readings.append(Reading(f"decimal{len(parts)}", int(parts[-1]), token))
+                else:
+                    readings.append(Reading(style, int(token), ""))
+                strong = is_strong
+                break
+    elif first.isascii() and first.isalpha():
+        match = _RE_EN_ORDINAL.match(text)
+        if match:
+            readings.append(Reading("en_ordinal", ORDINAL_WORDS[match.group(1).lower()], ""))
+        else:
+            match = _RE_KEYWORD.match(text)
+            if match:
+                token = match.group(2)
+                keyword = match.group(1).lower()
+                if token.lower() in _WORD_NUMBERS:
+                    readings.append(Reading(f"kw_{keyword}", _WORD_NUMBERS[token.lower()], ""))
+                elif token[0].isdigit():
+                    parts = token.split(".")
+                    readings.append(Reading(f"kw_{keyword}{len(parts)}", int(parts[-1]), token))
+                else:
+                    roman = roman_value(token)
+                    if roman is not None:
+                        readings.append(Reading(f"kw_{keyword}", roman, str(roman)))
+                    if len(token) == 1:
+                        readings.append(_letter_reading(f"kw_{keyword}_letter", token))
+                strong = True
+            else:
+                match = _RE_LETTER_MARK.match(text)
+                if match:
+                    token, mark = match.group(1), match.group(2)
+                    kind = {"、": "dun", ".": "dot", "．": "dot", ")": "rparen", "）": "rparen"}[mark]
+                    case = "upper" if token.isupper() else "lower"
+                    if len(token) == 1:
+                        readings.append(_letter_reading(f"letter_{kind}_{case}", token))
+                    roman = roman_value(token)
+                    if roman is not None:
+                        readings.append(Reading(f"roman_{kind}_{case}", roman, str(roman)))
+                    # "A. Smith", "e.g." -- an English letter label needs a space after it
+                    if kind == "dot" and not (match.end() > match.start(2) + 1 or match.end() >= len(text)):
+                        readings = []
+    if not match or not readings:
+        return None
+    end = match.end()
+    if not _after_ok(text, end, allow_end=allow_end or first == "第" or readings[0].style.startswith("kw_")):
+        return None
+    label_end = len(text[: match.end()].rstrip())
+    readings = [r if r.number else Reading(r.style, r.value, str(r.value)) for r in readings]
+    return Label(tuple(readings), offset, offset + label_end, offset + end, strong)
+
+
+def parse_table_number(text: str, offset: int) -> Label | None:
+    """The number cell of a table row: "1", "1.2", or any label ("（一）", "一、")."""
+    bare = TABLE_NUMBER.match(text)
+    if bare:
+        token = ascii_digits(bare.group(1)).replace("．", ".")
+        parts = token.split(".")
+        style = "tbl_num" if len(parts) == 1 else f"decimal{len(parts)}"
+        return Label(
+            (Reading(style, int(parts[-1]), token),), offset, offset + len(text), offset + len(text), True
+        )
+    if _RE_BARE_ZH_NUMBER.match(text):
+        value = zh_numeral_value(text)
+        if value:
+            return Label(
+                (Reading("tbl_zh", value, str(value)),), offset, offset + len(text), offset + len(text), True
+            )
+    return parse_label(text, offset, allow_end=True)
+
+
+_RE_BARE_ZH_NUMBER = re.compile(rf"{_ZH_NUM}$")

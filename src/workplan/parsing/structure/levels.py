@@ -1,0 +1,145 @@
+"""The level state machine: where each numbered label goes in the tree.
+
+Levels follow the order in which numbering styles first appear, but a label is placed where
+it keeps numbers consecutive: a "1." right after a "1." is a child, a "2." continues
+whichever open sequence expects 2, "Second," may continue a sequence that began with "1.",
+and "（三）" after "二、" continues the "（二）" of the previous part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workplan.parsing.result import Span, UnitRole
+from workplan.parsing.structure.grammar import Label, Reading
+
+
+@dataclass(slots=True)
+class DraftItem:
+    """An item as the structure pass sees it: spans only; promises are added later."""
+
+    number: str
+    label: str
+    depth: int
+    index: int
+    label_span: Span | None
+    title_span: Span
+    body_spans: list[Span] = field(default_factory=list)
+    extra_spans: list[Span] = field(default_factory=list)  # table cells of unknown role
+    unit_cells: list[tuple[Span, UnitRole]] = field(default_factory=list)
+    deadline_cells: list[Span] = field(default_factory=list)
+    children: list[DraftItem] = field(default_factory=list)
+    confidence: float = 1.0
+    from_table: bool = False
+
+
+@dataclass(slots=True)
+class _Level:
+    styles: set[str]
+    expected: int
+    item: DraftItem
+
+
+#: Deepest level the tree may have; real plans use at most six or seven.
+MAX_DEPTH = 12
+
+
+class LevelMachine:
+    """Places labels in the tree so that every open sequence stays consecutive."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Level] = []
+        self.seen: dict[str, tuple[int, int]] = {}  # style -> (depth index, last value)
+
+    def reset(self) -> None:
+        """A new document begins (a plan wrapped in a notice): forget all levels."""
+        self.stack.clear()
+        self.seen.clear()
+
+    def _open_index(self, style: str) -> int | None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if style in self.stack[index].styles:
+                return index
+        return None
+
+    def place(self, label: Label) -> tuple[int, Reading, float] | None:
+        """Where a label goes: (depth index, chosen reading, confidence), or None to reject."""
+        readings = label.readings
+        depth = len(self.stack)
+        # Decimal numbers name their parent: "2.1" goes under the open item numbered "2".
+        for reading in readings:
+            if reading.style.startswith("decimal") and "." in reading.number:
+                parent = reading.number.rsplit(".", 1)[0]
+                for index in range(depth - 1, -1, -1):
+                    if self.stack[index].item.number == parent and index + 1 < MAX_DEPTH:
+                        return index + 1, reading, 1.0
+                open_at = self._open_index(reading.style)
+                if open_at is not None:
+                    return open_at, reading, 0.9
+        # 1. Continue an open sequence (the deepest one that expects this number).
+        for index in range(depth - 1, -1, -1):
+            level = self.stack[index]
+            for reading in readings:
+                if reading.style in level.styles and reading.value == level.expected:
+                    return index, reading, 1.0
+        # 2. Start a new sequence one level down -- unless that would nest a style a third
+        # time or pass MAX_DEPTH ("1. 1. 1." is a flat list, not a staircase): then restart
+        # the deepest sequence of that style.
+        for reading in readings:
+            if reading.value == 1:
+                same = [i for i, level in enumerate(self.stack) if reading.style in level.styles]
+                if len(same) >= 2 or depth >= MAX_DEPTH:
+                    return (same[-1] if same else depth - 1), reading, 0.6
+                return depth, reading, 1.0
+        # 3. Numbering straight through the parents: （三） after 二、 when （二） was last, or
+        # "12." right under 四、 when "11." sat under 三、（三）.
+        for reading in readings:
+            seen = self.seen.get(reading.style)
+            if seen and reading.value == seen[1] + 1 and self._open_index(reading.style) is None:
+                return min(seen[0], depth), reading, 0.95
+        # 4. A new style continuing an open sequence: "Second," after "1.", "V." after "Fourth,".
+        for index in range(depth):
+            level = self.stack[index]
+            for reading in readings:
+                if reading.value == level.expected and reading.style not in self.seen:
+                    return index, reading, 0.85
+        # 5. A skipped number in a sequence of a distinctive style (a typo, a deleted item).
+        if label.strong:
+            for index in range(depth - 1, -1, -1):
+                level = self.stack[index]
+                for reading in readings:
+                    if reading.style in level.styles and level.expected < reading.value <= level.expected + 2:
+                        return index, reading, 0.7
+            for reading in readings:
+                if reading.style not in self.seen and 1 < reading.value <= 3 and depth < MAX_DEPTH:
+                    return depth, reading, 0.6
+        return None
+
+    def push(self, index: int, reading: Reading, item: DraftItem) -> DraftItem | None:
+        """Open ``item`` at depth ``index``; returns its parent (None at the top)."""
+        styles = {reading.style}
+        if index < len(self.stack):
+            styles |= self.stack[index].styles
+        del self.stack[index:]
+        self.stack.append(_Level(styles, reading.value + 1, item))
+        self.seen[reading.style] = (index, reading.value)
+        return self.stack[index - 1].item if index else None
+
+    def place_heading(self, rank: int) -> tuple[int, int]:
+        """(depth index, value) for an unnumbered heading of ``rank``: under the nearest open
+        heading of a higher rank, continuing a sibling heading of the same rank."""
+        style = f"heading{rank}"
+        for index in range(len(self.stack) - 1, -1, -1):
+            styles = self.stack[index].styles
+            if style in styles:
+                return index, self.stack[index].expected
+            if any(s.startswith("heading") and int(s[7:]) < rank for s in styles):
+                return min(index + 1, MAX_DEPTH - 1), 1
+        return 0, 1
+
+    def expected_auto(self, style: str) -> tuple[int, int]:
+        """For a row without a number: (depth index, value) continuing its own sequence."""
+        index = self._open_index(style)
+        if index is not None:
+            return index, self.stack[index].expected
+        return min(len(self.stack), MAX_DEPTH - 1), 1
