@@ -16,9 +16,11 @@ _PAGE_NUMBER = re.compile(
 _BREADCRUMB_SPLIT = re.compile(r"\s*(?:>|»|＞|›|→)\s*")
 _CHROME = re.compile(
     r"^(?:recommended|popular|related|latest|previous|next|more|hot)\s+(?:articles?|posts?|news|reading|links?|stories)"
-    r"|^(?:share|print|close|back to top|return to top|top|print this page|close window|email this page)$"
-    r"|^(?:上一篇|下一篇|相关文章|相关阅读|相关链接|推荐阅读|推荐文章|热门文章|热门推荐|精彩推荐|猜你喜欢|延伸阅读|"
-    r"打印本页|关闭窗口|打印|关闭|分享到|扫一扫|字号|【打印】|【关闭】|返回顶部|当前位置|您的位置|您现在的位置|责任编辑)",
+    r"|^(?:share(?: this(?: page)?)?|print|close|back to top|return to top|top|print this page|close window|"
+    r"email this page|skip to (?:main )?content|contact us|sitemap|site map|privacy(?: policy)?|terms of use|"
+    r"accessibility|cookies?(?: policy)?)$"
+    r"|^[【\[]?(?:上一篇|下一篇|相关文章|相关阅读|相关链接|推荐阅读|推荐文章|热门文章|热门推荐|精彩推荐|猜你喜欢|延伸阅读|"
+    r"打印本页|关闭窗口|打印|关闭|分享到|扫一扫|字号|字体|返回顶部|当前位置|您的位置|您现在的位置|责任编辑|网站地图|联系我们)",
     re.IGNORECASE,
 )
 _META_KEYS = re.compile(
@@ -36,7 +38,11 @@ _ATTACHMENT = re.compile(
 _PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
 # A short line wholly in brackets: "（2024年1月10日）", "（征求意见稿）", "(Draft)".
 _BRACKETED_NOTE = re.compile(r"^[（(][^（）()]{1,60}[）)]$")
-_FOOTER = re.compile(r"^(?:抄送|抄报|主送)[:：]|印发$|^(?:copyright|©|版权所有)", re.IGNORECASE)
+_FOOTER = re.compile(
+    r"^(?:抄送|抄报|主送)[:：]|印发$|^(?:copyright|©|版权所有)|ICP备|网站标识码|公网安备|版权所有|技术支持[:：]|"
+    r"all rights reserved|©\s*\d{4}",
+    re.IGNORECASE,
+)
 _ZH_DATE_LINE = re.compile(
     rf"^(?:\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*(?:{DIG}|[一二三四五六七八九十]{{1,3}})\s*月"
     rf"\s*(?:{DIG}|[一二三四五六七八九十]{{1,3}})\s*日$"
@@ -107,7 +113,7 @@ def furniture_kind(text: str) -> str | None:
         return "attachment"
     if _PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped):
         return "note"
-    if len(compact) <= 80 and _FOOTER.search(compact):
+    if len(compact) <= 150 and _FOOTER.search(compact):
         return "footer"
     if _ZH_DATE_LINE.match(compact) or _EN_DATE_LINE.match(stripped):
         return "date"

@@ -268,6 +268,10 @@ def test_english_title_and_markdown_heading_title():
         ("2021年12月1日", "date"),
         ("December 1, 2021", "date"),
         ("抄送：市委办公室，市人大常委会办公室。", "footer"),
+        ("主办单位：XX市人民政府办公室 网站标识码：3301000001 浙ICP备1234号", "footer"),
+        ("© 2021 City Council. All rights reserved.", "footer"),
+        ("【字体：大 中 小】", "chrome"),
+        ("Skip to main content", "chrome"),
     ],
 )
 def test_furniture_lines(line, kind):
