@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -60,14 +61,19 @@ print(json.dumps({
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(WORKPLAN_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="workplan.config.settings")
-    migrate = subprocess.run(
-        [WORKPLAN, "migrate"], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert migrate.returncode == 0, migrate.stderr
-    return env
+def site():
+    """A migrated SQLite file site in its own folder (not tmp_path: a concurrent pytest run
+    may prune old tmp_path folders while the subprocesses still use this one)."""
+    with tempfile.TemporaryDirectory(prefix="wp-tick-") as folder:
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+        env.update(
+            WORKPLAN_DATA_DIR=str(Path(folder) / "data"), DJANGO_SETTINGS_MODULE="workplan.config.settings"
+        )
+        migrate = subprocess.run(
+            [WORKPLAN, "migrate"], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert migrate.returncode == 0, migrate.stderr
+        yield env
 
 
 def _python(code: str, env: dict[str, str]) -> str:
