@@ -104,15 +104,15 @@ Resolver = Callable[[re.Match[str], PlanContext, str], tuple[bool, dt.date | Non
 class _Rule:
     """A pattern, how to resolve its date, and which regions can possibly contain it.
 
-    ``lang`` and ``triggers`` (one of the substrings must occur) let a region skip rules
-    that cannot match it, which keeps a 1 MB plan well under a second.
+    ``family`` names the cue (a four-digit year before 年, a month name, "quarter") that one
+    pass of ``_ZH_FAMILY`` / ``_EN_FAMILY`` finds in a region; a rule whose cue is absent is
+    not tried, which keeps a 1 MB plan well under a second.
     """
 
     pattern: re.Pattern[str]
     resolve: Resolver
     priority: int = 1
-    lang: str = "any"
-    triggers: tuple[str, ...] = ()
+    family: str = ""  # the cue that must occur in a region for the rule to be tried
 
 
 def _zh_start(match: re.Match[str], text: str) -> bool:
@@ -319,8 +319,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_range,
         3,
-        lang="zh",
-        triggers=("年",),
+        family="year",
     ),
     # 2023年1月15日前
     _Rule(
@@ -329,8 +328,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_full,
         2,
-        lang="zh",
-        triggers=("日", "号"),
+        family="year",
     ),
     # 2019年12月底前 / 2019年6月中旬
     _Rule(
@@ -339,8 +337,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_month,
         2,
-        lang="zh",
-        triggers=("年",),
+        family="year",
     ),
     # 2019年底前 / 2020年上半年 / 2019年第三季度末
     _Rule(
@@ -349,16 +346,14 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_year_part,
         2,
-        lang="zh",
-        triggers=("年",),
+        family="year",
     ),
     # 到2020年 / 至2025年
     _Rule(
         re.compile(rf"(?:到|至)\s*(?P<y>{_YEAR})\s*年(?![0-9０-９一二三四五六七八九十度内底末上下第])"),
         _zh_to_year,
         1,
-        lang="zh",
-        triggers=("到", "至"),
+        family="year",
     ),
     # 6月底前 / 12月31日前 / 9月中旬
     _Rule(
@@ -368,8 +363,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_plain_month,
         1,
-        lang="zh",
-        triggers=("月",),
+        family="month",
     ),
     # 年底前 / 上半年 / 第一季度末 / 明年底
     _Rule(
@@ -379,8 +373,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_relative_year,
         1,
-        lang="zh",
-        triggers=("年底", "年末", "年内", "半年", "季度"),
+        family="rel",
     ),
     # 在本意见印发之日起30日内
     _Rule(
@@ -390,8 +383,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _zh_after_issue,
         3,
-        lang="zh",
-        triggers=("印发", "发布", "出台", "下发", "实施", "施行"),
+        family="issue",
     ),
     # 每季度最后一个月的30日前: a recurring due date
     _Rule(
@@ -400,10 +392,9 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _undated,
         4,
-        lang="zh",
-        triggers=("每",),
+        family="every",
     ),
-    _Rule(re.compile(r"长期坚持|持续推进"), _undated, 1, lang="zh", triggers=("长期坚持", "持续推进")),
+    _Rule(re.compile(r"长期坚持|持续推进"), _undated, 1, family="long"),
     # 2022-06-30 / 2022/6/30 / 2022.6.30
     _Rule(
         re.compile(
@@ -411,8 +402,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         lambda m, ctx, text: (True, _safe_date(_num(m.group("y")), _num(m.group("m")), _num(m.group("d")))),
         2,
-        lang="any",
-        triggers=("-", "/", "."),
+        family="iso",
     ),
     # English
     _Rule(
@@ -423,8 +413,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_month,
         2,
-        lang="en",
-        triggers=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        family="mon",
     ),
     _Rule(
         re.compile(
@@ -433,8 +422,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_month,
         2,
-        lang="en",
-        triggers=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        family="mon",
     ),
     _Rule(
         re.compile(
@@ -444,8 +432,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_fiscal,
         3,
-        lang="en",
-        triggers=("iscal", "FY"),
+        family="fiscal",
     ),
     _Rule(
         re.compile(
@@ -456,8 +443,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_quarter,
         2,
-        lang="en",
-        triggers=("uarter", "Q1", "Q2", "Q3", "Q4"),
+        family="quarter",
     ),
     _Rule(
         re.compile(
@@ -467,8 +453,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_half,
         2,
-        lang="en",
-        triggers=("half",),
+        family="half",
     ),
     _Rule(
         re.compile(
@@ -478,8 +463,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_year_end,
         2,
-        lang="en",
-        triggers=("end", "within"),
+        family="yearend",
     ),
     _Rule(
         re.compile(
@@ -487,8 +471,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_bare_year,
         1,
-        lang="en",
-        triggers=("19", "20"),
+        family="eyear",
     ),
     _Rule(
         re.compile(
@@ -497,8 +480,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _en_next_years,
         2,
-        lang="en",
-        triggers=("next", "coming", "following"),
+        family="next",
     ),
     _Rule(
         re.compile(
@@ -508,15 +490,13 @@ _RULES: tuple[_Rule, ...] = (
         ),
         lambda m, ctx, text: _en_within(m, ctx, text) if m.group("obj") else (True, None),
         2,
-        lang="en",
-        triggers=("within",),
+        family="within",
     ),
     _Rule(
         re.compile(r"\bas soon as (?:possible|practicable|feasible)\b|\bASAP\b", re.IGNORECASE),
         _undated,
         1,
-        lang="en",
-        triggers=("soon", "ASAP", "asap"),
+        family="soon",
     ),
 )
 
@@ -536,34 +516,60 @@ class _Found:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]{2}")
-# Cheap tests that a region can hold a deadline at all, so most paragraphs cost one scan.
-_ZH_HINT = re.compile(r"[0-9０-９]|[一二三四五六七八九十][月日号]|年[底末内]|半年|季度|长期坚持|持续推进")
-_EN_HINT = re.compile(rf"[0-9]|{_EN_MONTHS}|[Qq]uarter|half|next|coming|soon|ASAP|asap|[Ff]iscal|FY|year")
-_ANY_RULES = tuple(rule for rule in _RULES if rule.lang == "any")
-_ZH_RULES = tuple(rule for rule in _RULES if rule.lang == "zh")
-_EN_RULES = tuple(rule for rule in _RULES if rule.lang == "en")
+# Which rule families can match a region at all: substring tests are far cheaper than one
+# more regex pass, and most paragraphs hold no deadline. Chinese regions are read with the
+# Chinese rules (and ISO dates), other regions with the English ones.
+_ZH_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("year", ("年",)),
+    ("month", ("月",)),
+    ("rel", ("季度", "半年", "年底", "年末", "年内")),
+    ("issue", ("印发", "发布", "出台", "下发", "实施", "施行")),
+    ("every", ("每",)),
+    ("long", ("长期坚持", "持续推进")),
+    ("iso", ("-", "/", ".")),
+)
+_EN_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("mon", ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
+    ("fiscal", ("iscal", "FY")),
+    ("quarter", ("uarter", "Q1", "Q2", "Q3", "Q4")),
+    ("half", ("half",)),
+    ("yearend", ("end", "within the year")),
+    ("eyear", ("19", "20")),
+    ("next", ("next", "coming", "following")),
+    ("within", ("within",)),
+    ("soon", ("soon", "ASAP", "asap")),
+    ("iso", ("-", "/", ".")),
+)
+_NEED_DIGIT = frozenset(("year", "iso", "eyear"))
+_DIGIT = re.compile(r"[0-9０-９]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# One pass over a region finds which rule families can match there at all.
+_ISO_CUE = r"(?P<iso>(?:19|20)[0-9]{2}[-/.][0-9])"
+_ZH_FAMILY = re.compile(
+    rf"{_ISO_CUE}|(?P<year>(?:19|20|１９|２０)[0-9０-９]{{2}}\s*年)|(?P<rel>年[底末内]|半年|季度)|(?P<month>月)|"
+    r"(?P<issue>印发|发布|出台|下发|实施|施行)|(?P<every>每)|(?P<long>长期坚持|持续推进)"
+)
+_EN_FAMILY = re.compile(
+    rf"{_ISO_CUE}|(?P<mon>\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?P<fiscal>[Ff]iscal|FY)|"
+    r"(?P<quarter>[Qq]uarter|\bQ[1-4]\b)|(?P<half>\bhalf\b)|(?P<yearend>within the year|year[- ]end|\bend\b)|"
+    r"(?P<eyear>\b(?:19|20)[0-9]{2}\b)|(?P<next>\b(?:next|coming|following)\b)|(?P<within>\bwithin\b)|"
+    r"(?P<soon>\bsoon\b|ASAP)",
+    re.IGNORECASE,
+)
 
 
 def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Found]:
     found: list[_Found] = []
     region = text[start:end]
-    rules: tuple[_Rule, ...] = ()
-    if _CJK.search(region):
-        if _ZH_HINT.search(region):
-            rules = _ANY_RULES + _ZH_RULES
-        if _LATIN.search(region) and _EN_HINT.search(region):
-            rules = (rules or _ANY_RULES) + _EN_RULES
-    elif _EN_HINT.search(region):
-        rules = _ANY_RULES + _EN_RULES
-    triggered: dict[tuple[str, ...], bool] = {}
-    for rule in rules:
-        if rule.triggers:
-            hit = triggered.get(rule.triggers)
-            if hit is None:
-                hit = triggered[rule.triggers] = any(t in region for t in rule.triggers)
-            if not hit:
-                continue
+    cues = _ZH_CUES if _CJK.search(region) else _EN_CUES
+    families = {family for family, words in cues if any(word in region for word in words)}
+    if not families:
+        return found
+    if not _DIGIT.search(region):
+        families -= _NEED_DIGIT
+    for rule in _RULES:
+        if rule.family not in families:
+            continue
         for match in rule.pattern.finditer(text, start, end):
             if match.end() <= match.start():
                 continue

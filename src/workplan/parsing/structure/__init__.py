@@ -272,8 +272,9 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
         builder.seg(sep, "separator")
     if row.is_header:
         for cell in row.cells:
-            furniture.append(cell)
-            builder.seg(cell, "furniture")
+            if cell.end > cell.start:
+                furniture.append(cell)
+                builder.seg(cell, "furniture")
         return
     filled = [c for c in row.cells if c.end > c.start]
     distinct = {text[c.start : c.end] for c in filled}

@@ -86,40 +86,52 @@ ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def furniture_kind(text: str) -> str | None:
-    """What kind of page furniture a line is ("page", "breadcrumb", "meta", ...), or None."""
+    """What kind of page furniture a line is ("page", "breadcrumb", "meta", ...), or None.
+
+    Cheap tests on the first character and the length come first: most lines are content,
+    and this runs on every line of the document.
+    """
     stripped = text.strip()
     if not stripped or len(stripped) > 150:  # furniture is short; body paragraphs are not
         return None
-    compact = SPACES.sub("", stripped)
-    if _PAGE_NUMBER.match(stripped):
+    first = stripped[0]
+    if len(stripped) <= 24 and _PAGE_NUMBER.match(stripped):
         return "page"
     if len(stripped) <= 40 and _CHROME.match(stripped):
         return "chrome"
-    if len(stripped) <= 150 and _BREADCRUMB_SPLIT.search(stripped):
+    if any(mark in stripped for mark in _BREADCRUMB_MARKS):
         parts = [p for p in _BREADCRUMB_SPLIT.split(stripped) if p]
         if len(parts) >= 2 and all(
             len(p) <= 40 and len(p.split()) <= 6 and not TITLE_PUNCT.search(p) for p in parts
         ):
             return "breadcrumb"
+    compact = SPACES.sub("", stripped) if first in _META_FIRST or first.isascii() else stripped
+    if "。" not in compact and (_META_KEYS.match(compact) or _EN_META.match(stripped)):
+        return "meta"
+    if compact.endswith("号") and _DOC_NUMBER.match(compact):
+        return "doc_number"
+    if first in "附AaＡ" and _ATTACHMENT.match(stripped):
+        return "attachment"
+    if first in "（(" and (_PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped)):
+        return "note"
+    if _FOOTER.search(compact):
+        return "footer"
+    if (first.isdigit() or first in "〇○零一二") and _ZH_DATE_LINE.match(compact):
+        return "date"
+    if _EN_DATE_LINE.match(stripped):
+        return "date"
     if (
-        len(compact) <= 150
-        and "。" not in compact
-        and (_META_KEYS.match(compact) or _EN_META.match(stripped))
+        first.isdigit()
+        and len(compact) <= 60
+        and _TIMESTAMP.match(compact)
+        and not TITLE_PUNCT.search(stripped)
     ):
         return "meta"
-    if _DOC_NUMBER.match(compact):
-        return "doc_number"
-    if _ATTACHMENT.match(stripped):
-        return "attachment"
-    if _PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped):
-        return "note"
-    if len(compact) <= 150 and _FOOTER.search(compact):
-        return "footer"
-    if _ZH_DATE_LINE.match(compact) or _EN_DATE_LINE.match(stripped):
-        return "date"
-    if len(compact) <= 60 and _TIMESTAMP.match(compact) and not TITLE_PUNCT.search(stripped):
-        return "meta"
     return None
+
+
+_BREADCRUMB_MARKS = (">", "»", "＞", "›", "→")
+_META_FIRST = frozenset("索发成印文主公有分来作浏点阅信时日标")
 
 
 def parse_date_line(text: str) -> dt.date | None:
