@@ -224,6 +224,11 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
     assert resubmitted.kind == EventKind.REPORTED and resubmitted.data["resubmitted"] is True
     march = ProgressReport.objects.get(track=track_1, period=periods[3])
     assert march.status == ReportStatus.ACCEPTED and march.evidence.get().kind == "pdf"
+    assert (march.submitted_at, march.submitted_by) == (moment(2019, 3, 19, 10), rep_a)
+    assert (march.reviewed_at, march.reviewed_by) == (moment(2019, 3, 22, 10), planner)
+    february = ProgressReport.objects.get(track=track_1, period=periods[2])
+    assert february.submitted_at == moment(2019, 2, 25, 10)  # late in the window, on the due date
+    assert (february.reviewed_at, february.reviewed_by) == (moment(2019, 2, 28, 10), planner)
     assert all(e.actor is not None for e in timeline)
 
     # --- the status board on 1 April: T1 on track, T2 lagging --------------------------------------
@@ -241,6 +246,12 @@ def test_a_plan_runs_through_its_year(actor, org, personas):
     assert "15% of the time left" in warnings[1].reason and "25% complete" in warnings[1].reason
     assert warnings[2].reason.startswith("overdue by 1 day(s) since 2019-06-30")
     assert not Escalation.objects.filter(track=track_1).exists()
+    assert [w.raised_at for w in warnings] == [
+        moment(2019, 5, 7, 8),
+        moment(2019, 6, 3, 8),
+        moment(2019, 7, 1, 8),
+    ]
+    assert [w.percent for w in warnings] == [20, 25, 25]
     t2_kinds = [e.kind for e in selectors.item_timeline(user=planner, item=t2)]
     assert t2_kinds.count(EventKind.ESCALATED) == 3
     assert t2_kinds[-2:] == [EventKind.INSTRUCTION, EventKind.CARRIED_OVER]
