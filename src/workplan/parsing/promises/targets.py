@@ -141,10 +141,12 @@ _EN_WORDS = "|".join(
     sorted((w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")), key=len, reverse=True)
 )
 _EN_PRE = (
-    "more than|no less than|not less than|at least|a minimum of|minimum of|no fewer than|not fewer than|over|"
-    "exceeding|greater than|higher than|up to|no more than|not more than|a maximum of|maximum of|at most|"
-    "less than|fewer than|under|below|about|approximately|around|nearly|almost|roughly|some|all|a total of|"
-    "total of|between"
+    "(?:shall |will |must |should )?(?:not be|not|no) (?:lower|less|fewer) than|"
+    "(?:shall |will |must |should )?(?:not be|not|no) (?:higher|more|greater) than|"
+    "(?:shall |will |must |should )?not (?:exceed|to exceed)|"
+    "more than|at least|a minimum of|minimum of|over|exceeding|greater than|higher than|up to|a maximum of|"
+    "maximum of|at most|less than|fewer than|under|below|about|approximately|around|nearly|almost|roughly|"
+    "some|all|a total of|total of|between"
 )
 
 
@@ -532,7 +534,7 @@ def _en_number(
         factor = MAGNITUDE_WORDS[m.group("mag").strip().lower()]
         value *= factor
         value_max = value_max * factor if value_max is not None else None
-    comparator: Comparator | None = _EN_COMPARATORS.get(pre, "=") if pre else "="
+    comparator: Comparator | None = _en_comparator(pre) if pre else "="
     if value_max is not None:
         comparator = "between"
     stop = m.end()
@@ -559,6 +561,15 @@ def _en_number(
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _en_comparator(phrase: str) -> Comparator | None:
+    """ "more than" -> ">=" (as plans translate 以上), "shall not be lower than" -> ">=", …"""
+    if phrase in _EN_COMPARATORS:
+        return _EN_COMPARATORS[phrase]
+    if "exceed" in phrase or any(w in phrase for w in ("higher than", "more than", "greater than")):
+        return "<="  # "not exceed", "no more than", "not higher than"
+    return ">="  # "not lower than", "no less than", "not fewer than"
 
 
 def _en_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:

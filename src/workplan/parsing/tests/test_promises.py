@@ -367,3 +367,17 @@ def test_chinese_numeral_counts_and_per_mille(text, expected):
 )
 def test_labelled_deadline_fields(text, expected):
     assert deadlines(text, year=2020) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("the allowance shall not be lower than 650 yuan", ">="),
+        ("no less than 90% of sites", ">="),
+        ("costs will not exceed 5%", "<="),
+        ("no more than 14 days", "<="),
+        ("about 50 households", None),
+    ],
+)
+def test_english_comparator_phrases(text, comparator):
+    assert [t[2] for t in targets(text)] == [comparator]
