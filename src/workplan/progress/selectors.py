@@ -238,10 +238,12 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
         "plan_id", "index"
     ):
         periods_by_plan[period.plan_id].append(period)
-    reports: dict[tuple[int, int], ProgressReport] = {
-        (r.track_id, r.period_id): r
-        for r in ProgressReport.objects.filter(track__in=[t.pk for t in tracks]).select_related("period")
-    }
+    reports: dict[tuple[int, int], ProgressReport] = {}
+    returned: dict[int, list[ProgressReport]] = defaultdict(list)
+    for report in ProgressReport.objects.filter(track__in=[t.pk for t in tracks]).select_related("period"):
+        reports[(report.track_id, report.period_id)] = report
+        if report.status == ReportStatus.RETURNED:
+            returned[report.track_id].append(report)
     rows = []
     for track in tracks:
         periods = periods_by_plan.get(track.item.plan_id, [])
@@ -267,9 +269,7 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
                 current_report=reports.get((track.pk, current.pk)) if current else None,
                 due_period=due,
                 overdue_periods=[p for p in relevant if p.due_date < today],
-                returned_reports=[
-                    r for (t, _), r in reports.items() if t == track.pk and r.status == ReportStatus.RETURNED
-                ],
+                returned_reports=returned.get(track.pk, []),
             )
         )
     rows.sort(key=lambda r: (not r.needs_action, r.next_due_date or dt.date.max, r.track.item.path))
