@@ -16,6 +16,7 @@ from workplan.parsing.document import Block, Document
 from workplan.parsing.errors import ParseError
 from workplan.parsing.promises import (
     PlanContext,
+    declares_first_lead,
     dedupe_units,
     extract_deadline_cell,
     extract_deadlines,
@@ -83,7 +84,12 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
     try:
         structure = parse_structure(doc)
         plan_year, period = _plan_year(doc.text, structure, year)
-        context = PlanContext(year=plan_year, period=period, issued=structure.doc_date)
+        context = PlanContext(
+            year=plan_year,
+            period=period,
+            issued=structure.doc_date,
+            first_named_leads=declares_first_lead(doc.text),
+        )
         items = [_build(doc.text, draft, context) for draft in structure.items]
     except ParseError:
         raise
@@ -154,7 +160,7 @@ def _regions(text: str, draft: DraftItem) -> list[Span]:
 
 def _build(text: str, draft: DraftItem, context: PlanContext) -> ParsedItem:
     regions = _regions(text, draft)
-    units = extract_units(text, regions)
+    units = extract_units(text, regions, first_leads=context.first_named_leads)
     for cell, role in draft.unit_cells:
         units.extend(split_units(text, cell, role))
     deadlines = extract_deadlines(text, regions, context)

@@ -10,10 +10,11 @@ Each works on spans of the plan text, so every promise keeps its place in the so
 from workplan.parsing.promises.context import PlanContext
 from workplan.parsing.promises.deadlines import extract_deadline_cell, extract_deadlines
 from workplan.parsing.promises.targets import extract_targets
-from workplan.parsing.promises.units import dedupe_units, extract_units, split_units
+from workplan.parsing.promises.units import declares_first_lead, dedupe_units, extract_units, split_units
 
 __all__ = [
     "PlanContext",
+    "declares_first_lead",
     "dedupe_units",
     "extract_deadline_cell",
     "extract_deadlines",

@@ -23,6 +23,7 @@ class PlanContext:
     year: int | None = None
     period: tuple[int, int] | None = None
     issued: dt.date | None = None
+    first_named_leads: bool = False  # the document says "列第一位者为牵头单位"
 
 
 @dataclass(frozen=True, slots=True)

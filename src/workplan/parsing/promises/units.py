@@ -120,7 +120,23 @@ def split_units(
     return mentions
 
 
-def _bracket_units(text: str, start: int, end: int) -> list[UnitMention]:
+def declares_first_lead(text: str) -> bool:
+    """True when the document says the first unit named leads ("列第一位者为牵头单位").
+
+    State Council documents declare this convention; where a document does not, a unit
+    marked only 负责 is responsible, not lead.
+    """
+    return _FIRST_LEADS.search(text) is not None
+
+
+_FIRST_LEADS = re.compile(
+    r"(?:列|排)(?:在)?(?:第一位|首位)(?:的|者)?(?:单位)?(?:为|是)牵头|第一(?:个|家)?(?:单位)?(?:为|是)牵头单位|"
+    r"\bthe first (?:named|listed) (?:unit|agency|department|body|office)s? (?:is|are|shall be|will be) (?:the )?lead",
+    re.IGNORECASE,
+)
+
+
+def _bracket_units(text: str, start: int, end: int, *, first_leads: bool) -> list[UnitMention]:
     """Attributions in brackets: "（X、Y负责）", "（X牵头，Y配合）"."""
     found: list[UnitMention] = []
     for bracket in _BRACKET.finditer(text, start, end):
@@ -144,8 +160,8 @@ def _bracket_units(text: str, start: int, end: int) -> list[UnitMention]:
             for verb in verbs:
                 role = _verb_role(verb.group(0))
                 span = Span(list_start, verb.start())
-                first_leads = role == "responsible" and not has_lead and verb is verbs[0]
-                found.extend(split_units(text, span, role, first_leads=first_leads, labelled=False))
+                leads = first_leads and role == "responsible" and not has_lead and verb is verbs[0]
+                found.extend(split_units(text, span, role, first_leads=leads, labelled=False))
                 list_start = verb.end()
     return found
 
@@ -170,8 +186,11 @@ def _labelled(
     return found
 
 
-def extract_units(text: str, regions: list[Span]) -> list[UnitMention]:
-    """Owning units named in the item's own text, in order, without duplicates."""
+def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) -> list[UnitMention]:
+    """Owning units named in the item's own text, in order, without duplicates.
+
+    ``first_leads``: the document declared that the first unit named in "（X、Y负责）" leads.
+    """
     found: list[UnitMention] = []
     for region in regions:
         start, end = region.start, region.end
@@ -186,7 +205,7 @@ def extract_units(text: str, regions: list[Span]) -> list[UnitMention]:
         if has_colon and _EN_LABEL_HINT.search(chunk):
             found.extend(_labelled(text, start, end, _EN_LABEL, _EN_LIST_END, _en_role))
         if ("（" in chunk or "(" in chunk) and _ROLE_VERB.search(chunk):
-            found.extend(_bracket_units(text, start, end))
+            found.extend(_bracket_units(text, start, end, first_leads=first_leads))
     return dedupe_units(found)
 
 

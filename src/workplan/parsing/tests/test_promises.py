@@ -8,6 +8,7 @@ import pytest
 
 from workplan.parsing.promises import (
     PlanContext,
+    declares_first_lead,
     extract_deadline_cell,
     extract_deadlines,
     extract_targets,
@@ -36,7 +37,7 @@ def deadlines(text: str, **context: object) -> list[tuple[str, str | None]]:
 
 
 def units(text: str) -> list[tuple[str, str]]:
-    found = extract_units(text, [Span(0, len(text))])
+    found = extract_units(text, [Span(0, len(text))], first_leads=declares_first_lead(text))
     for unit in found:
         assert text[unit.span.start : unit.span.end] == unit.text
     return [(u.text, u.role) for u in found]
@@ -301,9 +302,26 @@ def test_two_labels_on_one_line():
     ]
 
 
-def test_attribution_in_brackets_first_unit_leads():
+def test_attribution_in_brackets_units_are_responsible():
     text = "支持小微企业。（财政部、工业和信息化部、人民银行等有关部门和单位按职责分工负责）"
-    assert units(text) == [("财政部", "lead"), ("工业和信息化部", "responsible"), ("人民银行", "responsible")]
+    assert units(text) == [
+        ("财政部", "responsible"),
+        ("工业和信息化部", "responsible"),
+        ("人民银行", "responsible"),
+    ]
+
+
+def test_first_named_unit_leads_when_the_document_says_so():
+    text = "（财政部、人民银行负责。列第一位者为牵头单位，下同）\n推进改革。（人社部、教育部等有关部门和单位负责）"
+    assert declares_first_lead(text)
+    assert units(text) == [
+        ("财政部", "lead"),
+        ("人民银行", "responsible"),
+        ("人社部", "lead"),
+        ("教育部", "responsible"),
+    ]
+    assert declares_first_lead("The first named agency is the lead.")
+    assert not declares_first_lead("牵头单位：市民政局")
 
 
 def test_attribution_with_lead_and_cooperating_verbs():
@@ -316,7 +334,7 @@ def test_attribution_with_lead_and_cooperating_verbs():
 
 def test_attribution_across_a_comma_list():
     assert units("（各有关部门和单位，各省级人民政府按职责分工负责）") == [
-        ("各有关部门和单位", "lead"),
+        ("各有关部门和单位", "responsible"),
         ("各省级人民政府", "responsible"),
     ]
 
