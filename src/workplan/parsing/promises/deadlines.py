@@ -300,7 +300,9 @@ def _en_within(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.
     ):
         return True, None
     unit = m.group("u").lower()
-    if unit.startswith("day"):
+    if unit.startswith("hour"):
+        return True, None  # a same-day response time, not a date
+    if "day" in unit:
         return True, ctx.issued + dt.timedelta(days=amount)
     if unit.startswith("week"):
         return True, ctx.issued + dt.timedelta(weeks=amount)
@@ -395,6 +397,23 @@ _RULES: tuple[_Rule, ...] = (
         family="every",
     ),
     _Rule(re.compile(r"长期坚持|持续推进"), _undated, 1, family="long"),
+    # A limit counted from each case ("5个工作日内办结") or an event ("开学前"): no date.
+    _Rule(
+        re.compile(
+            r"(?:[0-9０-９]{1,3}|[一二三四五六七八九十两]{1,3})\s*个?(?:工作日|日|天|小时|周|个月)(?:以内|内)"
+        ),
+        _undated,
+        1,
+        family="limit",
+    ),
+    _Rule(
+        re.compile(
+            r"(?:(?:秋季|春季)?开学|期末|期中|寒假|暑假|放假|春节|元旦|国庆节?|中秋节?|汛期|重大节假日|节假日)(?:之前|前)"
+        ),
+        _undated,
+        1,
+        family="event",
+    ),
     # 2022-06-30 / 2022/6/30 / 2022.6.30
     _Rule(
         re.compile(
@@ -485,7 +504,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         re.compile(
             r"\bwithin\s+(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\s+"
-            r"(?P<u>days?|weeks?|months?|years?)(?:\s+(?:of|after|from)\s+(?P<obj>[^,.;:]{0,40}))?",
+            r"(?P<u>hours?|(?:working |business )?days?|weeks?|months?|years?)"
+            r"(?:\s+(?:of|after|from)\s+(?P<obj>[^,.;:]{0,40}))?",
             re.IGNORECASE,
         ),
         lambda m, ctx, text: _en_within(m, ctx, text) if m.group("obj") else (True, None),
@@ -526,6 +546,8 @@ _ZH_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("issue", ("印发", "发布", "出台", "下发", "实施", "施行")),
     ("every", ("每",)),
     ("long", ("长期坚持", "持续推进")),
+    ("limit", ("日内", "天内", "时内", "周内", "月内", "日以内", "天以内", "时以内", "月以内")),
+    ("event", ("学前", "末前", "中前", "假前", "节前", "旦前", "庆前", "秋前", "期前", "汛期")),
     ("iso", ("-", "/", ".")),
 )
 _EN_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -179,12 +179,30 @@ _EN_WORD_TRIE = _trie(
 _EN_TARGET = re.compile(
     rf"(?P<n1>{_EN_NUM}|(?<![\w-])(?:{_EN_WORD_TRIE})(?![\w-]))"
     rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|(?:{_EN_WORD_TRIE})(?![\w-])))?"
-    r"(?P<mag>\s+(?:thousand|million|billion|trillion)\b)?"
+    r"(?P<mag>\s+(?:thousand|million|billion|trillion)\b|(?:m|mn|bn|k)\b)?"
     r"(?P<pct>\s?%|\s+percent\b|\s+per\s?cent\b)?"
 )
 _EN_PRE_TAIL = re.compile(
     rf"\b(?P<pre>{_EN_PRE})\s+(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)?\s?$", re.IGNORECASE
 )
+_CURRENCY_CODES = {
+    "$": "USD",
+    "US$": "USD",
+    "USD": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "CNY",
+    "￥": "CNY",
+    "RMB": "CNY",
+    "CNY": "CNY",
+    "yuan": "CNY",
+    "rmb": "CNY",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pounds": "GBP",
+}
 _EN_CUR_TAIL = re.compile(r"(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)\s?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
@@ -365,10 +383,10 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
             kind, unit_text = "percent", ("%" if unit != "个百分点" else unit)
         elif unit in _MONEY_UNITS or (mag and unit == "元"):
             kind, unit_text = "amount", mag + unit
-        elif unit in _OTHER_UNITS:
-            kind, unit_text = "other", mag + unit  # "38.5万亩": value 38.5, unit 万亩
         else:
-            kind, unit_text = "count", unit
+            # Money keeps its 万元 (as budgets are written); other scale words are multiplied
+            # out: "38.5万亩" is 385000 亩, "62万人次" is 620000 人次, "百万青年" is 1000000.
+            kind, unit_text = ("other" if unit in _OTHER_UNITS else "count"), unit
             if mag:
                 value *= _MAGNITUDES[mag]
                 value_max = value_max * _MAGNITUDES[mag] if value_max is not None else None
@@ -518,6 +536,8 @@ def _en_number(
     previous = _word_before(text, first, start)
     if previous in _EN_DEFINITE or previous in _EN_IDENTIFIER_WORDS:
         return None  # "the 1950 census", "Section 2.2"
+    if previous == "within":
+        return None  # "within 48 hours of a report" is a time limit, read as a deadline
     if first > start and (text[first - 1].isalnum() or text[first - 1] in "-–.#"):
         return None
     pct = m.group("pct")
@@ -531,6 +551,8 @@ def _en_number(
         return None
     value_max = parse_number(m.group("n2")) if m.group("n2") else None
     if m.group("mag"):
+        if not currency and not m.group("mag")[0].isspace():
+            return None  # "5m" is five metres unless it is money: "£1.2m"
         factor = MAGNITUDE_WORDS[m.group("mag").strip().lower()]
         value *= factor
         value_max = value_max * factor if value_max is not None else None
@@ -542,7 +564,9 @@ def _en_number(
         return _Candidate(first, stop, "percent", comparator, value, value_max, "%", 1)
     money_word = _EN_CURRENCY_WORD.match(text, stop, end)
     if currency or money_word:
-        unit = (currency or "").strip() or (money_word.group("w") if money_word else "")
+        unit = _CURRENCY_CODES.get((currency or "").strip(), (currency or "").strip())
+        if money_word:
+            unit = _CURRENCY_CODES.get(money_word.group("w").lower(), money_word.group("w"))
         return _Candidate(
             first, money_word.end() if money_word else stop, "amount", comparator, value, value_max, unit, 1
         )

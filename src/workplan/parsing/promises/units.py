@@ -28,14 +28,14 @@ _EN_LABEL = re.compile(
     r"\b(?P<label>Lead(?:\s+(?:unit|units|agency|agencies|department|office|organi[sz]ation|ministry))?|"
     r"Responsible(?:\s+(?:unit|units|department|departments|party|parties|office|agency|agencies))?|"
     r"Cooperating(?:\s+(?:unit|units|department|departments|agency|agencies))?|"
-    r"Supporting(?:\s+(?:unit|units|department|departments|agency|agencies))?|Owner|Owners|Partners?)"
+    r"Supporting(?:\s+(?:unit|units|department|departments|agency|agencies))?|Supported\s+by|Owner|Owners|Partners?)"
     r"\s*[:：]\s*",
     re.IGNORECASE,
 )
 _EN_LIST_END = re.compile(r"[.;\n)\]]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室")
-_EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)
+_EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
 _BRACKET = re.compile(r"[（(](?P<inner>[^（）()\n]{2,160})[）)]")
 _ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
 _CLAUSE = re.compile(r"[。；;]")
@@ -57,7 +57,7 @@ def _en_role(label: str) -> UnitRole:
     lowered = label.lower()
     if lowered.startswith("lead"):
         return "lead"
-    if lowered.startswith(("cooperating", "supporting", "partner")):
+    if lowered.startswith(("cooperating", "supporting", "supported", "partner")):
         return "cooperating"
     return "responsible"
 

@@ -27,6 +27,7 @@ _META_KEYS = re.compile(
     r"^(?:索引号|发文日期|成文日期|发布日期|发布时间|印发日期|发布机构|发文机关|发文机构|文号|发文字号|主题分类|主题词|"
     r"公文种类|有效性|分类|来源|作者|浏览次数|点击数|阅读次数|信息来源|时间|日期)[:：]?"
 )
+_VERSION = re.compile(r"^(?:version|draft|revision|rev\.?|v)\s*\d+(?:\.\d+)*\b.{0,40}$", re.IGNORECASE)
 _EN_META = re.compile(
     r"^(?:source|author|posted|published|updated|date|views|tags|category|filed under)\s*[:：]", re.IGNORECASE
 )
@@ -107,6 +108,8 @@ def furniture_kind(text: str) -> str | None:
             return "breadcrumb"
     compact = SPACES.sub("", stripped) if first in _META_FIRST or first.isascii() else stripped
     if "。" not in compact and (_META_KEYS.match(compact) or _EN_META.match(stripped)):
+        return "meta"
+    if len(stripped) <= 50 and _VERSION.match(stripped):
         return "meta"
     if compact.endswith("号") and _DOC_NUMBER.match(compact):
         return "doc_number"

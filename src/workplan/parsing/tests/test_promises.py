@@ -60,7 +60,8 @@ def units(text: str) -> list[tuple[str, str]]:
         ("每次培训不少于4小时", ("不少于4小时", "other", ">=", 4.0, None, "小时")),
         ("开展3—6个月的岗位实习", ("3—6个月", "other", "between", 3.0, 6.0, "个月")),
         ("提前一分钟到岗", ("一分钟", "other", "=", 1.0, None, "分钟")),
-        ("新增造林5万亩", ("5万亩", "other", "=", 5.0, None, "万亩")),
+        ("新增造林5万亩", ("5万亩", "other", "=", 50000.0, None, "亩")),
+        ("服务62万人次", ("62万人次", "count", "=", 620000.0, None, "人次")),
         ("引进人才100名左右", ("100名左右", "count", None, 100.0, None, "名")),
         ("实现行政村全覆盖", ("全覆盖", "percent", "=", 100.0, None, "%")),
         ("实施千万农民培训计划", ("千万农民", "count", "=", 1e7, None, "农民")),
@@ -131,8 +132,9 @@ def test_condition_excludes_only_the_condition():
             ("at least 300 volunteers", "count", ">=", 300.0, None, "volunteers"),
         ),
         ("a brief (3–5 pages) proposal", ("3–5 pages", "count", "between", 3.0, 5.0, "pages")),
-        ("a budget of $ 1.5 million for repairs", ("$ 1.5 million", "amount", "=", 1500000.0, None, "$")),
-        ("up to 2 million yuan in grants", ("up to 2 million yuan", "amount", "<=", 2000000.0, None, "yuan")),
+        ("a budget of $ 1.5 million for repairs", ("$ 1.5 million", "amount", "=", 1500000.0, None, "USD")),
+        ("a fund of £1.2m", ("£1.2m", "amount", "=", 1200000.0, None, "GBP")),
+        ("up to 2 million yuan in grants", ("up to 2 million yuan", "amount", "<=", 2000000.0, None, "CNY")),
         ("over 65 hours of film", ("over 65 hours", "other", ">", 65.0, None, "hours")),
         ("resurface 12 km of road", ("12 km", "other", "=", 12.0, None, "km")),
         ("achieve full coverage of rural schools", ("full coverage", "percent", "=", 100.0, None, "%")),
@@ -170,6 +172,8 @@ def test_english_frequencies(text, expected):
         "a 5-year strategy",
         "at the annual conference of the Assembly",  # an existing event, not a promise
         "within 30 days of the request",
+        "respond within 48 hours of a report",  # a time limit (a deadline), not a quantity
+        "build a 5m wall",  # metres, not millions
     ],
 )
 def test_english_non_targets(text):
@@ -198,6 +202,8 @@ def test_english_non_targets(text):
         ("长期坚持，持续推进", [("长期坚持", None), ("持续推进", None)]),
         ("每季度最后一个月的25日前报送", [("每季度最后一个月的25日前", None)]),
         ("每月5日前报送上月进展", [("每月5日前", None)]),
+        ("群众诉求5个工作日内办结", [("5个工作日内", None)]),
+        ("秋季开学前投入使用", [("秋季开学前", None)]),
     ],
 )
 def test_chinese_deadlines(text, expected):
@@ -244,6 +250,7 @@ def test_relative_to_the_date_of_issue():
         ("start construction as soon as possible", [("as soon as possible", None)]),
         ("within one year of accessioning", [("within one year of accessioning", None)]),
         ("deliver by 15 July 2019", [("by 15 July 2019", "2019-07-15")]),
+        ("respond within 48 hours of a report", [("within 48 hours of a report", None)]),
     ],
 )
 def test_english_deadlines(text, expected):

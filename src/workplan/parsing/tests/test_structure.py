@@ -272,6 +272,7 @@ def test_english_title_and_markdown_heading_title():
         ("© 2021 City Council. All rights reserved.", "footer"),
         ("【字体：大 中 小】", "chrome"),
         ("Skip to main content", "chrome"),
+        ("Version 1.2 (approved)", "meta"),
     ],
 )
 def test_furniture_lines(line, kind):
