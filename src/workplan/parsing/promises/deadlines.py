@@ -161,11 +161,19 @@ def _zh_to_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt
     return year is not None, dt.date(year, 12, 31) if year else None
 
 
+_CLAUSE_OPENERS = frozenset("\n，,。；;：:、 \t（(）)于在到至")
+
+
 def _zh_plain_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
     if _zh_start(m, text):
         return False, None
     if not (m.group("d") or m.group("part") or m.group("before")):
-        return False, None
+        # A bare month is a schedule when it opens a clause ("3月，开展…", "于5月完成");
+        # elsewhere ("3月份以来", "每年3月") it is not a promise.
+        before = text[m.start() - 1] if m.start() > 0 else "\n"
+        after = text[m.end() : m.end() + 2]
+        if before not in _CLAUSE_OPENERS or after.startswith(("以来", "初", "至今")):
+            return False, None
     part = m.group("part") or ""
     day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
     return True, _safe_date(ctx.year, _num(m.group("m")), day)

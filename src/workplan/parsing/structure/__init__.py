@@ -29,6 +29,7 @@ from workplan.parsing.result import Segment, SegmentRole, Span, UnitRole
 from workplan.parsing.structure.furniture import (
     DATE_PARTS,
     ISO_DATE,
+    LIST_HEADER,
     furniture_kind,
     looks_like_signature,
     parse_date_line,
@@ -37,6 +38,7 @@ from workplan.parsing.structure.grammar import Label, Reading, parse_label, pars
 from workplan.parsing.structure.levels import DraftItem, LevelMachine
 from workplan.parsing.structure.tables import ColumnRole, Line, block_lines, column_role, mark_tables
 from workplan.parsing.structure.text import (
+    TITLE_PUNCT,
     Language,
     detect_language,
     is_cjk_text,
@@ -129,6 +131,7 @@ def parse_structure(doc: Document) -> Structure:
         label = parse_label(line.text, line.start)
         if label:
             line.kind, line.label = "item", label
+    _mark_lists(lines)
     # A signature is the organisation line just before a date line.
     doc_date: dt.date | None = None
     for pos, line in enumerate(lines):
@@ -154,8 +157,8 @@ def parse_structure(doc: Document) -> Structure:
         if line.kind == "furniture":
             furniture.append(span)
             builder.seg(span, "furniture")
-            if line.furniture in ("signature", "date"):
-                after_signature = True
+            if line.furniture in ("signature", "date", "attachment"):
+                after_signature = True  # what follows may be a new document (the attached plan)
             pos += 1
             continue
         if line.kind == "rule":
@@ -261,6 +264,26 @@ _UNIT_ROLES: dict[ColumnRole, UnitRole] = {
     "responsible": "responsible",
     "cooperating": "cooperating",
 }
+
+
+def _mark_lists(lines: list[Line]) -> None:
+    """The short lines under a 附件 line or a "相关链接" header are a list of attachments or
+    links (numbered or not), not items of the plan."""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        is_attachment = line.furniture == "attachment"
+        is_links = line.furniture == "chrome" and LIST_HEADER.match(line.text) is not None
+        index += 1
+        if not (is_attachment or is_links):
+            continue
+        while index < len(lines) and lines[index].kind in ("text", "item"):
+            follower = lines[index]
+            short = len(follower.text) <= 60 and not TITLE_PUNCT.search(follower.text)
+            if not short or (is_attachment and follower.label is None):
+                break
+            follower.kind, follower.furniture = "furniture", "list"
+            index += 1
 
 
 def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) -> None:

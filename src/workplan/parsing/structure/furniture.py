@@ -34,7 +34,14 @@ _EN_META = re.compile(
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _DOC_NUMBER = re.compile(r"^[^\s，。,]{1,16}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*(?:第\s*)?\d+\s*号$")
 _ATTACHMENT = re.compile(
-    r"^(?:附件|附表|Attachments?|Annex(?:es)?)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$", re.IGNORECASE
+    r"^(?:附件|附表|Attachments?|Annex(?:es)?)\s*[0-9０-９一二三四五六七八九十]*\s*(?:[:：]?\s*$|[:：].{1,80}$)",
+    re.IGNORECASE,
+)
+# Headers of link lists on web pages: the short lines that follow them are links, not items.
+LIST_HEADER = re.compile(
+    r"^[【\[]?(?:相关链接|相关文章|相关阅读|相关信息|推荐阅读|推荐文章|热门文章|延伸阅读|猜你喜欢|精彩推荐|热门推荐|"
+    r"(?:related|recommended|popular|latest|more)\s+(?:articles?|posts?|links?|news|reading|stories))",
+    re.IGNORECASE,
 )
 _PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
 # A short line wholly in brackets: "（2024年1月10日）", "（征求意见稿）", "(Draft)".

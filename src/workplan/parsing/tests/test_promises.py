@@ -406,3 +406,17 @@ def test_labelled_deadline_fields(text, expected):
 )
 def test_english_comparator_phrases(text, comparator):
     assert [t[2] for t in targets(text)] == [comparator]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3月，开展专项检查", [("3月", "2024-03-31")]),
+        ("于5月完成验收", [("5月", "2024-05-31")]),
+        ("9月份开展评比", [("9月份", "2024-09-30")]),
+        ("3月份以来，成效明显", []),
+        ("组织3月培训的学员", []),
+    ],
+)
+def test_bare_months_open_a_clause(text, expected):
+    assert deadlines(text, year=2024) == expected

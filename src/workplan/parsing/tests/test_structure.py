@@ -411,3 +411,29 @@ def test_tab_separated_table_pasted_from_a_spreadsheet():
     plan = parse_text(text, year=2024)
     assert outline(plan) == [(1, "1", "新建幼儿园3所"), (1, "2", "培训教师")]
     assert [(u.text, u.role) for u in plan.items[1].units] == [("市人社局", "lead")]
+
+
+def test_link_and_attachment_lists_are_not_items():
+    text = "\n".join(
+        [
+            "一、工作任务",
+            "（一）修订制度。",
+            "附件：1.任务分解表",
+            "2.联系人名单",
+            "相关链接",
+            "1.关于开展爱国卫生运动的通知",
+            "2.2023年工作总结",
+        ]
+    )
+    plan = parse_text(text)
+    assert outline(plan) == [(1, "1", "工作任务"), (2, "1", "修订制度。")]
+    assert len(plan.furniture) == 5
+
+
+def test_an_attached_plan_after_an_attachment_line_starts_over():
+    text = (
+        "关于印发实施方案的通知\n一、请认真执行。\n附件\n老旧小区改造实施方案\n一、总体要求\n（一）目标。\n"
+    )
+    plan = parse_text(text)
+    assert plan.title == "老旧小区改造实施方案"
+    assert [(level, number) for level, number, _ in outline(plan)] == [(1, "1"), (1, "1"), (2, "1")]
