@@ -24,8 +24,9 @@ from workplan.parsing.promises import (
     extract_units,
     split_units,
 )
+from workplan.parsing.promises.periods import plan_period
 from workplan.parsing.result import ParsedItem, ParsedPlan, Span
-from workplan.parsing.structure import DraftItem, Structure, count_years, parse_structure
+from workplan.parsing.structure import DraftItem, count_years, parse_structure
 
 _INTERNAL_ERRORS = (
     ValueError,
@@ -38,8 +39,6 @@ _INTERNAL_ERRORS = (
 )
 _LINE = re.compile(r"[^\r\n]+")
 _ATX = re.compile(r"^(#{1,6})[ \t]+")
-_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|~|～|至|到)\s*((?:19|20)\d{2})")
-_YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def parse_file(path: str | os.PathLike[str], *, year: int | None = None) -> ParsedPlan:
@@ -83,12 +82,17 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
     gc.disable()
     try:
         structure = parse_structure(doc)
-        plan_year, period = _plan_year(doc.text, structure, year)
+        period = plan_period(
+            structure.title or "", doc.text, count_years(doc.text, structure.content_spans), year
+        )
+        plan_year = period.year or (structure.doc_date.year if structure.doc_date else None)
         context = PlanContext(
             year=plan_year,
-            period=period,
+            period=period.span,
             issued=structure.doc_date,
             first_named_leads=declares_first_lead(doc.text),
+            start_month=period.start_month,
+            fiscal=period.fiscal,
         )
         items = [_build(doc.text, draft, context) for draft in structure.items]
     except ParseError:
@@ -111,35 +115,6 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
         furniture=structure.furniture,
         segments=structure.segments,
     )
-
-
-def _plan_year(
-    text: str, structure: Structure, year: int | None
-) -> tuple[int | None, tuple[int, int] | None]:
-    """The plan's year: given, else from the title, else the most frequent one in the text."""
-    title = structure.title or ""
-    period: tuple[int, int] | None = None
-    span = _YEAR_RANGE.search(title)
-    if span:
-        first, last = int(span.group(1)), int(span.group(2))
-        if first < last <= first + 10:
-            period = (first, last)
-    if year is not None:
-        return year, period
-    counts = count_years(text, structure.content_spans)
-    if period:
-        inside = {y: n for y, n in counts.items() if period[0] <= y <= period[1]}
-        if inside:
-            return max(inside, key=lambda y: (inside[y], y)), period
-        return period[0], period
-    in_title = _YEAR_IN_TITLE.findall(title)
-    if in_title:
-        return int(in_title[0]), None
-    if counts:
-        return max(counts, key=lambda y: (counts[y], y)), None
-    if structure.doc_date:
-        return structure.doc_date.year, None
-    return None, None
 
 
 def _regions(text: str, draft: DraftItem) -> list[Span]:

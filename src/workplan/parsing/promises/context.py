@@ -16,14 +16,34 @@ class PlanContext:
     """The plan's year, its period ("2016–2018") and date of issue, used to resolve dates.
 
     ``year`` is the year the plan is for; ``period`` is (first, last) year when the title
-    names a range; ``issued`` is the date of the document (its signature date or 发文日期),
-    the anchor for "within 30 days of issue".
+    names a range or a school/fiscal year; ``issued`` is the date of the document (its
+    signature date or 发文日期), the anchor for "within 30 days of issue".
     """
 
     year: int | None = None
     period: tuple[int, int] | None = None
     issued: dt.date | None = None
     first_named_leads: bool = False  # the document says "列第一位者为牵头单位"
+    start_month: int = 1  # 9 for a school year, 4/7/10 for a fiscal year
+    fiscal: bool = False  # quarters count from start_month
+
+    def year_of_month(self, month: int | None) -> int | None:
+        """The calendar year a month falls in: in a 2024—2025 school year, 1月 is 2025."""
+        if month and self.start_month > 1 and self.period:
+            return self.period[0] if month >= self.start_month else self.period[1]
+        return self.year
+
+    def fiscal_quarter_end(self, quarter: int, fiscal_year: int | None = None) -> tuple[int, int]:
+        """(year, month) a fiscal quarter ends in; ``fiscal_year`` is named by its last year."""
+        start_month = self.start_month if self.fiscal else 10
+        if fiscal_year is not None:
+            first_year = fiscal_year - 1 if start_month > 1 else fiscal_year
+        elif self.period:
+            first_year = self.period[0]
+        else:
+            first_year = self.year or 0
+        index = start_month - 1 + 3 * quarter - 1
+        return first_year + index // 12, index % 12 + 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,7 +176,8 @@ def _zh_plain_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool
             return False, None
     part = m.group("part") or ""
     day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
-    return True, _safe_date(ctx.year, _num(m.group("m")), day)
+    month = _num(m.group("m"))
+    return True, _safe_date(ctx.year_of_month(month), month, day)
 
 
 def _zh_relative_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
@@ -226,9 +227,19 @@ def _en_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.d
         return False, None
     if prep in ("from", "since", "starting", "beginning"):
         return False, None
-    month = _MONTHS.get(m.group("mon").lower().rstrip("."))
+    month = _MONTHS.get(m.group("mon").lower().rstrip(".")[:3]) or _MONTHS.get(
+        m.group("mon").lower().rstrip(".")
+    )
     day = _num(m.group("d"))
-    return True, _safe_date(year or ctx.year, month, day)
+    return True, _safe_date(year or ctx.year_of_month(month), month, day)
+
+
+def _fiscal_year_end(ctx: PlanContext, fiscal_year: int) -> dt.date:
+    """The last day of a fiscal year named by the year it ends in (US federal unless the
+    plan says otherwise: "the City's fiscal year runs July 1 – June 30")."""
+    start_month = ctx.start_month if ctx.fiscal else 10
+    end_month = start_month - 1 or 12
+    return _month_end(fiscal_year, end_month)
 
 
 def _en_fiscal(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
@@ -238,13 +249,33 @@ def _en_fiscal(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.
     year = max(years)
     if year < 100:
         year += 2000
-    return True, dt.date(year, 9, 30)
+    return True, _fiscal_year_end(ctx, year)
+
+
+def _en_fiscal_end(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    """ "by the end of the fiscal year": the plan's own fiscal year."""
+    if ctx.fiscal and ctx.period:
+        return True, _fiscal_year_end(ctx, ctx.period[1])
+    return True, _fiscal_year_end(ctx, ctx.year) if ctx.year else None
 
 
 def _en_quarter(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
     if _en_prefix_blocked(m, text):
         return False, None
-    quarter = _ORDINAL_QUARTERS.get((m.group("q") or "").lower()) or _num(m.group("qn")) or 0
+    quarter = (
+        _ORDINAL_QUARTERS.get((m.group("q") or "").lower()) or _num(m.group("qn") or m.group("qn2")) or 0
+    )
+    named_fy = m.group("fy")
+    if (ctx.fiscal or named_fy) and 1 <= quarter <= 4:
+        fiscal_year = _num(m.group("y2")) if named_fy else None
+        if fiscal_year is not None and fiscal_year < 100:
+            fiscal_year += 2000
+        if not named_fy and (m.group("y") or m.group("y2")):
+            return True, _quarter_end(_num(m.group("y")) or _num(m.group("y2")), quarter)
+        if fiscal_year is None and ctx.period is None and ctx.year is None:
+            return True, None
+        end_year, end_month = ctx.fiscal_quarter_end(quarter, fiscal_year)
+        return True, _month_end(end_year, end_month)
     year = _num(m.group("y")) or _num(m.group("y2")) or ctx.year
     return True, _quarter_end(year, quarter)
 
@@ -453,6 +484,15 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
+            r"\b(?:(?:by|before|at)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:fiscal|financial|budget)\s+year\b",
+            re.IGNORECASE,
+        ),
+        _en_fiscal_end,
+        3,
+        family="fiscal",
+    ),
+    _Rule(
+        re.compile(
             r"\b(?:(?:[Bb]y|[Bb]efore|[Ii]n|[Dd]uring|[Ww]ithin|[Ff]or)\s+)?(?:the\s+end\s+of\s+)?(?:the\s+)?"
             r"(?:(?:[Ff]iscal\s+[Yy]ear|FY)\s*(?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}\s+[Ff]iscal\s+[Yy]ear)"
             r"(?:\s*(?:,|and|or|&)\s*(?:(?:[Ff]iscal\s+[Yy]ear|FY)\s*(?:19|20)?[0-9]{2}))*\b"
@@ -464,12 +504,13 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         re.compile(
             r"\b(?:(?:[Bb]y|[Ii]n|[Dd]uring|[Bb]efore)\s+)?(?:the\s+end\s+of\s+)?(?:the\s+)?"
-            r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:(?P<y>(?:19|20)[0-9]{2})|the\s+year|this\s+year))?"
-            r"|\bQ(?P<qn>[1-4])(?:\s*(?:of\s+)?(?P<y2>(?:19|20)[0-9]{2}))?\b",
+            r"(?:(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|quarter\s+(?P<qn2>[1-4]))"
+            r"(?:\s+of\s+(?:(?P<y>(?:19|20)[0-9]{2})|the\s+year|this\s+year))?"
+            r"|\bQ(?P<qn>[1-4])(?:\s*(?:of\s+)?(?P<fy>FY\s?)?(?P<y2>(?:19|20)?[0-9]{2})\b)?",
             re.IGNORECASE,
         ),
         _en_quarter,
-        2,
+        3,  # "Q3 FY2026" is a quarter, not the whole fiscal year it names
         family="quarter",
     ),
     _Rule(
@@ -560,7 +601,7 @@ _ZH_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _EN_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mon", ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
-    ("fiscal", ("iscal", "FY")),
+    ("fiscal", ("iscal", "FY", "inancial year", "udget year")),
     ("quarter", ("uarter", "Q1", "Q2", "Q3", "Q4")),
     ("half", ("half",)),
     ("yearend", ("end", "within the year")),

@@ -1,0 +1,66 @@
+"""School and fiscal years: dates without a year land in the right calendar year."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from workplan.parsing import parse_text
+from workplan.parsing.promises.periods import Period, fiscal_start_month, plan_period
+
+
+def dates(text: str) -> list[tuple[str, str | None]]:
+    plan = parse_text(text)
+    return [(d.text, d.date.isoformat() if d.date else None) for i in plan.flat_items() for d in i.deadlines]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("城南小学2024—2025学年教学工作计划", "", Period(2024, (2024, 2025), 9)),
+        ("2023-24 academic year plan", "", Period(2023, (2023, 2024), 9)),
+        ("Housing Service Plan 2024/25", "", Period(2024, (2024, 2025), 4, fiscal=True)),
+        ("Parks Work Plan FY2025", "", Period(2024, (2024, 2025), 10, fiscal=True)),
+        (
+            "Parks Work Plan FY2025",
+            "Our fiscal year runs July 1 – June 30.",
+            Period(2024, (2024, 2025), 7, fiscal=True),
+        ),
+        ("NARA Commitments 2016–2018", "", Period(2016, (2016, 2018))),
+        ("2019 work plan", "", Period(2019)),
+    ],
+)
+def test_plan_period(title, text, expected):
+    assert plan_period(title, text, Counter()) == expected
+
+
+def test_fiscal_start_month_from_the_text():
+    assert fiscal_start_month("The financial year runs from 1 April to 31 March.") == 4
+    assert fiscal_start_month("No statement here.") is None
+
+
+def test_school_year_months_cross_into_the_next_calendar_year():
+    text = "城南小学2024—2025学年教学工作计划\n一、常规\n1、9月中旬检查教案。\n2、1月上旬完成期末考试。\n"
+    assert dates(text) == [("9月中旬", "2024-09-20"), ("1月上旬", "2025-01-10")]
+
+
+def test_fiscal_year_stated_by_the_plan():
+    text = (
+        "Lakeside Parks FY2026 Work Plan\nThe City's fiscal year runs July 1 – June 30.\n"
+        "1. Install lighting by the end of Q3 FY2026.\n2. Repair paths by March 31.\n"
+        "3. Publish the audit by the end of the fiscal year.\n4. Hire staff in Q2.\n"
+    )
+    assert dates(text) == [
+        ("Q3 FY2026", "2026-03-31"),
+        ("by March 31", "2026-03-31"),
+        ("by the end of the fiscal year", "2026-06-30"),
+        ("Q2", "2025-12-31"),
+    ]
+
+
+def test_uk_financial_year_quarters():
+    text = (
+        "Riverside Housing Plan 2025/26\n1. Cut stays by the end of Quarter 4.\n2. Open a hub by October.\n"
+    )
+    assert dates(text) == [("by the end of Quarter 4", "2026-03-31"), ("by October", "2025-10-31")]
