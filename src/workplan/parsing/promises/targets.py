@@ -245,7 +245,8 @@ _EN_FREQ_N = re.compile(
     re.IGNORECASE,
 )
 _EN_FREQ_EVERY = re.compile(
-    r"\b(?:every|each)\s+(?P<per>year|quarter|month|week|semester|fortnight)\b", re.IGNORECASE
+    r"\b(?:every|each)\s+(?P<per>year|quarter|month|week|semester|fortnight|half[\s-]year|six\s+months)\b",
+    re.IGNORECASE,
 )
 _EN_FREQ_ADVERB = re.compile(
     r"\b(?P<adv>annually|yearly|quarterly|monthly|weekly|biannually|semi-annually|semiannually|biennially|fortnightly)\b",
@@ -274,6 +275,9 @@ _EN_PER = {
     "semester": "per semester",
     "term": "per semester",
     "fortnight": "per 2 weeks",
+    "half year": "per half-year",
+    "half-year": "per half-year",
+    "six months": "per half-year",
     "fortnightly": "per 2 weeks",
     "biannual": "per year",
     "biannually": "per year",
@@ -612,7 +616,16 @@ def _en_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
             found.append(_Candidate(m.start(), m.end(), "frequency", "=", value, None, per, 3))
     if "every" in lowered or "each" in lowered:
         found.extend(
-            _Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _EN_PER[m.group("per").lower()], 2)
+            _Candidate(
+                m.start(),
+                m.end(),
+                "frequency",
+                "=",
+                1.0,
+                None,
+                _EN_PER[" ".join(m.group("per").lower().split())],
+                2,
+            )
             for m in _EN_FREQ_EVERY.finditer(text, start, end)
         )
     if any(word in lowered for word in _EN_PERIODIC_HINTS):

@@ -36,7 +36,8 @@ _EN_LIST_END = re.compile(r"[.;\n)\]]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室")
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
-_BRACKET = re.compile(r"[（(](?P<inner>[^（）()\n]{2,160})[）)]")
+# One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
+_BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)]){2,160})[）)]")
 _ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
 _CLAUSE = re.compile(r"[。；;]")
 _SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
@@ -81,6 +82,19 @@ def _plausible(name: str, *, labelled: bool) -> bool:
     return labelled or (len(name) >= 3 and name[0].isupper())
 
 
+def _bracket_depths(chunk: str) -> list[int]:
+    """The bracket nesting depth at each character of ``chunk``."""
+    depths: list[int] = []
+    depth = 0
+    for ch in chunk:
+        if ch in "（(":
+            depth += 1
+        depths.append(depth)
+        if ch in "）)" and depth:
+            depth -= 1
+    return depths
+
+
 def split_units(
     text: str, span: Span, role: UnitRole, *, first_leads: bool = False, labelled: bool = True
 ) -> list[UnitMention]:
@@ -91,7 +105,10 @@ def split_units(
     mentions: list[UnitMention] = []
     pos = 0
     pieces: list[tuple[int, int]] = []
+    depth_at = _bracket_depths(chunk) if ("（" in chunk or "(" in chunk) else None
     for match in splitter.finditer(chunk):
+        if depth_at is not None and depth_at[match.start()]:
+            continue  # "各县（市、区）人民政府" is one unit
         pieces.append((pos, match.start()))
         pos = match.end()
     pieces.append((pos, len(chunk)))
@@ -166,6 +183,12 @@ def _bracket_units(text: str, start: int, end: int, *, first_leads: bool) -> lis
     return found
 
 
+def _opened(text: str, start: int, end: int) -> bool:
+    """True if ``text[start:end]`` leaves a bracket open."""
+    opens = text.count("（", start, end) + text.count("(", start, end)
+    return opens > text.count("）", start, end) + text.count(")", start, end)
+
+
 def _labelled(
     text: str,
     start: int,
@@ -179,9 +202,11 @@ def _labelled(
     found: list[UnitMention] = []
     for index, match in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else end
-        terminator = list_end.search(text, match.end(), stop)
-        if terminator:
+        for terminator in list_end.finditer(text, match.end(), stop):
+            if terminator.group(0) in "）)" and _opened(text, match.end(), terminator.start()):
+                continue  # closes "各县（市、区" inside the list, not the list itself
             stop = terminator.start()
+            break
         found.extend(split_units(text, Span(match.end(), stop), role_of(match.group("label"))))
     return found
 

@@ -420,3 +420,19 @@ def test_english_comparator_phrases(text, comparator):
 )
 def test_bare_months_open_a_clause(text, expected):
     assert deadlines(text, year=2024) == expected
+
+
+def test_units_with_bracketed_qualifiers_stay_whole():
+    assert units("责任单位：各县（市、区）人民政府、市住建局") == [
+        ("各县（市、区）人民政府", "responsible"),
+        ("市住建局", "responsible"),
+    ]
+    assert units("推进改造。（各县（市、区）人民政府、市住建局负责）") == [
+        ("各县（市、区）人民政府", "responsible"),
+        ("市住建局", "responsible"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["inspect every half year", "report every six months"])
+def test_half_yearly(text):
+    assert [(t[1], t[3], t[5]) for t in targets(text)] == [("frequency", 1.0, "per half-year")]
