@@ -525,6 +525,16 @@ def _en_number(
 ) -> _Candidate | None:
     """One English number in context: a percent, amount, measure or count -- or nothing."""
     n1 = m.group("n1")
+    pct = m.group("pct")
+    after = text[m.end() : m.end() + 1]
+    if not pct and after and (after.isalnum() or after in "-–"):
+        return None  # "50th", "5-year", "2D"
+    if (
+        not pct
+        and after not in ("", " ", "\u00a0")
+        and not _EN_CUR_TAIL.search(text, max(start, m.start() - 5), m.start())
+    ):
+        return None  # "1." or "2," ends here: without a unit or a currency it states nothing
     window = max(start, m.start() - 30)
     pre_match = _EN_PRE_TAIL.search(text, window, m.start())
     cur_tail = _EN_CUR_TAIL.search(text, window, m.start()) if pre_match is None else None
@@ -544,10 +554,6 @@ def _en_number(
         return None  # "within 48 hours of a report" is a time limit, read as a deadline
     if first > start and (text[first - 1].isalnum() or text[first - 1] in "-–.#"):
         return None
-    pct = m.group("pct")
-    after = text[m.end() : m.end() + 1]
-    if not pct and after and (after.isalnum() or after in "-–"):
-        return None  # "50th", "5-year", "2D"
     if not pct and not currency and _YEAR.fullmatch(n1):
         return None
     value = parse_number(n1)
