@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -13,6 +14,7 @@ from workplan.parsing import ParseError, parse_text
 from workplan.plans import services as plans
 from workplan.plans.importing import plan_import
 from workplan.plans.models import AssignmentRole, Plan, PlanItem
+from workplan.progress.synth import synthesise_reports
 
 SEED_NAME = "united-front-2019-work-plan.txt"
 DEPARTMENT = ("UFWD", "Municipal Party Committee United Front Work Department", "统战部", UnitKind.DEPARTMENT)
@@ -161,5 +163,8 @@ def demo_setup() -> DemoReport:
             year=2019,
         )
         _assign_seed_plan(actor, result.plan)
+    # Half a year of progress reports (dispatched, reported, mostly accepted), so every
+    # screen has something to show.
+    synthesise_reports(result.plan, 6, random.Random(2019))  # noqa: S311 - demo data
     report.plan, report.plan_created = result.plan, True
     return report

@@ -63,8 +63,8 @@ class SynthSummary:
 
 def synthesise(*, units: int, items: int, periods: int = 0, plans: int = 1, seed: int = 1) -> SynthSummary:
     """Generate ``units`` units, users for each role, and ``plans`` plans holding ``items`` items."""
-    if units < 2 or items < 1 or plans < 1 or periods < 0:
-        raise Invalid("synth needs at least 2 units, 1 item and 1 plan, and periods >= 0")
+    if units < 2 or items < 1 or plans < 1 or not 0 <= periods <= 12:
+        raise Invalid("synth needs at least 2 units, 1 item and 1 plan, and 0 to 12 periods")
     if plans > items:
         raise Invalid("synth needs at least one item per plan")
     rng = random.Random(seed)  # noqa: S311 - deterministic test data, not security
@@ -89,7 +89,15 @@ def synthesise(*, units: int, items: int, periods: int = 0, plans: int = 1, seed
             audit.record(actor=actor, action="plan.created", target=plan, after=audit.snapshot(plan))
             for position, value in enumerate(_plan_items(rng, plan, count, leaves, actor)):
                 totals[position] += value
-    note = f"; {periods} periods requested, but progress reports do not exist yet" if periods else ""
+    note = ""
+    if periods:
+        from workplan.progress.synth import synthesise_reports
+
+        made = [
+            synthesise_reports(plan, periods, rng)
+            for plan in Plan.objects.filter(title__startswith=f"{prefix} ")
+        ]
+        note = f"; {sum(m.reports for m in made)} progress reports over {periods} periods"
     items_made, targets_made, deadlines_made, assignments_made = totals
     return SynthSummary(
         units=len(unit_rows),
@@ -261,10 +269,11 @@ def _plan_items(
             )
         if item.due_date:
             deadlines.append(Deadline(item=item, text=f"{item.due_date.month}月底前", date=item.due_date))
-        if item.depth == 2:
-            owners = rng.sample(units, k=min(len(units), rng.choice([1, 2, 3])))
-            roles = [AssignmentRole.LEAD] + [AssignmentRole.RESPONSIBLE] * (len(owners) - 1)
-            assignments += [Assignment(item=item, unit=u, role=r) for u, r in zip(owners, roles, strict=True)]
+        # Every task and measure has one lead unit (so one reporting track each); tasks may
+        # also have cooperating units, which do not report.
+        owners = rng.sample(units, k=min(len(units), rng.choice([1, 2, 3]) if item.depth == 2 else 1))
+        roles = [AssignmentRole.LEAD] + [AssignmentRole.COOPERATING] * (len(owners) - 1)
+        assignments += [Assignment(item=item, unit=u, role=r) for u, r in zip(owners, roles, strict=True)]
     Target.objects.bulk_create(targets, batch_size=1000)
     Deadline.objects.bulk_create(deadlines, batch_size=1000)
     Assignment.objects.bulk_create(assignments, batch_size=1000)

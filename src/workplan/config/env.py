@@ -96,6 +96,8 @@ def sqlite_config(path: Path) -> dict[str, Any]:
                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
             ),
         },
+        # A file, not memory, for the test database: concurrency tests need real connections.
+        "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
     }
 
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("workplan.plans.urls")),
+    path("progress/", include("workplan.progress.urls")),
     path("", include("workplan.web.urls")),
 ]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from workplan.plans.models import Assignment, DraftStatus, ImportDraft, Plan, PlanItem
 
-DOCUMENT = "2019年工作要点\n一、加强组织领导\n（一）完善工作机制。6月底前出台办法。（县民政局负责）\n（二）压实工作责任。\n".encode()
+DOCUMENT = "2019年工作要点\n一、加强组织领导\n（一）完善工作机制。6月底前出台办法。（县民政局牵头）\n（二）压实工作责任。\n".encode()
 
 
 @pytest.fixture
