@@ -588,52 +588,63 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Which rule families can match a region at all: substring tests are far cheaper than one
 # more regex pass, and most paragraphs hold no deadline. Chinese regions are read with the
 # Chinese rules (and ISO dates), other regions with the English ones.
-_ZH_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("year", ("年",)),
-    ("month", ("月",)),
-    ("rel", ("季度", "半年", "年底", "年末", "年内")),
-    ("issue", ("印发", "发布", "出台", "下发", "实施", "施行")),
-    ("every", ("每",)),
-    ("long", ("长期坚持", "持续推进")),
-    ("limit", ("日内", "天内", "时内", "周内", "月内", "日以内", "天以内", "时以内", "月以内")),
-    ("event", ("学前", "末前", "中前", "假前", "节前", "旦前", "庆前", "秋前", "期前", "汛期")),
-    ("iso", ("-", "/", ".")),
+# (family, characters one of which must occur, words one of which must occur if given).
+_Cue = tuple[str, frozenset[str], tuple[str, ...]]
+_ZH_CUES: tuple[_Cue, ...] = (
+    ("year", frozenset("年"), ()),
+    ("month", frozenset("月"), ()),
+    ("rel", frozenset("季年"), ("季度", "半年", "年底", "年末", "年内")),
+    ("issue", frozenset("印发出下实施"), ("印发", "发布", "出台", "下发", "实施", "施行")),
+    ("every", frozenset("每"), ()),
+    ("long", frozenset("长持"), ("长期坚持", "持续推进")),
+    (
+        "limit",
+        frozenset("内"),
+        ("日内", "天内", "时内", "周内", "月内", "日以内", "天以内", "时以内", "月以内"),
+    ),
+    (
+        "event",
+        frozenset("前汛"),
+        ("学前", "末前", "中前", "假前", "节前", "旦前", "庆前", "秋前", "期前", "汛期"),
+    ),
+    ("iso", frozenset("-/."), ()),
 )
-_EN_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("mon", ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
-    ("fiscal", ("iscal", "FY", "inancial year", "udget year")),
-    ("quarter", ("uarter", "Q1", "Q2", "Q3", "Q4")),
-    ("half", ("half",)),
-    ("yearend", ("end", "within the year")),
-    ("eyear", ("19", "20")),
-    ("next", ("next", "coming", "following")),
-    ("within", ("within",)),
-    ("soon", ("soon", "ASAP", "asap")),
-    ("iso", ("-", "/", ".")),
+_EN_CUES: tuple[_Cue, ...] = (
+    (
+        "mon",
+        frozenset("JFMASOND"),
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    ),
+    ("fiscal", frozenset("iFn"), ("iscal", "FY", "inancial year", "udget year")),
+    ("quarter", frozenset("uQ"), ("uarter", "Q1", "Q2", "Q3", "Q4")),
+    ("half", frozenset("h"), ("half",)),
+    ("yearend", frozenset("e"), ("end", "within the year")),
+    ("eyear", frozenset("12"), ("19", "20")),
+    ("next", frozenset("nc"), ("next", "coming", "following")),
+    ("within", frozenset("w"), ("within",)),
+    ("soon", frozenset("sAa"), ("soon", "ASAP", "asap")),
+    ("iso", frozenset("-/."), ()),
 )
+_ZH_GATE = re.compile(r"[年月季印发出下实施每长持内前汛\-/.]")
 _NEED_DIGIT = frozenset(("year", "iso", "eyear"))
 _DIGIT = re.compile(r"[0-9０-９]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# One pass over a region finds which rule families can match there at all.
-_ISO_CUE = r"(?P<iso>(?:19|20)[0-9]{2}[-/.][0-9])"
-_ZH_FAMILY = re.compile(
-    rf"{_ISO_CUE}|(?P<year>(?:19|20|１９|２０)[0-9０-９]{{2}}\s*年)|(?P<rel>年[底末内]|半年|季度)|(?P<month>月)|"
-    r"(?P<issue>印发|发布|出台|下发|实施|施行)|(?P<every>每)|(?P<long>长期坚持|持续推进)"
-)
-_EN_FAMILY = re.compile(
-    rf"{_ISO_CUE}|(?P<mon>\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?P<fiscal>[Ff]iscal|FY)|"
-    r"(?P<quarter>[Qq]uarter|\bQ[1-4]\b)|(?P<half>\bhalf\b)|(?P<yearend>within the year|year[- ]end|\bend\b)|"
-    r"(?P<eyear>\b(?:19|20)[0-9]{2}\b)|(?P<next>\b(?:next|coming|following)\b)|(?P<within>\bwithin\b)|"
-    r"(?P<soon>\bsoon\b|ASAP)",
-    re.IGNORECASE,
-)
 
 
 def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Found]:
     found: list[_Found] = []
     region = text[start:end]
-    cues = _ZH_CUES if _CJK.search(region) else _EN_CUES
-    families = {family for family, words in cues if any(word in region for word in words)}
+    if _CJK.search(region):
+        present = set(_ZH_GATE.findall(region))
+        cues = _ZH_CUES
+    else:
+        present = set(region)
+        cues = _EN_CUES
+    families = {
+        family
+        for family, gates, words in cues
+        if not present.isdisjoint(gates) and (not words or any(word in region for word in words))
+    }
     if not families:
         return found
     if not _DIGIT.search(region):
