@@ -113,6 +113,126 @@ class _Builder:
         return item
 
 
+class _Walk:
+    """The walk over the classified lines: each line becomes furniture, an item, a title,
+    or body text of the item above it."""
+
+    def __init__(self, text: str, lines: list[Line]) -> None:
+        self.text = text
+        self.lines = lines
+        self.builder = _Builder(text)
+        self.furniture: list[Span] = []
+        self.titles: list[tuple[int, int, str]] = []  # (score, order, text) of title candidates
+        self.title: str | None = None
+        # After a signature, a date or a 附件 line, a title starts a new document (the plan
+        # a notice wraps): the numbering starts over.
+        self.after_signature = False
+        self.pending_title: DraftItem | None = None  # "第一部分" alone: its title is the next line
+
+    def run(self) -> None:
+        pos = 0
+        while pos < len(self.lines):
+            pos += self.step(pos)
+
+    def step(self, pos: int) -> int:
+        """Handle the line at ``pos``; returns how many lines it consumed."""
+        line = self.lines[pos]
+        if line.kind == "furniture":
+            self.furniture.append(Span(line.start, line.end))
+            self.builder.seg(Span(line.start, line.end), "furniture")
+            if line.furniture in ("signature", "date", "attachment"):
+                self.after_signature = True
+            return 1
+        if line.kind == "rule":
+            self.builder.seg(Span(line.start, line.end), "separator")
+            return 1
+        if line.kind in ("row", "header_row") and line.row is not None:
+            _table_row(self.builder, self.text, line, self.furniture)
+            self.after_signature = False
+            return 1
+        if line.kind == "item" and line.label is not None and self.numbered(line, line.label):
+            return 1
+        return self.unnumbered(pos, line)
+
+    def numbered(self, line: Line, label: Label) -> bool:
+        """Place a numbered line in the tree; False when its number fits no sequence."""
+        placed = self.builder.machine.place(label)
+        if placed is None:
+            return False
+        index, reading, confidence = placed
+        if label.rest < line.end:
+            title, body = split_title(self.text, label.rest, line.end)
+        else:
+            title, body = Span(line.end, line.end), None
+        item = self.builder.new_item(label, reading, index, title, confidence)
+        self.add_body(item, body)
+        self.pending_title = item if title.end <= title.start else None
+        self.after_signature = False
+        return True
+
+    def add_body(self, item: DraftItem, body: Span | None) -> None:
+        if body:
+            item.body_spans.append(body)
+            self.builder.seg(body, "body", item)
+
+    def unnumbered(self, pos: int, line: Line) -> int:
+        span = Span(line.start, line.end)
+        builder = self.builder
+        if self.pending_title is not None and looks_like_title(line.text):
+            self.pending_title.title_span = span
+            builder.seg(span, "title", self.pending_title)
+            self.pending_title = None
+            return 1
+        self.pending_title = None
+        rank = line.block.heading_level
+        if (
+            rank is not None
+            and not self.after_signature
+            and (self.title is not None or builder.current is not None)
+        ):
+            # An unnumbered Word/Markdown heading after the title is a section of the plan.
+            index, value = builder.machine.place_heading(rank)
+            title, body = split_title(self.text, line.start, line.end)
+            item = builder.new_item(None, Reading(f"heading{rank}", value, str(value)), index, title, 0.9)
+            self.add_body(item, body)
+            return 1
+        starts_document = builder.current is None or self.after_signature
+        if starts_document and (rank is not None or looks_like_title(line.text)):
+            return self.title_group(pos)
+        self.after_signature = False
+        if builder.current is None:
+            builder.seg(span, "preamble")
+        else:
+            builder.current.body_spans.append(span)
+            builder.seg(span, "body", builder.current)
+        return 1
+
+    def title_group(self, pos: int) -> int:
+        """A document title, possibly over two lines; a title after a signature starts over."""
+        lines = self.lines
+        group = [lines[pos]]
+        while (
+            pos + len(group) < len(lines)
+            and lines[pos + len(group)].kind == "text"
+            and looks_like_title(lines[pos + len(group)].text)
+            and title_continues("".join(g.text for g in group), lines[pos + len(group)].text)
+        ):
+            group.append(lines[pos + len(group)])
+        joiner = "" if is_cjk_text(group[0].text) else " "
+        title_text = joiner.join(g.text for g in group)
+        if self.after_signature and self.builder.current is not None:
+            self.builder.machine.reset()
+            self.builder.current = None
+            self.titles.clear()
+        if self.builder.current is None:
+            self.titles.append((title_score(title_text), len(self.titles), title_text))
+            self.title = max(self.titles)[2]
+        for g in group:
+            self.builder.seg(Span(g.start, g.end), "doc_title")
+        self.after_signature = False
+        return len(group)
+
+
 def parse_structure(doc: Document) -> Structure:
     """Run the structure pass over a document (see the module docstring)."""
     text = doc.text
@@ -144,115 +264,18 @@ def parse_structure(doc: Document) -> Structure:
             if found:
                 doc_date = parse_date_line(found.group(0))
 
-    builder = _Builder(text)
-    furniture: list[Span] = []
-    titles: list[tuple[int, int, str]] = []  # (score, order, text) of the title candidates
-    chosen_title: str | None = None
-    after_signature = False
-    pending_title: DraftItem | None = None
-    pos = 0
-    while pos < len(lines):
-        line = lines[pos]
-        span = Span(line.start, line.end)
-        if line.kind == "furniture":
-            furniture.append(span)
-            builder.seg(span, "furniture")
-            if line.furniture in ("signature", "date", "attachment"):
-                after_signature = True  # what follows may be a new document (the attached plan)
-            pos += 1
-            continue
-        if line.kind == "rule":
-            builder.seg(span, "separator")
-            pos += 1
-            continue
-        if line.kind in ("row", "header_row") and line.row is not None:
-            _table_row(builder, text, line, furniture)
-            after_signature = False
-            pos += 1
-            continue
-        if line.kind == "item" and line.label is not None:
-            placed = builder.machine.place(line.label)
-            if placed is not None:
-                index, reading, confidence = placed
-                rest = line.label.rest
-                if rest < line.end:
-                    title, body = split_title(text, rest, line.end)
-                else:
-                    title, body = Span(line.end, line.end), None
-                item = builder.new_item(line.label, reading, index, title, confidence)
-                if body:
-                    item.body_spans.append(body)
-                    builder.seg(body, "body", item)
-                pending_title = item if title.end <= title.start else None
-                after_signature = False
-                pos += 1
-                continue
-        # Unnumbered text.
-        if pending_title is not None and looks_like_title(line.text):
-            pending_title.title_span = span
-            builder.seg(span, "title", pending_title)
-            pending_title = None
-            pos += 1
-            continue
-        pending_title = None
-        starts_document = builder.current is None or after_signature
-        rank = line.block.heading_level
-        if (
-            rank is not None
-            and not after_signature
-            and (chosen_title is not None or builder.current is not None)
-        ):
-            # An unnumbered Word/Markdown heading after the title is a section of the plan.
-            index, value = builder.machine.place_heading(rank)
-            title, body = split_title(text, line.start, line.end)
-            item = builder.new_item(None, Reading(f"heading{rank}", value, str(value)), index, title, 0.9)
-            if body:
-                item.body_spans.append(body)
-                builder.seg(body, "body", item)
-            pos += 1
-            continue
-        if (starts_document and line.block.heading_level is None and looks_like_title(line.text)) or (
-            starts_document and line.block.heading_level is not None
-        ):
-            group = [line]
-            while (
-                pos + len(group) < len(lines)
-                and lines[pos + len(group)].kind == "text"
-                and looks_like_title(lines[pos + len(group)].text)
-                and title_continues("".join(g.text for g in group), lines[pos + len(group)].text)
-            ):
-                group.append(lines[pos + len(group)])
-            joiner = "" if is_cjk_text(line.text) else " "
-            title_text = joiner.join(g.text for g in group)
-            if after_signature and builder.current is not None:
-                builder.machine.reset()
-                builder.current = None
-                titles.clear()
-            if builder.current is None:
-                titles.append((title_score(title_text), len(titles), title_text))
-                chosen_title = max(titles)[2]
-            for g in group:
-                builder.seg(Span(g.start, g.end), "doc_title")
-            after_signature = False
-            pos += len(group)
-            continue
-        after_signature = False
-        if builder.current is None:
-            builder.seg(span, "preamble")
-        else:
-            builder.current.body_spans.append(span)
-            builder.seg(span, "body", builder.current)
-        pos += 1
-
+    walk = _Walk(text, lines)
+    walk.run()
+    chosen_title = walk.title
     if chosen_title is None and doc.title_hint:
         chosen_title = doc.title_hint.strip() or None
-    segments = _tile(text, builder.segments)
+    segments = _tile(text, walk.builder.segments)
     content = [s.span for s in segments if s.role in ("number", "title", "body", "preamble")]
     return Structure(
-        items=builder.roots,
+        items=walk.builder.roots,
         title=chosen_title,
         language=language,
-        furniture=furniture,
+        furniture=walk.furniture,
         segments=segments,
         doc_date=doc_date,
         content_spans=content,
