@@ -17,12 +17,16 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # Front-end files come from npm at install time and are served by the app itself (no CDN).
+# Without npm the site still works (every form posts normally); charts and in-place updates are off.
 $(ASSETS): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed to install the web assets (Node.js 18+)"; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
-	@touch $(ASSETS)
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p $(VENDOR) && \
+	  cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js \
+	     node_modules/axe-core/axe.min.js $(VENDOR)/ && touch $(ASSETS); \
+	else \
+	  echo "warning: npm not found, so the web assets (htmx, ECharts) are not installed:"; \
+	  echo "         the site works without them, but charts and in-place updates are off."; \
+	fi
 
 setup: $(STAMP) $(ASSETS)
 
