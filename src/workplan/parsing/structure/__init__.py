@@ -128,6 +128,9 @@ class _Walk:
         # a notice wraps): the numbering starts over.
         self.after_signature = False
         self.pending_title: DraftItem | None = None  # "第一部分" alone: its title is the next line
+        # Page chrome after the plan's content (上一篇/下一篇, 【打印】, 相关链接) means the
+        # page has moved on to its footer: nothing below it belongs to the plan.
+        self.in_footer = False
 
     def run(self) -> None:
         pos = 0
@@ -137,11 +140,13 @@ class _Walk:
     def step(self, pos: int) -> int:
         """Handle the line at ``pos``; returns how many lines it consumed."""
         line = self.lines[pos]
-        if line.kind == "furniture":
+        if self.in_footer or line.kind == "furniture":
             self.furniture.append(Span(line.start, line.end))
             self.builder.seg(Span(line.start, line.end), "furniture")
             if line.furniture in ("signature", "date", "attachment"):
                 self.after_signature = True
+            if line.furniture in ("chrome", "footer") and self.builder.current is not None:
+                self.in_footer = True
             return 1
         if line.kind == "rule":
             self.builder.seg(Span(line.start, line.end), "separator")

@@ -437,3 +437,24 @@ def test_an_attached_plan_after_an_attachment_line_starts_over():
     plan = parse_text(text)
     assert plan.title == "老旧小区改造实施方案"
     assert [(level, number) for level, number, _ in outline(plan)] == [(1, "1"), (1, "1"), (2, "1")]
+
+
+def test_a_web_page_footer_after_the_plan_is_furniture():
+    text = "\n".join(
+        [
+            "首页 > 政务公开 > 计划总结",
+            "某镇2024年爱国卫生工作计划",
+            "【字体：大 中 小】",
+            "一、开展环境整治",
+            "（一）每月组织1次集中清扫。",
+            "【打印本页】 【关闭窗口】",
+            "上一篇：某镇2023年工作总结",
+            "主办单位：某镇人民政府",
+            "承办单位：某镇党政办",
+            "1.关于网站",
+        ]
+    )
+    plan = parse_text(text)
+    assert outline(plan) == [(1, "1", "开展环境整治"), (2, "1", "每月组织1次集中清扫。")]
+    assert all(not item.units for item in plan.flat_items())
+    assert len(plan.furniture) == 7
