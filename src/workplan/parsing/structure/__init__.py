@@ -140,6 +140,14 @@ class _Walk:
     def step(self, pos: int) -> int:
         """Handle the line at ``pos``; returns how many lines it consumed."""
         line = self.lines[pos]
+        if self.in_footer and (
+            line.kind in ("row", "header_row")
+            or (line.kind == "item" and line.label is not None and self.builder.machine.continues(line.label))
+        ):
+            self.in_footer = False  # the plan resumes: the chrome was in the middle of it
+        elif self.in_footer and line.kind == "text" and self.starts_new_document(pos):
+            self.in_footer = False
+            self.after_signature = True  # a second document: its title starts the numbering over
         if self.in_footer or line.kind == "furniture":
             self.furniture.append(Span(line.start, line.end))
             self.builder.seg(Span(line.start, line.end), "furniture")
@@ -158,6 +166,16 @@ class _Walk:
         if line.kind == "item" and line.label is not None and self.numbered(line, line.label):
             return 1
         return self.unnumbered(pos, line)
+
+    def starts_new_document(self, pos: int) -> bool:
+        """A title ("…工作方案", "… Work Plan 2024") soon followed by numbering from 1."""
+        if not looks_like_title(self.lines[pos].text) or title_score(self.lines[pos].text) < 3:
+            return False
+        following = [line for line in self.lines[pos + 1 : pos + 8] if line.kind != "furniture"][:3]
+        return any(
+            line.label is not None and any(reading.value == 1 for reading in line.label.readings)
+            for line in following
+        )
 
     def numbered(self, line: Line, label: Label) -> bool:
         """Place a numbered line in the tree; False when its number fits no sequence."""

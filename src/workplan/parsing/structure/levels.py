@@ -115,6 +115,14 @@ class LevelMachine:
                     return depth, reading, 0.6
         return None
 
+    def continues(self, label: Label) -> bool:
+        """True if the label is the next number of an open sequence of its own style."""
+        return any(
+            reading.style in level.styles and reading.value == level.expected
+            for level in self.stack
+            for reading in label.readings
+        )
+
     def push(self, index: int, reading: Reading, item: DraftItem) -> DraftItem | None:
         """Open ``item`` at depth ``index``; returns its parent (None at the top)."""
         styles = {reading.style}

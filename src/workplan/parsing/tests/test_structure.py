@@ -458,3 +458,17 @@ def test_a_web_page_footer_after_the_plan_is_furniture():
     assert outline(plan) == [(1, "1", "开展环境整治"), (2, "1", "每月组织1次集中清扫。")]
     assert all(not item.units for item in plan.flat_items())
     assert len(plan.furniture) == 7
+
+
+def test_chrome_in_the_middle_does_not_swallow_the_rest():
+    text = "一、环境整治\n（一）清扫。\n分享到\n（二）绿化。\n二、健康教育\n"
+    plan = parse_text(text)
+    assert [number for _, number, _ in outline(plan)] == ["1", "1", "2", "2"]
+
+
+def test_a_second_document_after_a_page_footer_is_read():
+    text = "一、环境整治\n（一）清扫。\n上一篇：工作总结\n主办单位：某镇人民政府\n某镇2024年绿化工作方案\n一、目标\n（一）植树。\n"
+    plan = parse_text(text)
+    assert plan.title == "某镇2024年绿化工作方案"
+    assert [number for _, number, _ in outline(plan)] == ["1", "1", "1", "1"]
+    assert all(not item.units for item in plan.flat_items())
