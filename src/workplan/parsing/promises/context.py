@@ -6,8 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from workplan.parsing.result import Span
-
 _QUOTES = re.compile(r"[“\"「『《]([^”\"」』》\n]{0,80})[”\"」』》]")
 
 
@@ -44,21 +42,6 @@ class PlanContext:
             first_year = self.year or 0
         index = start_month - 1 + 3 * quarter - 1
         return first_year + index // 12, index % 12 + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """One stretch of an item's own text (title, a body paragraph, a table cell)."""
-
-    span: Span
-
-    @property
-    def start(self) -> int:
-        return self.span.start
-
-    @property
-    def end(self) -> int:
-        return self.span.end
 
 
 def quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
