@@ -34,9 +34,12 @@ INSTALLED_APPS = [
     "workplan.plans",
     "workplan.progress",
     "workplan.web",
+    "ninja",  # its templates and static files: the API docs are served locally, no CDN
+    "workplan.api",
 ]
 
 MIDDLEWARE = [
+    "workplan.api.middleware.ApiErrorMiddleware",  # outermost: every error under /api/ is JSON
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +104,12 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("WORKPLAN_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WORKPLAN_MAX_UPLOAD_BYTES = env.integer("WORKPLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# The JSON API (/api/v1): requests per caller (token, or signed-in user) per window; 0 = no limit.
+WORKPLAN_API_RATE_LIMIT = env.integer("WORKPLAN_API_RATE_LIMIT", 600, minimum=0)
+WORKPLAN_API_RATE_WINDOW_SECONDS = env.integer("WORKPLAN_API_RATE_WINDOW_SECONDS", 60, minimum=1)
+WORKPLAN_API_PAGE_SIZE = 50
+WORKPLAN_API_MAX_PAGE_SIZE = 200
 
 # E-mail (reminders, warnings): SMTP when EMAIL_HOST is set, else files in DATA_DIR/mail so that
 # nothing is lost on an air-gapped box. The tests use Django's locmem backend.
