@@ -9,6 +9,7 @@ stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -137,10 +138,19 @@ def _setup_django() -> None:
         import django
 
         django.setup()
+        _compile_translations()
     except ConfigurationError as error:
         raise CommandError(str(error)) from None
     except ImportError as error:  # a driver missing for the configured database
         raise CommandError(f"cannot load the database driver: {error}") from None
+
+
+def _compile_translations() -> None:
+    """Compile the UI catalogues if a .po is newer than its .mo (e.g. after a git pull)."""
+    from workplan.core.translations import compile_catalogues
+
+    with contextlib.suppress(OSError):  # a read-only install keeps the catalogues it was built with
+        compile_catalogues(only_stale=True)
 
 
 class _database_errors:  # noqa: N801 - used as a context manager

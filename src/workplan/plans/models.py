@@ -135,6 +135,14 @@ class PlanItem(MP_Node, TimestampedModel):  # type: ignore[misc]
     def level(self) -> int:
         return int(self.depth)
 
+    @property
+    def heading(self) -> str:
+        """Label and title as written: '一、总体要求', 'V. Strengthen …' (a space after a Latin label)."""
+        if not self.label:
+            return str(self.title)
+        separator = " " if self.label[-1].isascii() and self.title[:1].isascii() else ""
+        return f"{self.label}{separator}{self.title}"
+
 
 class PromiseQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any, action: Action | None = None) -> PromiseQuerySet:

@@ -11,5 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/dashboard/", views.plan_dashboard_view, name="plan_dashboard"),
+    path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("healthz", views.healthz, name="healthz"),
 ]

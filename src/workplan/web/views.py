@@ -1,18 +1,30 @@
-"""Thin HTML views: find the actor, call a selector, render."""
+"""Thin HTML views for reading plans: list, tree with filters, dashboard, item page."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from workplan import permissions
+from workplan.accounts.models import Role
 from workplan.accounts.selectors import unit_list_for_user
-from workplan.core.errors import NotFound
+from workplan.core import clock
+from workplan.core.http import domain_errors
 from workplan.plans import selectors
-from workplan.plans.models import AssignmentRole
+from workplan.plans.models import AssignmentRole, Plan
+from workplan.progress import selectors as progress
+from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
+from workplan.progress.models import Track
+from workplan.progress.selectors import ItemStatusRow
+from workplan.web.forms import AsOfForm, TreeFilterForm
+from workplan.web.templatetags.workplan import STATUS_LABELS
 
 
 @login_required
@@ -27,23 +39,204 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/plan_list.html", {"plans": plans})
 
 
+def default_as_of(plan: Plan) -> dt.date:
+    """Today within the plan's year; its last day for a past plan, its first for a future one."""
+    today = clock.today()
+    return min(max(today, dt.date(plan.year, 1, 1)), dt.date(plan.year, 12, 31))
+
+
+def _as_of(form: AsOfForm, plan: Plan) -> dt.date:
+    if form.is_valid() and form.cleaned_data.get("as_of"):
+        as_of: dt.date = form.cleaned_data["as_of"]
+        return as_of
+    return default_as_of(plan)
+
+
+def _matches(row: ItemStatusRow, data: dict[str, Any], part_paths: dict[int, str]) -> bool:
+    """Whether an item passes the tree filters (search, status, unit, due window, warning, part)."""
+    item = row.item
+    if (
+        data.get("q")
+        and data["q"].casefold() not in f"{item.label}{item.number} {item.title}\n{item.body}".casefold()
+    ):
+        return False
+    if data.get("status") and row.status != data["status"]:
+        return False
+    unit = data.get("unit")
+    if unit is not None and unit.pk not in {t.track.unit_id for t in row.tracks} | {
+        a.unit_id for a in item.assignments.all()
+    }:
+        return False
+    if data.get("due_from") and row.due < data["due_from"]:
+        return False
+    if data.get("due_to") and row.due > data["due_to"]:
+        return False
+    warning = data.get("warning")
+    if warning == "any" and not row.warning_level:
+        return False
+    if warning and warning != "any" and row.warning_level != warning:
+        return False
+    part = data.get("part")
+    return not part or item.path.startswith(part_paths.get(part, "~"))
+
+
 @login_required
 @require_GET
+@domain_errors
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    try:
-        plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    except NotFound:
-        raise Http404("no such plan") from None
-    items = list(selectors.plan_items_for_user(user=request.user, plan=plan))
+    """The plan tree: every item with owners, due date, status and percent; filters and search."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    units = unit_list_for_user(user=request.user).filter(is_active=True)
+    form = TreeFilterForm(request.GET or None, units=units)
+    as_of = _as_of(form, plan)
+    rows = progress.plan_status_board(user=request.user, plan=plan, today=as_of)
+    assignments = {item.pk: item for item in selectors.plan_items_for_user(user=request.user, plan=plan)}
+    for row in rows:
+        row.item = assignments.get(row.item.pk, row.item)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "as_of" and v}
+    if filters:
+        part_paths = {row.item.pk: row.item.path for row in rows if row.item.depth == 1}
+        matched = {row.item.path for row in rows if _matches(row, filters, part_paths)}
+        # Keep the ancestors of every match, so each hit is shown in its place in the tree.
+        keep = {path[: n * 4] for path in matched for n in range(1, len(path) // 4 + 1)}
+        shown = [row for row in rows if row.item.path in keep]
+    else:
+        matched = {row.item.path for row in rows}
+        shown = rows
     can_edit = permissions.can(request.user, permissions.Action.EDIT, plan)
     context = {
         "plan": plan,
-        "items": items,
+        "rows": shown,
+        "matched": matched,
+        "filtered": bool(filters),
+        "match_count": len(matched) if filters else None,
+        "form": form,
+        "as_of": as_of,
         "can_edit": can_edit,
-        "units": list(unit_list_for_user(user=request.user).filter(is_active=True)) if can_edit else [],
+        "units": list(units) if can_edit else [],
         "roles": AssignmentRole.choices,
     }
     return render(request, "web/plan_detail.html", context)
+
+
+@login_required
+@require_GET
+@domain_errors
+def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = AsOfForm(request.GET or None)
+    dashboard = plan_dashboard(user=request.user, plan=plan, today=_as_of(form, plan))
+    labels = [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
+    chart_data = {
+        "status": {
+            "labels": labels,
+            "keys": list(STATUS_ORDER),
+            "values": [dashboard.overall.counts[s] for s in STATUS_ORDER],
+        },
+        "parts": {
+            "labels": [p.part.heading[:24] for p in dashboard.parts],
+            "ids": [p.part.pk for p in dashboard.parts],
+            "values": [p.tally.percent or 0 for p in dashboard.parts],
+        },
+        "units": {
+            "labels": [u.unit.short_name or u.unit.name for u in dashboard.units],
+            "ids": [u.unit.pk for u in dashboard.units],
+            "values": [u.tally.percent or 0 for u in dashboard.units],
+        },
+        "trend": {
+            "labels": [t.label for t in dashboard.trend],
+            "values": [t.average_percent for t in dashboard.trend],
+        },
+        "heat": {
+            "units": [u.short_name or u.name for u, _ in dashboard.heat],
+            "parts": [p.part.heading[:12] for p in dashboard.parts],
+            "values": [
+                [x, y, v]
+                for y, (_, row) in enumerate(dashboard.heat)
+                for x, v in enumerate(row)
+                if v is not None
+            ],
+        },
+    }
+    context = {
+        "plan": plan,
+        "dashboard": dashboard,
+        "form": form,
+        "as_of": dashboard.today,
+        "chart_json": json.dumps(chart_data, ensure_ascii=False),
+        "status_order": STATUS_ORDER,
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+@login_required
+@require_GET
+@domain_errors
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One item: its source text with promises marked, owners, status, tracks, reports, timeline."""
+    item = selectors.item_get_for_user(user=request.user, item_id=item_id)
+    plan = item.plan
+    as_of = default_as_of(plan)
+    status = progress.item_status(user=request.user, item=item, today=as_of)
+    tracks = progress.item_tracks(user=request.user, item=item)
+    editable = set(
+        Track.objects.visible_to(request.user, permissions.Action.EDIT)
+        .filter(item=item)
+        .values_list("pk", flat=True)
+    )
+    periods = progress.plan_periods(user=request.user, plan=plan)
+    current = progress.period_for_date(periods=periods, day=clock.today()) or (
+        periods[-1] if periods else None
+    )
+    scope = permissions.scope_for(request.user)
+    context = {
+        "item": item,
+        "plan": plan,
+        "status": status,
+        "as_of": as_of,
+        "ancestors": list(item.get_ancestors()),
+        "children": list(item.get_children()),
+        "assignments": list(item.assignments.select_related("unit").order_by("role", "unit__path")),
+        "targets": list(item.targets.all()),
+        "deadlines": list(item.deadlines.all()),
+        "source": _marked_source(item),
+        "tracks": [(track, track.pk in editable) for track in tracks],
+        "periods": periods,
+        "current_period": current,
+        "reports": list(progress.item_reports(user=request.user, item=item)),
+        "timeline": progress.item_timeline(user=request.user, item=item),
+        "occurrences": progress.occurrence_list(user=request.user, item=item, today=as_of),
+        "can_plan": permissions.can(request.user, permissions.Action.EDIT, plan),
+        "can_instruct": scope.is_admin or bool(scope.units(Role.LEADER)),
+    }
+    return render(request, "web/item_detail.html", context)
+
+
+def _marked_source(item: Any) -> list[dict[str, str]]:
+    """The item's stretch of the plan's text, cut into runs with targets and deadlines marked."""
+    text = item.plan.source_text
+    if item.source_start is None or item.source_end is None or not text:
+        return []
+    start, end = item.source_start, item.source_end
+    marks = sorted(
+        [(t.source_start, t.source_end, "targets") for t in item.targets.all() if t.source_start is not None]
+        + [
+            (d.source_start, d.source_end, "deadlines")
+            for d in item.deadlines.all()
+            if d.source_start is not None
+        ]
+    )
+    runs: list[dict[str, str]] = []
+    position = start
+    for mark_start, mark_end, kind in marks:
+        if mark_start < position or mark_end > end or mark_end is None:
+            continue
+        if mark_start > position:
+            runs.append({"text": text[position:mark_start], "kind": ""})
+        runs.append({"text": text[mark_start:mark_end], "kind": kind})
+        position = mark_end
+    runs.append({"text": text[position:end], "kind": ""})
+    return runs
 
 
 @require_GET

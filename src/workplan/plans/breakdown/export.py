@@ -34,11 +34,8 @@ class BreakdownLine:
 
 
 def part_text(item: PlanItem) -> str:
-    """The part row's text as written: '一、总体要求', 'V. Strengthen …' (a space after a Latin label)."""
-    if not item.label:
-        return item.title
-    separator = " " if item.label[-1].isascii() and item.title[:1].isascii() else ""
-    return f"{item.label}{separator}{item.title}"
+    """The part row's text: the item's heading as written."""
+    return item.heading
 
 
 def breakdown_lines(*, user: Any, plan: Plan) -> list[BreakdownLine]:

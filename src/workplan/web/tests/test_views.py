@@ -55,7 +55,7 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(
     own, _ = plans
     client.force_login(personas.planner)
     client.get(reverse("web:plan_detail", args=[own.pk]))
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(25) as small:
         client.get(reverse("web:plan_detail", args=[own.pk]))
     part = own.items.get(depth=1)
     for n in range(30):
