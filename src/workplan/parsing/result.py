@@ -127,7 +127,9 @@ class ParsedPlan:
             "year": self.year,
             "source_format": self.source_format,
             "items": [_item_dict(item) for item in self.items],
-            "furniture": [{"start": s.start, "end": s.end, "text": self.text[s.start : s.end]} for s in self.furniture],
+            "furniture": [
+                {"start": s.start, "end": s.end, "text": self.text[s.start : s.end]} for s in self.furniture
+            ],
         }
 
 
@@ -167,6 +169,8 @@ def _item_dict(item: ParsedItem) -> dict[str, Any]:
             }
             for d in item.deadlines
         ],
-        "units": [{"text": u.text, "role": u.role, "start": u.span.start, "end": u.span.end} for u in item.units],
+        "units": [
+            {"text": u.text, "role": u.role, "start": u.span.start, "end": u.span.end} for u in item.units
+        ],
         "children": [_item_dict(child) for child in item.children],
     }
