@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("workplan.plans.urls")),
     path("progress/", include("workplan.progress.urls")),
+    path("api/", include("workplan.api.urls")),
     path("", include("workplan.web.urls")),
 ]

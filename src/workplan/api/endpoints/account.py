@@ -1,0 +1,117 @@
+"""The caller (``/me``) and their personal API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from workplan import permissions
+from workplan.accounts.selectors import memberships_of
+from workplan.api import selectors, services
+from workplan.api.endpoints import actor
+from workplan.api.models import ApiToken
+from workplan.api.pagination import keyset_page
+from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, Input, Limit, PathId, ShortText, responses
+
+router = Router(tags=["account"])
+
+
+class MembershipOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    is_admin: bool
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=responses(MeOut), summary="The caller: who they are and their roles")
+def me(request: HttpRequest) -> MeOut:
+    user = actor(request)
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.get_full_name(),
+        email=user.email,
+        is_admin=permissions.scope_for(user).is_admin,
+        memberships=[
+            MembershipOut(unit_id=m.unit_id, unit_code=m.unit.code, unit_name=m.unit.name, role=m.role)
+            for m in memberships_of(user=user)
+        ],
+    )
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The public part of the token (`wp_<prefix>.…`), to recognise it.")
+    user_id: int
+    username: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    secret: str = Field(
+        description="The token itself: shown once, never again. Send it as `Bearer <secret>`."
+    )
+
+
+class TokenPage(Schema):
+    items: list[TokenOut]
+    next_cursor: str | None
+
+
+class TokenIn(Input):
+    name: ShortText = ""
+    expires_days: int | None = Field(None, ge=1, le=services.MAX_EXPIRY_DAYS)
+
+
+def _token_out(token: ApiToken) -> TokenOut:
+    return TokenOut(
+        id=token.pk,
+        name=token.name,
+        prefix=token.prefix,
+        user_id=token.user_id,
+        username=token.user.username,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+@router.get("/tokens", response=responses(TokenPage), summary="Your API tokens (administrators: all)")
+def token_list(request: HttpRequest, cursor: IdCursor = None, limit: Limit = DEFAULT_LIMIT) -> TokenPage:
+    tokens = selectors.token_list_for_user(user=actor(request))
+    rows, next_cursor = keyset_page(tokens, key="id", cursor=cursor, limit=limit, descending=True)
+    return TokenPage(items=[_token_out(t) for t in rows], next_cursor=next_cursor)
+
+
+@router.post(
+    "/tokens", response=responses(TokenCreatedOut, 201), summary="Make an API token for yourself (shown once)"
+)
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+    user = actor(request)
+    token, secret = services.token_create(
+        actor=user, user=user, name=payload.name, expires_days=payload.expires_days
+    )
+    return 201, TokenCreatedOut(**_token_out(token).model_dump(), secret=secret)
+
+
+@router.post("/tokens/{token_id}/revoke", response=responses(TokenOut), summary="Revoke an API token")
+def token_revoke(request: HttpRequest, token_id: PathId) -> TokenOut:
+    token = selectors.token_get_for_user(user=actor(request), token_id=token_id)
+    return _token_out(services.token_revoke(actor=actor(request), token=token))

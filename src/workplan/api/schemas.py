@@ -1,0 +1,88 @@
+"""Types shared by the API's schemas: ids, text, cursors, page sizes, the error body.
+
+Every constraint here is in the OpenAPI schema too, so that a request the schema allows is
+one the server reads (schemathesis checks both directions).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.conf import settings
+from ninja import Path, Query, Schema
+from pydantic import ConfigDict, Field, StringConstraints
+
+# Ids are 64-bit integers in both databases.
+MAX_ID = 2**63 - 1
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL characters
+SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # at least one visible character
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=1990, le=2200)]
+
+
+Title = Annotated[str, StringConstraints(max_length=2000, pattern=SOME_TEXT)]
+Name = Annotated[str, StringConstraints(max_length=300, pattern=SOME_TEXT)]
+ShortText = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
+LongText = Annotated[str, StringConstraints(max_length=100_000, pattern=NO_NUL)]
+Note = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
+Reason = Annotated[str, StringConstraints(max_length=5000, pattern=SOME_TEXT)]
+SearchText = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+
+# Cursors are positions in a keyset order: a tree path (items, units) or an id (the rest).
+PATH_CURSOR = r"^[0-9A-Z]{1,255}$"
+ID_CURSOR = r"^[0-9]{1,18}$"
+PathCursor = Annotated[
+    str | None,
+    Query(
+        pattern=PATH_CURSOR, description="The `next_cursor` of the previous page (omit for the first page)."
+    ),
+]
+IdCursor = Annotated[
+    str | None,
+    Query(pattern=ID_CURSOR, description="The `next_cursor` of the previous page (omit for the first page)."),
+]
+Limit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=settings.WORKPLAN_API_MAX_PAGE_SIZE,
+        description=f"Page size (at most {settings.WORKPLAN_API_MAX_PAGE_SIZE}).",
+    ),
+]
+DEFAULT_LIMIT: int = settings.WORKPLAN_API_PAGE_SIZE
+
+
+class Input(Schema):
+    """Base of request bodies: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Schema):
+    code: str = Field(description="A stable machine-readable code, e.g. `not_found`, `conflict`.")
+    message: str = Field(description="What went wrong, for a person.")
+    details: Any = Field(None, description="Field errors, the current state of a stale object, etc.")
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    error: ErrorBody
+
+
+class Done(Schema):
+    """The answer to an action that returns nothing else."""
+
+    ok: bool = True
+    count: int | None = None
+
+
+ERRORS = frozenset({400, 401, 403, 404, 409, 413, 422, 429})
+
+
+def responses(ok: Any, status: int = 200) -> dict[Any, Any]:
+    """The documented responses of an operation: its result and the error shape."""
+    return {status: ok, ERRORS: ErrorOut}
