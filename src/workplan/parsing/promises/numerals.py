@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ZH_DIGITS = {
     "零": 0,
@@ -108,6 +109,7 @@ MAGNITUDE_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)  # plans write the same few numerals over and over
 def zh_numeral_value(text: str) -> int | None:
     """Value of a Chinese numeral such as 十二, 二十, 一百零三, 三万; None if it is not one.
 
@@ -211,6 +213,7 @@ _FULL_WIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
     """A number written with digits (commas allowed), a Chinese numeral, or an English word."""
     cleaned = ascii_digits(text).replace(",", "").replace("，", "").strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from workplan.parsing.result import Span, UnitMention, UnitRole
 
@@ -35,10 +36,12 @@ _EN_LABEL = re.compile(
 _EN_LIST_END = re.compile(r"[.;\n)\]]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室")
+_LATIN = re.compile(r"[A-Za-z]")  # an even cheaper pre-test: the hint needs a Latin letter
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
 # One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
 _BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)]){2,160})[）)]")
 _ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
+_ROLE_VERBS = ("负责", "牵头", "配合", "参与", "协助", "协办")  # how every _ROLE_VERB ends
 _CLAUSE = re.compile(r"[。；;]")
 _SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
 _TRIM = " \t\u3000:：.。"
@@ -75,11 +78,14 @@ def _plausible(name: str, *, labelled: bool) -> bool:
     """A unit name: no digits, not too long; in free text at least two characters."""
     if not name or len(name) > 40:
         return False
-    if re.search(r"[0-9０-９%％]", name):
+    if _DIGITISH.search(name):
         return False
     if _CJK.search(name):
         return labelled or len(name) >= 2
     return labelled or (len(name) >= 3 and name[0].isupper())
+
+
+_DIGITISH = re.compile(r"[0-9０-９%％]")
 
 
 def _bracket_depths(chunk: str) -> list[int]:
@@ -99,10 +105,22 @@ def split_units(
     text: str, span: Span, role: UnitRole, *, first_leads: bool = False, labelled: bool = True
 ) -> list[UnitMention]:
     """Split a list of units ("X、Y和Z" stays whole: 和 is often part of a name)."""
-    chunk = text[span.start : span.end]
+    base = span.start
+    return [
+        UnitMention(text=name, role=this_role, span=Span(base + offset, base + offset + len(name)))
+        for name, this_role, offset in _split_chunk(text[span.start : span.end], role, first_leads, labelled)
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _split_chunk(
+    chunk: str, role: UnitRole, first_leads: bool, labelled: bool
+) -> tuple[tuple[str, UnitRole, int], ...]:
+    """(name, role, offset in ``chunk``) of each unit a list names. Plans repeat the same
+    lists of units item after item, so the answers are remembered."""
     chinese = _CJK.search(chunk) is not None
     splitter = _SPLIT_ZH if chinese else _SPLIT_EN
-    mentions: list[UnitMention] = []
+    mentions: list[tuple[str, UnitRole, int]] = []
     pos = 0
     pieces: list[tuple[int, int]] = []
     depth_at = _bracket_depths(chunk) if ("（" in chunk or "(" in chunk) else None
@@ -132,9 +150,8 @@ def split_units(
         this_role: UnitRole = role
         if first_leads:
             this_role = "lead" if not mentions else "responsible"
-        start = span.start + offset
-        mentions.append(UnitMention(text=name, role=this_role, span=Span(start, start + len(name))))
-    return mentions
+        mentions.append((name, this_role, offset))
+    return tuple(mentions)
 
 
 def declares_first_lead(text: str) -> bool:
@@ -165,6 +182,8 @@ def _bracket_units(text: str, start: int, end: int, *, first_leads: bool) -> lis
             clause_start = sep.end()
         clauses.append((clause_start, inner_end))
         for c_start, c_end in clauses:
+            if not text[c_start:c_end].rstrip().endswith(_ROLE_VERBS):
+                continue  # only a clause that ends in a role verb names units (see below)
             verbs = list(_ROLE_VERB.finditer(text, c_start, c_end))
             if not verbs:
                 continue
@@ -227,7 +246,7 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
             found.extend(
                 _labelled(text, start, end, _ZH_LABEL, _ZH_LIST_END, lambda label: _LABEL_ROLE[label])
             )
-        if has_colon and _EN_LABEL_HINT.search(chunk):
+        if has_colon and _LATIN.search(chunk) and _EN_LABEL_HINT.search(chunk):
             found.extend(_labelled(text, start, end, _EN_LABEL, _EN_LIST_END, _en_role))
         if ("（" in chunk or "(" in chunk) and _ROLE_VERB.search(chunk):
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
