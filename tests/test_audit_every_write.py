@@ -134,6 +134,7 @@ def _call_table(actor, org):
         "unit_delete": lambda: accounts.unit_delete(actor=actor, unit=extra_unit),
         "user_create": lambda: accounts.user_create(actor=actor, username="new", password="x-Long-Pass-1"),
         "user_update": lambda: accounts.user_update(actor=actor, user=user, first_name="张三"),
+        "user_set_language": lambda: accounts.user_set_language(actor=actor, language="en"),
         "user_delete": lambda: accounts.user_delete(actor=actor, user=make_user(actor, "tmp")),
         "membership_create": membership_then_delete,
         "membership_delete": membership_then_delete,

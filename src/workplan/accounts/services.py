@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from workplan import permissions
@@ -123,6 +124,16 @@ def user_create(
 def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     _require_admin(actor)
     return instance_update(actor=actor, instance=user, changes=changes, action="user.updated")
+
+
+def user_set_language(*, actor: Any, language: str) -> User:
+    """A user chooses the language of their own screens."""
+    if language not in {code for code, _ in settings.LANGUAGES}:
+        raise Invalid(f"unknown language {language!r}")
+    user = User.objects.get(pk=actor.pk)
+    return instance_update(
+        actor=actor, instance=user, changes={"language": language}, action="user.language_set"
+    )
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("workplan.plans.urls")),
     path("progress/", include("workplan.progress.urls")),
     path("api/", include("workplan.api.urls")),

@@ -22,8 +22,9 @@ LOCALE = PACKAGE / "locale"
 LANGUAGES = ("zh_Hans", "en")
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 SKIP_PARTS = {"tests", "migrations", "parsing"}
-_TEMPLATE_CALL = re.compile(r"\b(n?p?gettext)\(((?:u'(?:[^'\\]|\\.)*'(?:,\s*)?)+)")
-_LITERAL = re.compile(r"u('(?:[^'\\]|\\.)*')")
+_QUOTED = r"'(?:[^'\\]|\\.)*'" + "|" + r'"(?:[^"\\]|\\.)*"'
+_TEMPLATE_CALL = re.compile(rf"\b(n?p?gettext)\(((?:u(?:{_QUOTED})(?:,\s*)?)+)")
+_LITERAL = re.compile(rf"u({_QUOTED})")
 
 
 @dataclass(frozen=True, order=True)

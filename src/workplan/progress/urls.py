@@ -16,4 +16,5 @@ urlpatterns = [
     path("items/<int:item_id>/<str:action>/", views.item_action, name="item_action"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("notifications/", views.notifications, name="notifications"),
+    path("plans/<int:plan_id>/dispatch/", views.plan_dispatch, name="plan_dispatch"),
 ]

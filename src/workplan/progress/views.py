@@ -212,6 +212,25 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
 
 
 @login_required
+@require_POST
+@domain_errors
+def plan_dispatch(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """交办: give every item of the plan to its lead and responsible units."""
+    plan = plan_selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.EDIT)
+    try:
+        result = services.plan_dispatch(
+            actor=request.user, plan=plan, note=request.POST.get("note", "")[:2000]
+        )
+    except (Invalid, Conflict) as failure:
+        messages.error(request, failure.message)
+    else:
+        messages.success(
+            request, _("Dispatched to the units: %(count)d new assignments.") % {"count": result.tracks}
+        )
+    return redirect("web:plan_detail", plan_id=plan.pk)
+
+
+@login_required
 @require_GET
 @domain_errors
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:

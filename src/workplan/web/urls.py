@@ -14,4 +14,5 @@ urlpatterns = [
     path("plans/<int:plan_id>/dashboard/", views.plan_dashboard_view, name="plan_dashboard"),
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
 ]

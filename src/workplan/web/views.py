@@ -6,15 +6,18 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
 from workplan.accounts.models import Role
 from workplan.accounts.selectors import unit_list_for_user
+from workplan.accounts.services import user_set_language
 from workplan.core import clock
 from workplan.core.http import domain_errors
 from workplan.plans import selectors
@@ -237,6 +240,24 @@ def _marked_source(item: Any) -> list[dict[str, str]]:
         position = mark_end
     runs.append({"text": text[position:end], "kind": ""})
     return runs
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the UI language: remembered on the account (and in a cookie before sign-in)."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if language not in {code for code, _ in settings.LANGUAGES}:
+        return response
+    if request.user.is_authenticated:
+        user_set_language(actor=request.user, language=language)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", httponly=True)
+    return response
 
 
 @require_GET
