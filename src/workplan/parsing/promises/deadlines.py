@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from workplan.parsing.promises.context import PlanContext
@@ -122,6 +122,33 @@ class _Rule:
     resolve: Resolver
     priority: int = 1
     family: str = ""  # the cue that must occur in a region for the rule to be tried
+    # For a pattern the regex engine cannot skip through quickly (it begins with a
+    # look-behind or an optional group): a character every match holds at most ``back``
+    # characters after its start, so that matches are only tried near one (see _anchored).
+    anchor: re.Pattern[str] | None = None
+    back: int = 0
+
+
+def _anchored(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], back: int, text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """The matches ``pattern.finditer(text, start, end)`` finds, trying a match only at the
+    positions up to ``back`` characters before each ``anchor`` character: where a match
+    can begin at all. Positions are tried in order and a match resumes the search at its
+    end, as finditer does, so the matches are the same."""
+    pos = start
+    for found in anchor.finditer(text, start, end):
+        at = found.start()
+        candidate = max(pos, at - back)
+        while candidate <= at:
+            match = pattern.match(text, candidate, end)
+            if match is not None and match.end() > match.start():
+                yield match
+                pos = match.end()
+                break
+            candidate += 1
+        else:
+            pos = max(pos, at + 1)
 
 
 def _zh_start(match: re.Match[str], text: str) -> bool:
@@ -430,6 +457,9 @@ _RULES: tuple[_Rule, ...] = (
         _zh_relative_year,
         1,
         family="rel",
+        # 明年/本年度 end in 年 at +1 or +2, 上半年 has 年 at +2, 第一季度 季 at +2.
+        anchor=re.compile(r"[年季]"),
+        back=2,
     ),
     # 在本意见印发之日起30日内
     _Rule(
@@ -646,28 +676,43 @@ _DIGIT = re.compile(r"[0-9０-９]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _families(region: str, present: set[str], cues: tuple[_Cue, ...]) -> set[str]:
+    families: set[str] = set()
+    for family, gates, words in cues:
+        if present.isdisjoint(gates):
+            continue
+        if words:
+            for word in words:
+                if word in region:
+                    families.add(family)
+                    break
+        else:
+            families.add(family)
+    return families
+
+
 def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Found]:
     found: list[_Found] = []
     region = text[start:end]
     if _CJK.search(region):
-        present = set(_ZH_GATE.findall(region))
-        cues = _ZH_CUES
+        families = _families(region, set(_ZH_GATE.findall(region)), _ZH_CUES)
+        rules = _ZH_RULES
     else:
-        present = set(region)
-        cues = _EN_CUES
-    families = {
-        family
-        for family, gates, words in cues
-        if not present.isdisjoint(gates) and (not words or any(word in region for word in words))
-    }
+        families = _families(region, set(region), _EN_CUES)
+        rules = _EN_RULES
     if not families:
         return found
     if not _DIGIT.search(region):
         families -= _NEED_DIGIT
-    for rule in _RULES:
+    for rule in rules:
         if rule.family not in families:
             continue
-        for match in rule.pattern.finditer(text, start, end):
+        matches = (
+            _anchored(rule.pattern, rule.anchor, rule.back, text, start, end)
+            if rule.anchor is not None
+            else rule.pattern.finditer(text, start, end)
+        )
+        for match in matches:
             if match.end() <= match.start():
                 continue
             keep, date = rule.resolve(match, ctx, text)
@@ -677,6 +722,11 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
                     lead += 1
                 found.append(_Found(lead, match.end(), date, rule.priority))
     return found
+
+
+# The rules each language's cues can select, in _RULES order.
+_ZH_RULES = tuple(rule for rule in _RULES if rule.family in {cue[0] for cue in _ZH_CUES})
+_EN_RULES = tuple(rule for rule in _RULES if rule.family in {cue[0] for cue in _EN_CUES})
 
 
 def _resolve(found: list[_Found]) -> list[_Found]:
@@ -719,7 +769,8 @@ def extract_deadlines(text: str, regions: list[Span], ctx: PlanContext) -> list[
                     d.span.start < value.end and value.start < d.span.end for d in found_here
                 ):
                     found_here.extend(extract_deadline_cell(text, value, ctx))
-        found_here.sort(key=lambda d: d.span.start)
+        if len(found_here) > 1:
+            found_here.sort(key=lambda d: d.span.start)
         deadlines.extend(found_here)
     return deadlines
 

@@ -347,7 +347,7 @@ def _clean(value: float | None) -> float | None:
 
 def _conditions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Chinese conditional clauses ("…达到25%的，可申请…"): from the clause start to the 的."""
-    if "的" not in text[start:end]:
+    if text.find("的", start, end) < 0:
         return []
     found: list[tuple[int, int]] = []
     for match in _ZH_CONDITION.finditer(text, start, end):
@@ -415,7 +415,8 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
 def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
     region = text[start:end]
     found = _zh_quantities(text, start, end, skip) if _HAS_DIGIT.search(region) else []
-    if "分钟" in region or "小时" in region or "个月" in region:
+    hints = set(_ZH_HINTS.findall(region))  # one pass instead of ten substring tests
+    if "分钟" in hints or "小时" in hints or "个月" in hints:
         for m in _ZH_CN_TIME.finditer(text, start, end):
             before = text[m.start("n1") - 1] if m.start("n1") > 0 else ""
             if (
@@ -440,18 +441,18 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
             found.append(
                 _Candidate(m.start(), m.end(), "count", "=", float(cn_count), None, m.group("unit"), 1)
             )
-    if "十万" in region or "百万" in region or "千万" in region:
+    if "十万" in hints or "百万" in hints or "千万" in hints:
         for m in _ZH_MAGNITUDE_COUNT.finditer(text, start, end):
             noun = m.group("noun")
             if noun[0] not in "不要别勿莫可应该必" and not inside(m.start(), skip):
                 magnitude = _MAGNITUDES[m.group("mag")]
                 found.append(_Candidate(m.start(), m.end(), "count", "=", magnitude, None, noun, 1))
-    if "覆盖" in region:
+    if "覆盖" in hints:
         found.extend(
             _Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1)
             for m in _ZH_FULL_COVERAGE.finditer(text, start, end)
         )
-    if "次" in region:
+    if "次" in hints:
         for pattern in (_ZH_FREQ_N, _ZH_FREQ_ONE):
             for m in pattern.finditer(text, start, end):
                 mid = m.groupdict().get("mid") or ""
@@ -466,12 +467,12 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
                         m.start(), m.end(), "frequency", freq_cmp, times, None, _zh_per(m.group("per")), 3
                     )
                 )
-    if "每" in region:
+    if "每" in hints:
         found.extend(
             _Candidate(m.start(), m.end(), "frequency", "=", 1.0, None, _ZH_PER[m.group("per")], 2)
             for m in _ZH_FREQ_BARE.finditer(text, start, end)
         )
-    if "定期" in region:
+    if "定期" in hints:
         found.extend(
             _Candidate(m.start(), m.end(), "frequency", None, None, None, None, 0)
             for m in _ZH_REGULAR.finditer(text, start, end)
@@ -479,6 +480,9 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
     return found
 
 
+# The words whose presence decides which finders run. No word ends with another one's first
+# character, so the non-overlapping matches of one pass find every word the region holds.
+_ZH_HINTS = re.compile(r"分钟|小时|个月|十万|百万|千万|覆盖|次|每|定期")
 _NOT_A_COUNT = "后每第这那本同当任哪某"
 _ZH_CN_COUNT_HINT = re.compile(r"[两二三四五六七八九十][所家名项座场批处条支套台辆栋户位期轮次]")
 _ZH_AT_LEAST = re.compile(r"至少|不少于|不低于")

@@ -450,4 +450,6 @@ def count_years(text: str, spans: list[Span]) -> Counter[int]:
     return counts
 
 
-_YEAR = re.compile(r"(?<![0-9０-９.])((?:199|20[0-9])[0-9])(?![0-9０-９])")
+# A year 1990-2099 not inside a longer number, written to begin with one character class so
+# the regex engine skips ahead to the next 1 or 2.
+_YEAR = re.compile(r"([12](?<![0-9０-９.][12])(?:(?<=1)99|(?<=2)0[0-9])[0-9])(?![0-9０-９])")

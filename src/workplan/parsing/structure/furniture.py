@@ -124,11 +124,11 @@ def furniture_kind(text: str) -> str | None:
         return "attachment"
     if first in "（(" and (_PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped)):
         return "note"
-    if _FOOTER.search(compact):
+    if (compact[:1] in _FOOTER_FIRST or _FOOTER_GATE.search(compact)) and _FOOTER.search(compact):
         return "footer"
-    if (first.isdigit() or first in "〇○零一二") and _ZH_DATE_LINE.match(compact):
+    if (first.isdigit() or first in "〇○零一二") and compact.endswith("日") and _ZH_DATE_LINE.match(compact):
         return "date"
-    if _EN_DATE_LINE.match(stripped):
+    if stripped[-1].isdigit() and _EN_DATE_LINE.match(stripped):  # it ends in a \d
         return "date"
     if (
         first.isdigit()
@@ -140,6 +140,10 @@ def furniture_kind(text: str) -> str | None:
     return None
 
 
+# Every _FOOTER match starts with 抄 or 主 or holds one of these characters (case-folded as
+# _FOOTER does): an exact pre-test that spares most lines the full search.
+_FOOTER_FIRST = frozenset("抄主")
+_FOOTER_GATE = re.compile(r"[印Yy©版备码Vv技]")
 _BREADCRUMB_MARKS = (">", "»", "＞", "›", "→")
 _META_FIRST = frozenset("索发成印文主公有分来作浏点阅信时日标")
 

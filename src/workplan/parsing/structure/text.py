@@ -76,8 +76,20 @@ _EN_JOIN_END = re.compile(r"\b(of|and|for|the|on|to|in|a|an|with|by|at|&)$", re.
 
 def is_cjk_text(text: str) -> bool:
     """True if the text is mostly Chinese (decides which sentence rules apply)."""
-    cjk = len(_CJK.findall(text, 0, 120))
-    return cjk > 0 and (cjk >= 40 or cjk * 2 >= len(_LATIN_WORD.findall(text, 0, 120)))
+    return is_cjk_span(text, 0, len(text))
+
+
+def is_cjk_span(text: str, start: int, end: int) -> bool:
+    """:func:`is_cjk_text` of ``text[start:end]``, without copying it."""
+    end = min(end, start + 120)
+    if _CJK_40.match(text, start, end):  # the common case, decided without counting
+        return True
+    cjk = len(_CJK.findall(text, start, end))
+    return cjk > 0 and cjk * 2 >= len(_LATIN_WORD.findall(text, start, end))
+
+
+# At least 40 Chinese characters (possessive: no backtracking when there are fewer).
+_CJK_40 = re.compile(r"(?:[^\u3400-\u9fff\uf900-\ufaff]*+[\u3400-\u9fff\uf900-\ufaff]){40}")
 
 
 def detect_language(text: str) -> Language:
@@ -116,7 +128,7 @@ def split_title(text: str, start: int, end: int) -> tuple[Span, Span | None]:
     sentence end; a short Chinese lead-in ending in a colon ("指导思想：以…") ends at the
     colon; anything else is all title.
     """
-    chinese = is_cjk_text(text[start:end])
+    chinese = is_cjk_span(text, start, end)
     cut = sentence_end(text, start, end, chinese=chinese)
     if chinese:
         colon = _ZH_COLON_TITLE.search(text, start, min(end, start + 26))
