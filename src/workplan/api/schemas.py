@@ -6,16 +6,47 @@ one the server reads (schemathesis checks both directions).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.utils import timezone
 from ninja import Path, Query, Schema
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
 # Ids are 64-bit integers in both databases.
 MAX_ID = 2**63 - 1
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL characters
 SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # at least one visible character
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$")
+
+
+def _iso(pattern: re.Pattern[str], what: str) -> Any:
+    def check(value: Any) -> Any:
+        # pydantic would also read numbers as timestamps; the schema promises ISO 8601 text.
+        if isinstance(value, str) and not pattern.match(value):
+            raise ValueError(f"expected an ISO 8601 {what}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"expected an ISO 8601 {what}")
+        return value
+
+    return check
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso(ISO_DATE, "date (YYYY-MM-DD)"))]
+IsoDateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_iso(ISO_DATETIME, "date and time")),
+    AfterValidator(_aware),
+    Field(description="ISO 8601; without an offset, the server's time zone."),
+]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -69,7 +69,7 @@ def token_create(
                     actor=actor,
                     action="token.created",
                     target=token,
-                    after={"user": user.pk, "name": name, "prefix": prefix, "expires_at": token.expires_at},
+                    after=audit.snapshot(token, ["user", "name", "prefix", "expires_at"]),
                 )
         except IntegrityError:  # the prefix was taken: draw another
             if attempt == 4:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -11,7 +12,7 @@ from pydantic import Field
 from workplan import permissions
 from workplan.accounts.selectors import memberships_of
 from workplan.api import selectors, services
-from workplan.api.endpoints import actor
+from workplan.api.endpoints import actor, status
 from workplan.api.models import ApiToken
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, Input, Limit, PathId, ShortText, responses
@@ -103,12 +104,12 @@ def token_list(request: HttpRequest, cursor: IdCursor = None, limit: Limit = DEF
 @router.post(
     "/tokens", response=responses(TokenCreatedOut, 201), summary="Make an API token for yourself (shown once)"
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     user = actor(request)
     token, secret = services.token_create(
         actor=user, user=user, name=payload.name, expires_days=payload.expires_days
     )
-    return 201, TokenCreatedOut(**_token_out(token).model_dump(), secret=secret)
+    return status(201, TokenCreatedOut(**_token_out(token).model_dump(), secret=secret))
 
 
 @router.post("/tokens/{token_id}/revoke", response=responses(TokenOut), summary="Revoke an API token")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints
 
 from workplan.api import selectors
-from workplan.api.endpoints import actor
+from workplan.api.endpoints import actor, status
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import DEFAULT_LIMIT, NO_NUL, Id, IdCursor, Input, Limit, PathId, QueryId, responses
 from workplan.plans import selectors as plan_selectors
@@ -76,14 +76,14 @@ class AssignmentIn(Input):
 @router.post(
     "/assignments", response=responses(AssignmentOut, 201), summary="Assign a unit to an item (planners)"
 )
-def assignment_create(request: HttpRequest, payload: AssignmentIn) -> tuple[int, AssignmentOut]:
+def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Any:
     user = actor(request)
     item = plan_selectors.item_get_for_user(user=user, item_id=payload.item_id)
     unit = selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
     assignment = services.assignment_create(
         actor=user, item=item, unit=unit, role=payload.role, source_text=payload.source_text
     )
-    return 201, assignment_out(assignment)
+    return status(201, assignment_out(assignment))
 
 
 @router.get("/assignments/{assignment_id}", response=responses(AssignmentOut), summary="One assignment")
@@ -111,8 +111,8 @@ def assignment_update(request: HttpRequest, assignment_id: PathId, payload: Assi
     response=responses(None, 204),
     summary="Remove a unit from an item (planners)",
 )
-def assignment_delete(request: HttpRequest, assignment_id: PathId) -> tuple[int, None]:
+def assignment_delete(request: HttpRequest, assignment_id: PathId) -> Any:
     user = actor(request)
     assignment = selectors.assignment_get_for_user(user=user, assignment_id=assignment_id)
     services.assignment_delete(actor=user, assignment=assignment)
-    return 204, None
+    return status(204, None)

@@ -12,7 +12,7 @@ from pydantic import Field
 from workplan.api import selectors
 from workplan.api.endpoints import actor
 from workplan.api.pagination import keyset_page
-from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, Limit, QueryId, responses
+from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, IsoDateTime, Limit, QueryId, responses
 from workplan.core.models import AuditEntry, Interface
 
 router = Router(tags=["audit"])
@@ -65,8 +65,8 @@ def audit_list(
     target_id: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_-]{1,64}$")] = None,
     action: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}\.[a-z_]{1,40}$")] = None,
     actor_id: QueryId = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     cursor: IdCursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> AuditPage:

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
 from workplan.api import selectors
-from workplan.api.endpoints import actor, read_upload
+from workplan.api.endpoints import actor, read_upload, status
 from workplan.api.endpoints.plans import PlanTitle
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
@@ -202,17 +202,16 @@ def draft_list(
 )
 def draft_create(
     request: HttpRequest,
-    file: File[UploadedFile],
     owner_unit_id: Annotated[int, Form(ge=1, le=MAX_ID, description="The unit that will own the plan.")],
-    year: Annotated[
-        int | None, Form(ge=1990, le=2200, description="Default: read from the document.")
-    ] = None,
-) -> tuple[int, DraftOut]:
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+    # Not nullable in the schema: a multipart form cannot send null, it leaves the field out.
+    year: Annotated[int, Form(ge=1990, le=2200, description="Default: read from the document.")] = None,  # type: ignore[assignment]  # noqa: RUF013
+) -> Any:
     user = actor(request)
     owner = selectors.unit_get_by_id_for_user(user=user, unit_id=owner_unit_id)
     name, data = read_upload(file)
     draft = drafts.draft_create(actor=user, data=data, filename=name, owner_unit=owner, year=year)
-    return 201, draft_out(draft)
+    return status(201, draft_out(draft))
 
 
 @router.get(
@@ -339,17 +338,20 @@ class ImportResultOut(Schema):
     response=responses(ImportResultOut, 201),
     summary="Store the reviewed draft as a plan (in one transaction)",
 )
-def draft_confirm(request: HttpRequest, draft_id: PathId, payload: ConfirmIn) -> tuple[int, ImportResultOut]:
+def draft_confirm(request: HttpRequest, draft_id: PathId, payload: ConfirmIn) -> Any:
     user = actor(request)
     draft = drafts.draft_get_for_user(user=user, draft_id=draft_id)
     result = drafts.draft_confirm(actor=user, draft=draft, title=payload.title, year=payload.year)
-    return 201, ImportResultOut(
-        plan_id=result.plan.pk,
-        items=result.items,
-        targets=result.targets,
-        deadlines=result.deadlines,
-        assignments=result.assignments,
-        unmatched_units=list(result.unmatched_units),
+    return status(
+        201,
+        ImportResultOut(
+            plan_id=result.plan.pk,
+            items=result.items,
+            targets=result.targets,
+            deadlines=result.deadlines,
+            assignments=result.assignments,
+            unmatched_units=list(result.unmatched_units),
+        ),
     )
 
 

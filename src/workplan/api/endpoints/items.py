@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from workplan.api import selectors
-from workplan.api.endpoints import actor, changes_of
+from workplan.api.endpoints import actor, changes_of, status
 from workplan.api.endpoints.plans import DispatchIn, DispatchOut, dispatch_out
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
@@ -19,6 +19,7 @@ from workplan.api.schemas import (
     NO_NUL,
     Id,
     Input,
+    IsoDate,
     Limit,
     LongText,
     Note,
@@ -185,8 +186,8 @@ def item_list(
         ItemState | None,
         Query(description="open (not yet completed or carried over), completed, carried_over"),
     ] = None,
-    due_from: dt.date | None = None,
-    due_to: dt.date | None = None,
+    due_from: IsoDate | None = None,
+    due_to: IsoDate | None = None,
     q: SearchText = None,
     parent_id: QueryId = None,
     depth: Annotated[int | None, Query(ge=1, le=64)] = None,
@@ -226,12 +227,12 @@ class ItemIn(Input):
     label: Label = ""
     body: LongText = ""
     weight: Weight = 1
-    start_date: dt.date | None = None
-    due_date: dt.date | None = None
+    start_date: IsoDate | None = None
+    due_date: IsoDate | None = None
 
 
 @router.post("/plans/{plan_id}/items", response=responses(ItemOut, 201), summary="Add an item (planners)")
-def item_create(request: HttpRequest, plan_id: PathId, payload: ItemIn) -> tuple[int, ItemOut]:
+def item_create(request: HttpRequest, plan_id: PathId, payload: ItemIn) -> Any:
     user = actor(request)
     plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
     parent = (
@@ -251,7 +252,7 @@ def item_create(request: HttpRequest, plan_id: PathId, payload: ItemIn) -> tuple
         start_date=payload.start_date,
         due_date=payload.due_date,
     )
-    return 201, _one(user, item.pk)
+    return status(201, _one(user, item.pk))
 
 
 @router.get("/items/{item_id}", response=responses(ItemOut), summary="One item with its owners and promises")
@@ -268,8 +269,8 @@ class ItemPatch(Input):
     title: Title | None = None
     body: LongText | None = None
     weight: Weight | None = None
-    start_date: dt.date | None = Field(None, description="null clears the date.")
-    due_date: dt.date | None = Field(None, description="null clears the date.")
+    start_date: IsoDate | None = Field(None, description="null clears the date.")
+    due_date: IsoDate | None = Field(None, description="null clears the date.")
     status: ItemStatus | None = None
 
 
@@ -288,10 +289,10 @@ def item_update(request: HttpRequest, item_id: PathId, payload: ItemPatch) -> It
 
 
 @router.delete("/items/{item_id}", response=responses(None, 204), summary="Delete an item and its sub-items")
-def item_delete(request: HttpRequest, item_id: PathId) -> tuple[int, None]:
+def item_delete(request: HttpRequest, item_id: PathId) -> Any:
     user = actor(request)
     services.item_delete(actor=user, item=plan_selectors.item_get_for_user(user=user, item_id=item_id))
-    return 204, None
+    return status(204, None)
 
 
 class MoveIn(Input):
@@ -417,10 +418,10 @@ def comment_list(request: HttpRequest, item_id: PathId) -> list[EventOut]:
     response=responses(EventOut, 201),
     summary="Comment (the item's planners, units and leaders)",
 )
-def comment_create(request: HttpRequest, item_id: PathId, payload: RemarkIn) -> tuple[int, EventOut]:
+def comment_create(request: HttpRequest, item_id: PathId, payload: RemarkIn) -> Any:
     user = actor(request)
     item = plan_selectors.item_get_for_user(user=user, item_id=item_id)
-    return 201, event_out(progress_services.comment_create(actor=user, item=item, text=payload.text))
+    return status(201, event_out(progress_services.comment_create(actor=user, item=item, text=payload.text)))
 
 
 @router.get(
@@ -437,7 +438,9 @@ def instruction_list(request: HttpRequest, item_id: PathId) -> list[EventOut]:
     response=responses(EventOut, 201),
     summary="Write an instruction (批示) (leaders over the plan or its units)",
 )
-def instruction_create(request: HttpRequest, item_id: PathId, payload: RemarkIn) -> tuple[int, EventOut]:
+def instruction_create(request: HttpRequest, item_id: PathId, payload: RemarkIn) -> Any:
     user = actor(request)
     item = plan_selectors.item_get_for_user(user=user, item_id=item_id)
-    return 201, event_out(progress_services.instruction_create(actor=user, item=item, text=payload.text))
+    return status(
+        201, event_out(progress_services.instruction_create(actor=user, item=item, text=payload.text))
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
 from workplan.api import selectors
-from workplan.api.endpoints import actor, changes_of, read_upload
+from workplan.api.endpoints import actor, changes_of, read_upload, status
 from workplan.api.errors import ApiError
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
@@ -110,7 +110,7 @@ class PlanIn(Input):
 
 
 @router.post("/plans", response=responses(PlanOut, 201), summary="Create an empty plan (planners)")
-def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, PlanOut]:
+def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     user = actor(request)
     owner = selectors.unit_get_by_id_for_user(user=user, unit_id=payload.owner_unit_id)
     plan = services.plan_create(
@@ -121,7 +121,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, PlanOut]:
         status=payload.status,
         language=payload.language,
     )
-    return 201, plan_out(plan_selectors.plan_get_for_user(user=user, plan_id=plan.pk))
+    return status(201, plan_out(plan_selectors.plan_get_for_user(user=user, plan_id=plan.pk)))
 
 
 @router.get("/plans/{plan_id}", response=responses(PlanOut), summary="One plan")
@@ -152,10 +152,10 @@ def plan_update(request: HttpRequest, plan_id: PathId, payload: PlanPatch) -> Pl
 
 
 @router.delete("/plans/{plan_id}", response=responses(None, 204), summary="Delete a plan and its items")
-def plan_delete(request: HttpRequest, plan_id: PathId) -> tuple[int, None]:
+def plan_delete(request: HttpRequest, plan_id: PathId) -> Any:
     user = actor(request)
     services.plan_delete(actor=user, plan=plan_selectors.plan_get_for_user(user=user, plan_id=plan_id))
-    return 204, None
+    return status(204, None)
 
 
 class DispatchIn(Input):
@@ -288,7 +288,7 @@ def breakdown_out(preview: BreakdownPreview) -> BreakdownOut:
 def plan_breakdown_import(
     request: HttpRequest,
     plan_id: PathId,
-    file: File[UploadedFile],
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
     apply: Form[bool] = False,
 ) -> BreakdownOut:
     user = actor(request)

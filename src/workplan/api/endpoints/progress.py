@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from workplan.api import selectors
-from workplan.api.endpoints import actor, read_upload
+from workplan.api.endpoints import actor, read_upload, status
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
     DEFAULT_LIMIT,
@@ -293,7 +293,7 @@ class ReportIn(ReportFields):
     description="One report per track and period: if one exists already the answer is 409 with the "
     "current report; edit it with PUT /reports/{report_id}.",
 )
-def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportOut]:
+def report_create(request: HttpRequest, payload: ReportIn) -> Any:
     user = actor(request)
     track = progress_selectors.track_get_for_user(user=user, track_id=payload.track_id)
     period = progress_selectors.period_get_for_user(user=user, period_id=payload.period_id)
@@ -307,7 +307,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportO
         submit=payload.submit,
         expected_version=0,
     )
-    return 201, _report(user, report.pk)
+    return status(201, _report(user, report.pk))
 
 
 class ReportPut(ReportFields):
@@ -382,13 +382,13 @@ def report_return(request: HttpRequest, report_id: PathId, payload: ReturnIn) ->
     summary="Attach an evidence file to a report (its reporters)",
     description="PDF, Word, Excel, JPEG, PNG or plain text, judged by content; within the size limit.",
 )
-def evidence_add(
-    request: HttpRequest, report_id: PathId, file: File[UploadedFile]
-) -> tuple[int, EvidenceOut]:
+def evidence_add(request: HttpRequest, report_id: PathId, file: File[UploadedFile] = None) -> Any:  # type: ignore[assignment]
     user = actor(request)
     report = progress_selectors.report_get_for_user(user=user, report_id=report_id)
     name, data = read_upload(file)
-    return 201, evidence_out(services.evidence_add(actor=user, report=report, filename=name, data=data))
+    return status(
+        201, evidence_out(services.evidence_add(actor=user, report=report, filename=name, data=data))
+    )
 
 
 @router.get("/evidence/{evidence_id}", response=responses(EvidenceOut), summary="One evidence file's details")
@@ -428,8 +428,8 @@ def evidence_download(request: HttpRequest, evidence_id: PathId) -> FileResponse
     response=responses(None, 204),
     summary="Detach an evidence file (its reporters)",
 )
-def evidence_remove(request: HttpRequest, evidence_id: PathId) -> tuple[int, None]:
+def evidence_remove(request: HttpRequest, evidence_id: PathId) -> Any:
     user = actor(request)
     evidence = progress_selectors.evidence_get_for_user(user=user, evidence_id=evidence_id)
     services.evidence_remove(actor=user, evidence=evidence)
-    return 204, None
+    return status(204, None)

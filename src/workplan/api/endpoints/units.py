@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -13,7 +13,7 @@ from workplan.accounts import services
 from workplan.accounts.models import Unit, UnitKind, UnitQuerySet
 from workplan.accounts.selectors import unit_list_for_user
 from workplan.api import selectors
-from workplan.api.endpoints import actor, changes_of
+from workplan.api.endpoints import actor, changes_of, status
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
     DEFAULT_LIMIT,
@@ -114,7 +114,7 @@ class UnitIn(Input):
 
 
 @router.post("/units", response=responses(UnitOut, 201), summary="Add a unit (administrators)")
-def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, UnitOut]:
+def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     user = actor(request)
     parent = (
         selectors.unit_get_by_id_for_user(user=user, unit_id=payload.parent_id)
@@ -130,7 +130,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, UnitOut]:
         aliases=list(payload.aliases),
         kind=payload.kind,
     )
-    return 201, _one(request, unit)
+    return status(201, _one(request, unit))
 
 
 class UnitPatch(Input):
