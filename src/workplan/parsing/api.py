@@ -25,7 +25,7 @@ from workplan.parsing.promises import (
     split_units,
 )
 from workplan.parsing.promises.periods import plan_period
-from workplan.parsing.result import ParsedItem, ParsedPlan, Span
+from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target
 from workplan.parsing.structure import DraftItem, count_years, parse_structure
 
 _INTERNAL_ERRORS = (
@@ -139,20 +139,82 @@ def _build(text: str, draft: DraftItem, context: PlanContext) -> ParsedItem:
     for cell, role in draft.unit_cells:
         units.extend(split_units(text, cell, role))
     deadlines = extract_deadlines(text, regions, context)
-    for cell_span in draft.deadline_cells:
-        deadlines.extend(extract_deadline_cell(text, cell_span, context))
+    if draft.deadline_cells:
+        deadlines = _with_deadline_cells(text, deadlines, draft.deadline_cells, context)
+    targets = extract_targets(text, regions)
+    if draft.target_cells and targets:
+        targets = _from_target_cells(targets, draft.target_cells)
+    body_spans = draft.body_spans
     return ParsedItem(
         number=draft.number,
         label=draft.label,
         level=draft.depth,
         title=text[draft.title_span.start : draft.title_span.end],
-        text="\n".join(text[s.start : s.end] for s in draft.body_spans),
+        text="\n".join([text[s.start : s.end] for s in body_spans]),
         label_span=draft.label_span,
         title_span=Span(draft.title_span.start, draft.title_span.end),
-        body_spans=list(draft.body_spans),
-        targets=extract_targets(text, regions),
+        body_spans=list(body_spans),
+        targets=targets,
         deadlines=deadlines,
         units=dedupe_units(units),
         children=[_build(text, child, context) for child in draft.children],
         confidence=draft.confidence,
     )
+
+
+def _fold(text: str) -> str:
+    """Text compared without case, spaces or punctuation."""
+    return _NOT_WORD.sub("", text).casefold()
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _overlap(a: str, b: str) -> bool:
+    a, b = _fold(a), _fold(b)
+    return bool(a and b) and (a in b or b in a)
+
+
+def _same_target(a: Target, b: Target) -> bool:
+    """The same promise written twice: same kind and amount, or (without an amount) the
+    same words ("regular" in "regularly")."""
+    if a.kind != b.kind:
+        return False
+    if a.value is not None and b.value is not None:
+        return (
+            a.value == b.value
+            and a.value_max == b.value_max
+            and (a.unit == b.unit or _overlap(a.text, b.text))
+        )
+    return a.value is None and b.value is None and _overlap(a.text, b.text)
+
+
+def _from_target_cells(targets: list[Target], cells: list[Span]) -> list[Target]:
+    """A row with a targets column: its targets are the ones that cell states; the measures
+    and title add only targets the cell does not already state. Without any target in the
+    cell (left blank), the row's other text is read as before."""
+    in_cell = [t for t in targets if any(c.start <= t.span.start and t.span.end <= c.end for c in cells)]
+    if not in_cell:
+        return targets
+    return [t for t in targets if t in in_cell or not any(_same_target(t, c) for c in in_cell)]
+
+
+def _with_deadline_cells(
+    text: str, deadlines: list[Deadline], cells: list[Span], context: PlanContext
+) -> list[Deadline]:
+    """A row with a deadline column: that cell is the item's deadline; a date the measures
+    state again ("In the next year" for a cell reading 2019-12-31) is not a second one."""
+    from_cells = [d for cell in cells for d in extract_deadline_cell(text, cell, context)]
+    if not from_cells:
+        return deadlines
+    dates = {d.date for d in from_cells if d.date is not None}
+    kept = [
+        d
+        for d in deadlines
+        if not (
+            d.date in dates
+            if d.date is not None
+            else any(c.date is None and _overlap(c.text, d.text) for c in from_cells)
+        )
+    ]
+    return kept + from_cells

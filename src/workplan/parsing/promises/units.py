@@ -45,7 +45,11 @@ _ROLE_VERBS = ("负责", "牵头", "配合", "参与", "协助", "协办")  # ho
 _CLAUSE = re.compile(r"[。；;]")
 _SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
 _TRIM = " \t\u3000:：.。"
-_SPLIT_EN = re.compile(r"\s*(?:[,;，、；]|\band\b|&)\s*")
+# English lists: hard separators always part names; "and", "&" and "," only between names
+# that each read as a unit's (see _en_names).
+_SPLIT_EN_HARD = re.compile(r"\s*[;；、，\n]\s*")
+_SPLIT_EN_SOFT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_SPLIT_EN_COMMA = re.compile(r"\s*,\s*")
 _STRIP_SUFFIX = re.compile(r"(?:等有关部门和单位|等有关部门|等相关部门|等有关单位|等部门|等单位|等)$")
 _STRIP_PREFIX = re.compile(r"^(?:具体)?(?:由|请|各自)")
 _STRIP_TAIL = re.compile(r"(?:按职责分工|按职责|分别|共同|具体)$")
@@ -76,8 +80,8 @@ def _verb_role(verb: str) -> UnitRole:
 
 def _plausible(name: str, *, labelled: bool) -> bool:
     """A unit name: no digits, not too long; in free text at least two characters."""
-    if not name or len(name) > 40:
-        return False
+    if not name or (len(name) > 40 and (len(name) > 80 or _CJK.search(name) or not _names_unit(name))):
+        return False  # long English names ("Hong Kong, Macao, … Section") end in an organisation
     if _DIGITISH.search(name):
         return False
     if _CJK.search(name):
@@ -119,17 +123,16 @@ def _split_chunk(
     """(name, role, offset in ``chunk``) of each unit a list names. Plans repeat the same
     lists of units item after item, so the answers are remembered."""
     chinese = _CJK.search(chunk) is not None
-    splitter = _SPLIT_ZH if chinese else _SPLIT_EN
     mentions: list[tuple[str, UnitRole, int]] = []
-    pos = 0
-    pieces: list[tuple[int, int]] = []
     depth_at = _bracket_depths(chunk) if ("（" in chunk or "(" in chunk) else None
-    for match in splitter.finditer(chunk):
-        if depth_at is not None and depth_at[match.start()]:
-            continue  # "各县（市、区）人民政府" is one unit
-        pieces.append((pos, match.start()))
-        pos = match.end()
-    pieces.append((pos, len(chunk)))
+    if chinese:
+        pieces = _pieces(chunk, 0, len(chunk), _SPLIT_ZH, depth_at)
+    else:
+        pieces = [
+            piece
+            for begin, end in _pieces(chunk, 0, len(chunk), _SPLIT_EN_HARD, depth_at)
+            for piece in _en_names(chunk, begin, end, depth_at)
+        ]
     for begin, end in pieces:
         raw = chunk[begin:end]
         name = raw.strip(_TRIM)
@@ -152,6 +155,67 @@ def _split_chunk(
             this_role = "lead" if not mentions else "responsible"
         mentions.append((name, this_role, offset))
     return tuple(mentions)
+
+
+def _pieces(
+    chunk: str, start: int, end: int, splitter: re.Pattern[str], depth_at: list[int] | None
+) -> list[tuple[int, int]]:
+    """``chunk[start:end]`` cut at ``splitter``, except inside brackets."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for match in splitter.finditer(chunk, start, end):
+        if depth_at is not None and depth_at[match.start()]:
+            continue  # "各县（市、区）人民政府" is one unit
+        pieces.append((pos, match.start()))
+        pos = match.end()
+    pieces.append((pos, end))
+    return pieces
+
+
+def _en_names(chunk: str, start: int, end: int, depth_at: list[int] | None) -> list[tuple[int, int]]:
+    """An English list between hard separators (; 、 ， line breaks): "and", "&" and "," part
+    names only where every part is a unit's name on its own ("Chengguan Town, Xinhe Town and
+    Dongshan Town"), so "Ethnic and Religious Affairs Section" and "Hong Kong, Macao, Taiwan
+    and Overseas Chinese Section" stay whole."""
+    for splitter in (_SPLIT_EN_SOFT, _SPLIT_EN_COMMA):
+        parts = _pieces(chunk, start, end, splitter, depth_at)
+        if len(parts) > 1 and all(_names_unit(chunk[b:e]) for b, e in parts):
+            return parts
+    return [(start, end)]
+
+
+def _names_unit(text: str) -> bool:
+    """True if an English phrase ends like an organisation's name: "… Section", "… Office",
+    "relevant departments", "CPPCC"."""
+    words = text.strip(_TRIM).split()
+    if not words:
+        return False
+    last = words[-1].strip("\"'’”)]（）")
+    if len(last) >= 2 and last.isupper() and last.isalpha():
+        return True  # an acronym: CPPCC, NDRC
+    word = last.rsplit("-", 1)[-1].lower()  # "Sub-bureau"
+    return (
+        word in _ORGANISATION_NOUNS
+        or (word.endswith("s") and word[:-1] in _ORGANISATION_NOUNS)
+        or (word.endswith("es") and word[:-2] in _ORGANISATION_NOUNS)
+        or (word.endswith("ies") and word[:-3] + "y" in _ORGANISATION_NOUNS)
+    )
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_ORGANISATION_NOUNS = _word_set(
+    """
+    section office bureau department dept committee commission town township village centre center
+    college association federation group unit team council government ministry agency administration
+    authority division branch board institute institution university school hospital court
+    procuratorate league union company corporation station district county city province community
+    secretariat service directorate commune party organisation organization body headquarters
+    taskforce force leadership staff
+    """
+)
 
 
 def declares_first_lead(text: str) -> bool:

@@ -30,6 +30,7 @@ from workplan.parsing.structure.furniture import (
     DATE_PARTS,
     ISO_DATE,
     LIST_HEADER,
+    TABLE_NOTE,
     furniture_kind,
     looks_like_signature,
     parse_date_line,
@@ -131,6 +132,10 @@ class _Walk:
         # Page chrome after the plan's content (上一篇/下一篇, 【打印】, 相关链接) means the
         # page has moved on to its footer: nothing below it belongs to the plan.
         self.in_footer = False
+        # After a table whose rows are items, the last row's item ends with the table: a
+        # paragraph below it ("注：各责任单位每季度末报送进展情况。") is plan-level text or a
+        # note, until a new item begins.
+        self.after_table = False
 
     def run(self) -> None:
         pos = 0
@@ -162,8 +167,10 @@ class _Walk:
         if line.kind in ("row", "header_row") and line.row is not None:
             _table_row(self.builder, self.text, line, self.furniture)
             self.after_signature = False
+            self.after_table = True
             return 1
         if line.kind == "item" and line.label is not None and self.numbered(line, line.label):
+            self.after_table = False
             return 1
         return self.unnumbered(pos, line)
 
@@ -218,11 +225,19 @@ class _Walk:
             title, body = split_title(self.text, line.start, line.end)
             item = builder.new_item(None, Reading(f"heading{rank}", value, str(value)), index, title, 0.9)
             self.add_body(item, body)
+            self.after_table = False
             return 1
         starts_document = builder.current is None or self.after_signature
         if starts_document and (rank is not None or looks_like_title(line.text)):
             return self.title_group(pos)
         self.after_signature = False
+        if self.after_table and builder.current is not None and builder.current.from_table:
+            if TABLE_NOTE.match(line.text):
+                self.furniture.append(span)
+                builder.seg(span, "furniture")
+            else:
+                builder.seg(span, "preamble")  # plan-level text, outside every item
+            return 1
         if builder.current is None:
             builder.seg(span, "preamble")
         else:
@@ -391,7 +406,12 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
         index, reading, confidence = placed
 
     title_cells = [c for c, r in zip(row.cells, row.roles, strict=False) if r == "title" and c.end > c.start]
-    body_cells = [c for c, r in zip(row.cells, row.roles, strict=False) if r == "body" and c.end > c.start]
+    body_cells = [
+        c for c, r in zip(row.cells, row.roles, strict=False) if r in ("body", "targets") and c.end > c.start
+    ]
+    target_cells = [
+        c for c, r in zip(row.cells, row.roles, strict=False) if r == "targets" and c.end > c.start
+    ]
     if not title_cells and body_cells:
         title_cells, body_cells = body_cells[:1], body_cells[1:]
     title = Span(line.end, line.end)
@@ -404,13 +424,14 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
     bodies.extend(body_cells)
     item = builder.new_item(label, reading, index, title, confidence)
     item.from_table = True
+    item.target_cells.extend(target_cells)
     if label is None and number_cell is not None:
         builder.seg(number_cell, "number", item)
     for body in bodies:
         item.body_spans.append(body)
         builder.seg(body, "body", item)
     for cell, role in zip(row.cells, row.roles, strict=False):
-        if cell.end <= cell.start or role in ("number", "title", "body"):
+        if cell.end <= cell.start or role in ("number", "title", "body", "targets"):
             continue
         builder.seg(cell, "body", item)
         if role in _UNIT_ROLES:

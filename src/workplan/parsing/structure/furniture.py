@@ -43,6 +43,13 @@ LIST_HEADER = re.compile(
     r"(?:related|recommended|popular|latest|more)\s+(?:articles?|posts?|links?|news|reading|stories))",
     re.IGNORECASE,
 )
+# A note under a table ("注：各责任单位每季度末报送进展情况。", "Note: figures are provisional")
+# and the form's sign-off lines ("填表人：", "联系电话：").
+TABLE_NOTE = re.compile(
+    r"^[（(]?(?:注|备注|说明|附注|注释|填表人|填报人|制表人|审核人|联系人|联系电话|填报单位|填报日期|"
+    r"notes?|n\.\s?b\.)\s*[0-9一二三四五六七八九十]*\s*[)）]?\s*[:：]",
+    re.IGNORECASE,
+)
 _PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
 # A short line wholly in brackets: "（2024年1月10日）", "（征求意见稿）", "(Draft)".
 _BRACKETED_NOTE = re.compile(r"^[（(][^（）()]{1,60}[）)]$")

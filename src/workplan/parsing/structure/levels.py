@@ -28,6 +28,7 @@ class DraftItem:
     extra_spans: list[Span] = field(default_factory=list)  # table cells of unknown role
     unit_cells: list[tuple[Span, UnitRole]] = field(default_factory=list)
     deadline_cells: list[Span] = field(default_factory=list)
+    target_cells: list[Span] = field(default_factory=list)  # a table's targets column
     children: list[DraftItem] = field(default_factory=list)
     confidence: float = 1.0
     from_table: bool = False

@@ -14,7 +14,9 @@ from workplan.parsing.result import Span
 from workplan.parsing.structure.grammar import TABLE_NUMBER, Label, parse_label
 from workplan.parsing.structure.text import SPACES, is_cjk_text, lstrip_at, rstrip_at
 
-ColumnRole = Literal["number", "title", "body", "lead", "responsible", "cooperating", "deadline", "extra"]
+ColumnRole = Literal[
+    "number", "title", "body", "targets", "lead", "responsible", "cooperating", "deadline", "extra"
+]
 
 _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
     (
@@ -33,6 +35,17 @@ _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
             re.I,
         ),
         "deadline",
+    ),
+    (
+        # A column of the targets themselves ("目标", "工作目标", "指标值", "Targets", "KPIs"):
+        # where a row states them, its targets are read from that cell.
+        re.compile(
+            r"^(?:工作|预期|量化|具体|主要|年度|考核|绩效|任务)?(?:目标|指标)(?:任务|值|要求)?$|"
+            r"^(?:targets?|indicators?|milestones?|kpis?|(?:performance|key)\s+(?:targets?|indicators?)|"
+            r"target\s+values?)$",
+            re.I,
+        ),
+        "targets",
     ),
     (
         re.compile(

@@ -358,8 +358,8 @@ def test_pipe_table_in_text_with_part_rows_and_units():
         ("市财政局", "responsible"),
         ("市住建局", "responsible"),
     ]
+    # The deadline column is the item's deadline: "年内" in the task names the same date again.
     assert [(d.text, d.date.isoformat() if d.date else None) for d in first.deadlines] == [
-        ("年内", "2024-12-31"),
         ("2024年12月底前", "2024-12-31"),
     ]
     assert [(d.text, d.date) for d in plan.items[0].children[1].deadlines] == [("长期", None)]
