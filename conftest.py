@@ -21,3 +21,13 @@ def org(actor) -> Organisation:
 @pytest.fixture
 def personas(actor, org) -> Personas:
     return make_personas(actor, org)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests read English unless they choose a language (the site's default is Chinese)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from workplan.core.errors import NotFound
 from workplan.permissions import Action
@@ -65,3 +67,33 @@ def item_subtree(*, user: Any, item: PlanItem) -> QuerySet[PlanItem]:
         plan_id=item.plan_id, path__startswith=item.path
     )
     return subtree.order_by("path")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A unit's name and role on an item, for lists that show many items at once."""
+
+    unit_id: int
+    name: str
+    role: str
+
+
+def plan_owners(*, user: Any, plan: Plan) -> dict[int, list[Owner]]:
+    """Item id -> its owning units, for the whole plan in one query (no model instances)."""
+    owners: dict[int, list[Owner]] = defaultdict(list)
+    rows = (
+        Assignment.objects.visible_to(user)
+        .filter(item__plan=plan)
+        .order_by("item_id", "role", "unit__path")
+        .values_list("item_id", "unit_id", "unit__short_name", "unit__name", "role")
+    )
+    for item_id, unit_id, short_name, name, role in rows:
+        owners[item_id].append(Owner(unit_id=unit_id, name=short_name or name, role=role))
+    return owners
+
+
+def plan_item_search(*, user: Any, plan: Plan, text: str) -> set[str]:
+    """Paths of the plan's items whose number, title or body contains ``text`` (any script)."""
+    query = Q(title__icontains=text) | Q(body__icontains=text) | Q(label__icontains=text)
+    found = PlanItem.objects.visible_to(user).filter(plan=plan).filter(query).values_list("path", flat=True)
+    return set(found)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,20 +56,15 @@ def _as_of(form: AsOfForm, plan: Plan) -> dt.date:
     return default_as_of(plan)
 
 
-def _matches(row: ItemStatusRow, data: dict[str, Any], part_paths: dict[int, str]) -> bool:
+def _matches(row: ItemStatusRow, data: dict[str, Any], context: dict[str, Any]) -> bool:
     """Whether an item passes the tree filters (search, status, unit, due window, warning, part)."""
     item = row.item
-    if (
-        data.get("q")
-        and data["q"].casefold() not in f"{item.label}{item.number} {item.title}\n{item.body}".casefold()
-    ):
+    if "q" in data and item.path not in context["found"]:
         return False
     if data.get("status") and row.status != data["status"]:
         return False
     unit = data.get("unit")
-    if unit is not None and unit.pk not in {t.track.unit_id for t in row.tracks} | {
-        a.unit_id for a in item.assignments.all()
-    }:
+    if unit is not None and unit.pk not in {o.unit_id for o in context["owners"].get(item.pk, [])}:
         return False
     if data.get("due_from") and row.due < data["due_from"]:
         return False
@@ -80,7 +76,7 @@ def _matches(row: ItemStatusRow, data: dict[str, Any], part_paths: dict[int, str
     if warning and warning != "any" and row.warning_level != warning:
         return False
     part = data.get("part")
-    return not part or item.path.startswith(part_paths.get(part, "~"))
+    return not part or item.path.startswith(context["part_paths"].get(part, "~"))
 
 
 @login_required
@@ -93,13 +89,17 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = TreeFilterForm(request.GET or None, units=units)
     as_of = _as_of(form, plan)
     rows = progress.plan_status_board(user=request.user, plan=plan, today=as_of)
-    assignments = {item.pk: item for item in selectors.plan_items_for_user(user=request.user, plan=plan)}
-    for row in rows:
-        row.item = assignments.get(row.item.pk, row.item)
+    owners = selectors.plan_owners(user=request.user, plan=plan)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "as_of" and v}
     if filters:
-        part_paths = {row.item.pk: row.item.path for row in rows if row.item.depth == 1}
-        matched = {row.item.path for row in rows if _matches(row, filters, part_paths)}
+        context = {
+            "owners": owners,
+            "part_paths": {row.item.pk: row.item.path for row in rows if row.item.depth == 1},
+            "found": selectors.plan_item_search(user=request.user, plan=plan, text=filters["q"])
+            if "q" in filters
+            else set(),
+        }
+        matched = {row.item.path for row in rows if _matches(row, filters, context)}
         # Keep the ancestors of every match, so each hit is shown in its place in the tree.
         keep = {path[: n * 4] for path in matched for n in range(1, len(path) // 4 + 1)}
         shown = [row for row in rows if row.item.path in keep]
@@ -109,7 +109,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     can_edit = permissions.can(request.user, permissions.Action.EDIT, plan)
     context = {
         "plan": plan,
-        "rows": shown,
+        "rows": [(row, owners.get(row.item.pk, [])) for row in shown],
         "matched": matched,
         "filtered": bool(filters),
         "match_count": len(matched) if filters else None,
@@ -118,6 +118,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "units": list(units) if can_edit else [],
         "roles": AssignmentRole.choices,
+        "item_url": reverse("web:item_detail", args=[0]).removesuffix("0/"),
     }
     return render(request, "web/plan_detail.html", context)
 
