@@ -92,14 +92,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     owners = selectors.plan_owners(user=request.user, plan=plan)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "as_of" and v}
     if filters:
-        context = {
+        lookups: dict[str, Any] = {
             "owners": owners,
             "part_paths": {row.item.pk: row.item.path for row in rows if row.item.depth == 1},
             "found": selectors.plan_item_search(user=request.user, plan=plan, text=filters["q"])
             if "q" in filters
             else set(),
         }
-        matched = {row.item.path for row in rows if _matches(row, filters, context)}
+        matched = {row.item.path for row in rows if _matches(row, filters, lookups)}
         # Keep the ancestors of every match, so each hit is shown in its place in the tree.
         keep = {path[: n * 4] for path in matched for n in range(1, len(path) // 4 + 1)}
         shown = [row for row in rows if row.item.path in keep]
