@@ -24,6 +24,7 @@ SERVICE_MODULES = [
     "workplan.plans.drafts",
     "workplan.progress.services",
     "workplan.progress.scheduling",
+    "workplan.api.services",
 ]
 NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date", "draft_get_for_user"}
 DRAFT_TEXT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成。（县民政局、县财政局负责）\n第二段。\n（二）压实责任。".encode()
@@ -166,6 +167,19 @@ def _call_table(actor, org):
         ),
         "plan_import": import_parsed,
         **_progress_calls(actor, org),
+        **_api_calls(actor, user),
+    }
+
+
+def _api_calls(actor, user):
+    """Personal API tokens (made for another user: administrators may)."""
+    from workplan.api import services as api
+
+    return {
+        "token_create": lambda: api.token_create(actor=actor, user=user, name="OA", expires_days=30),
+        "token_revoke": lambda: api.token_revoke(
+            actor=actor, token=api.token_create(actor=actor, user=user)[0]
+        ),
     }
 
 

@@ -84,6 +84,21 @@ def _build_parser() -> argparse.ArgumentParser:
     bimport.add_argument("--apply", action="store_true", help="store the changes (default: a dry run)")
     bimport.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
 
+    token = sub.add_parser("token", help="personal API tokens for /api/v1: create, list, revoke")
+    token_actions = token.add_subparsers(
+        dest="token_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    token_create = token_actions.add_parser(
+        "create", help="make a token and print its secret (shown only once)"
+    )
+    token_create.add_argument("--user", required=True, dest="token_user", metavar="USERNAME")
+    token_create.add_argument("--name", default="", help="what the token is for, e.g. 'OA sync'")
+    token_create.add_argument("--expires-days", type=int, help="expire after this many days (default: never)")
+    token_list = token_actions.add_parser("list", help="list tokens (all, or one user's)")
+    token_list.add_argument("--user", dest="token_user", metavar="USERNAME")
+    token_revoke = token_actions.add_parser("revoke", help="revoke a token: it stops working at once")
+    token_revoke.add_argument("token", help="the token's id or prefix (as `token list` shows)")
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -91,7 +106,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick"})
+OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,6 +138,7 @@ def _run_own(argv: list[str]) -> int:
         "import": _import,
         "breakdown": _breakdown,
         "tick": _tick,
+        "token": _token,
     }
     from workplan.core import audit
 
@@ -361,6 +377,49 @@ def _tick(args: argparse.Namespace) -> int:
         if timezone.is_naive(now):
             now = timezone.make_aware(now)
     print(tick(now=now))
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from workplan.accounts.models import User
+    from workplan.api import selectors, services
+
+    actor = _actor(None)
+    action = args.token_command
+    if action == "create":
+        user = User.objects.filter(username=args.token_user, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {args.token_user!r}")
+        token, secret = services.token_create(
+            actor=actor, user=user, name=args.name, expires_days=args.expires_days
+        )
+        print(secret)
+        expiry = f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else ""
+        print(
+            f"Token {token.pk} ({token.prefix}) for {user.username}{expiry}. The secret above is shown only "
+            "now: send it as `Authorization: Bearer <secret>`.",
+            file=sys.stderr,
+        )
+        return 0
+    tokens = selectors.token_list_for_user(user=actor)
+    if action == "list":
+        if args.token_user:
+            tokens = tokens.filter(user__username=args.token_user)
+        print(f"{'id':>5}  {'prefix':<10} {'user':<20} {'name':<24} {'expires':<10} {'last used':<16} state")
+        for token in tokens:
+            state = "revoked" if token.revoked_at else "active"
+            expires = f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never"
+            used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+            print(
+                f"{token.pk:>5}  {token.prefix:<10} {token.user.username:<20} {token.name[:24]:<24} {expires:<10} {used:<16} {state}"
+            )
+        return 0
+    key = args.token.removeprefix("wp_").split(".", 1)[0]
+    found = tokens.filter(pk=int(key)).first() if key.isdigit() else tokens.filter(prefix=key).first()
+    if found is None:
+        raise CommandError(f"no API token {args.token!r}")
+    services.token_revoke(actor=actor, token=found)
+    print(f"Revoked token {found.pk} ({found.prefix}) of {found.user.username}.")
     return 0
 
 
