@@ -108,6 +108,22 @@ def _call_table(actor, org):
     second = plans.item_create(actor=actor, plan=plan, title="第二部分")
     return {
         "draft_create": draft,
+        "milestone_create": lambda: plans.milestone_create(
+            actor=actor, item=task, title="方案出台", due_date=dt.date(2019, 6, 30)
+        ),
+        "milestone_update": lambda: plans.milestone_update(
+            actor=actor,
+            milestone=plans.milestone_create(
+                actor=actor, item=task, title="试点", due_date=dt.date(2019, 9, 30)
+            ),
+            done_on=dt.date(2019, 9, 20),
+        ),
+        "milestone_delete": lambda: plans.milestone_delete(
+            actor=actor,
+            milestone=plans.milestone_create(
+                actor=actor, item=task, title="总结", due_date=dt.date(2019, 12, 31)
+            ),
+        ),
         "items_bulk_update": lambda: plans.items_bulk_update(
             actor=actor, items=[task], unit=org.unit_b, role="cooperating", weight=2
         ),

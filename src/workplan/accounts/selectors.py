@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Prefetch
+
 from workplan.accounts.models import Membership, Unit, UnitQuerySet
 from workplan.core.errors import NotFound
 
@@ -24,4 +26,28 @@ def unit_get_for_user(*, user: Any, code: str) -> Unit:
 def memberships_of(*, user: Any) -> list[Membership]:
     return list(
         Membership.objects.filter(user_id=user.pk).select_related("unit").order_by("unit__path", "role")
+    )
+
+
+def unit_tree_for_user(*, user: Any) -> list[tuple[Unit, int]]:
+    """Active and inactive units in tree order, each with its number of members (two queries)."""
+    counts = dict(
+        Membership.objects.values("unit_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("unit_id", "n")
+    )
+    return [(unit, counts.get(unit.pk, 0)) for unit in unit_list_for_user(user=user)]
+
+
+def user_list_for_user(*, user: Any) -> list[Any]:
+    """Every user with their memberships, for administrators; NotFound for anyone else."""
+    from workplan import permissions
+    from workplan.accounts.models import User
+
+    if not permissions.scope_for(user).is_admin:
+        raise NotFound("no such page")
+    return list(
+        User.objects.exclude(username="workplan-system")
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("unit")))
+        .order_by("username")
     )

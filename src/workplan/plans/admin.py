@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from workplan.core.admin import AuditedModelAdmin
 from workplan.plans import services
-from workplan.plans.models import Assignment, Deadline, Plan, PlanItem, Target
+from workplan.plans.models import Assignment, Deadline, Milestone, Plan, PlanItem, Target
 
 
 @admin.register(Plan)
@@ -61,6 +61,12 @@ class TargetAdmin(AuditedModelAdmin):
 @admin.register(Deadline)
 class DeadlineAdmin(AuditedModelAdmin):
     list_display = ("text", "date", "item")
+    raw_id_fields = ("item",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(AuditedModelAdmin):
+    list_display = ("title", "due_date", "done_on", "item")
     raw_id_fields = ("item",)
 
 

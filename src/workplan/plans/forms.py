@@ -96,3 +96,8 @@ class BulkAssignForm(forms.Form):
         if not (data.get("unit") or data.get("due_date") or data.get("weight") is not None):
             raise forms.ValidationError(_("Choose a unit, a due date or a weight to apply."))
         return data
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=300)
+    due_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -313,3 +313,24 @@ class ImportDraft(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title or self.source_name
+
+
+class Milestone(TimestampedModel):
+    """A dated checkpoint inside an item ('方案6月底前出台，9月底前完成试点')."""
+
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("item")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects: ClassVar[PromiseQuerySet] = PromiseQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering: ClassVar[list[str]] = ["item", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_date})"

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from workplan.core.errors import NotFound
 from workplan.permissions import Action
-from workplan.plans.models import Assignment, Plan, PlanItem, PlanItemQuerySet, PlanQuerySet
+from workplan.plans.models import Assignment, Milestone, Plan, PlanItem, PlanItemQuerySet, PlanQuerySet
 
 
 def plan_list_for_user(*, user: Any) -> PlanQuerySet:
@@ -97,3 +97,14 @@ def plan_item_search(*, user: Any, plan: Plan, text: str) -> set[str]:
     query = Q(title__icontains=text) | Q(body__icontains=text) | Q(label__icontains=text)
     found = PlanItem.objects.visible_to(user).filter(plan=plan).filter(query).values_list("path", flat=True)
     return set(found)
+
+
+def milestone_get_for_user(*, user: Any, milestone_id: Any, action: Action = Action.VIEW) -> Milestone:
+    """A milestone of an item the user may see (or edit); otherwise NotFound."""
+    try:
+        milestone: Milestone = (
+            Milestone.objects.visible_to(user, action).select_related("item__plan").get(pk=int(milestone_id))
+        )
+    except (Milestone.DoesNotExist, ValueError, TypeError):
+        raise NotFound("no such milestone") from None
+    return milestone

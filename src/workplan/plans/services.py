@@ -22,6 +22,7 @@ from workplan.plans.models import (
     Assignment,
     AssignmentRole,
     Deadline,
+    Milestone,
     Plan,
     PlanItem,
     PlanStatus,
@@ -242,6 +243,34 @@ def deadline_update(*, actor: Any, deadline: Deadline, **changes: Any) -> Deadli
 def deadline_delete(*, actor: Any, deadline: Deadline) -> None:
     _require_item_editor(actor, deadline.item)
     instance_delete(actor=actor, instance=deadline, action="deadline.deleted")
+
+
+def milestone_create(*, actor: Any, item: PlanItem, title: str, due_date: dt.date) -> Milestone:
+    """Add a dated checkpoint to an item (planners of its plan only)."""
+    _require_item_editor(actor, item)
+    if item.plan.year and not (item.plan.year - 1 <= due_date.year <= item.plan.year + 5):
+        raise Invalid(f"{due_date} is far from the plan's year {item.plan.year}")
+    return instance_create(
+        actor=actor,
+        instance=Milestone(item=item, title=title.strip(), due_date=due_date),
+        action="milestone.created",
+    )
+
+
+def milestone_update(*, actor: Any, milestone: Milestone, **changes: Any) -> Milestone:
+    """Rename, re-date or tick off (``done_on``) a milestone."""
+    _require_item_editor(actor, milestone.item)
+    return instance_update(
+        actor=actor,
+        instance=milestone,
+        changes=_only(changes, frozenset({"title", "due_date", "done_on"})),
+        action="milestone.updated",
+    )
+
+
+def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
+    _require_item_editor(actor, milestone.item)
+    instance_delete(actor=actor, instance=milestone, action="milestone.deleted")
 
 
 def assignment_create(

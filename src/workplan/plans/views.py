@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workplan.accounts.models import Unit
+from workplan.core import clock
 from workplan.core.errors import Conflict, Invalid, NotFound
 from workplan.core.http import domain_errors, is_htmx
 from workplan.permissions import Action
 from workplan.plans import drafts, selectors, services
 from workplan.plans.breakdown.changes import breakdown_import
 from workplan.plans.breakdown.export import breakdown_export
-from workplan.plans.forms import BreakdownUploadForm, BulkAssignForm, PlanUploadForm
+from workplan.plans.forms import BreakdownUploadForm, BulkAssignForm, MilestoneForm, PlanUploadForm
 from workplan.plans.models import DraftStatus, ImportDraft, PlanItem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -298,3 +299,34 @@ def bulk_assign(request: HttpRequest, plan_id: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)d items updated.") % {"count": changed})
     return redirect("web:plan_detail", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def milestone_add(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.item_get_for_user(user=request.user, item_id=item_id)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the milestone a title and a date."))
+    else:
+        try:
+            services.milestone_create(actor=request.user, item=item, **form.cleaned_data)
+        except (Invalid, Conflict) as failure:
+            messages.error(request, failure.message)
+    return redirect("web:item_detail", item_id=item.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = selectors.milestone_get_for_user(user=request.user, milestone_id=milestone_id)
+    done = request.POST.get("done") == "1"
+    try:
+        services.milestone_update(
+            actor=request.user, milestone=milestone, done_on=clock.today() if done else None
+        )
+    except (Invalid, Conflict) as failure:
+        messages.error(request, failure.message)
+    return redirect("web:item_detail", item_id=milestone.item_id)

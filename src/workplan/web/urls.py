@@ -15,4 +15,6 @@ urlpatterns = [
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("healthz", views.healthz, name="healthz"),
     path("language/", views.set_language, name="set_language"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("users/", views.user_list, name="user_list"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
 from workplan.accounts.models import Role
-from workplan.accounts.selectors import unit_list_for_user
+from workplan.accounts.selectors import unit_list_for_user, unit_tree_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
 from workplan.core import clock
 from workplan.core.http import domain_errors
@@ -203,6 +203,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "assignments": list(item.assignments.select_related("unit").order_by("role", "unit__path")),
         "targets": list(item.targets.all()),
         "deadlines": list(item.deadlines.all()),
+        "milestones": list(item.milestones.all()),
         "source": _marked_source(item),
         "tracks": [(track, track.pk in editable) for track in tracks],
         "periods": periods,
@@ -241,6 +242,19 @@ def _marked_source(item: Any) -> list[dict[str, str]]:
         position = mark_end
     runs.append({"text": text[position:end], "kind": ""})
     return runs
+
+
+@login_required
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/units.html", {"units": unit_tree_for_user(user=request.user)})
+
+
+@login_required
+@require_GET
+@domain_errors
+def user_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/users.html", {"users": user_list_for_user(user=request.user)})
 
 
 @require_POST

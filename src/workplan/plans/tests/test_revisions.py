@@ -96,3 +96,40 @@ def test_applying_the_same_document_again_changes_nothing(actor, stored):
 def test_reporter_cannot_revise(personas, stored):
     with pytest.raises(Forbidden):
         revision_diff(user=personas.reporter_a, plan=stored, parsed=parse_text(REVISED, year=2019))
+
+
+def test_revision_keeps_the_progress_of_unchanged_items(actor, org, stored):
+    """Reports, tracks and the timeline belong to the item's identity, which a revision keeps."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from workplan.core import clock
+    from workplan.progress import services as progress
+    from workplan.progress.models import Period, ProgressReport, Track
+
+    with clock.frozen(dt.datetime(2019, 3, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        progress.plan_dispatch(actor=actor, plan=stored)
+        period = Period.objects.get(plan=stored, index=3)
+        reported = {}
+        for track in Track.objects.filter(item__plan=stored):
+            report = progress.report_save(
+                actor=actor,
+                track=track,
+                period=period,
+                narrative="按计划推进",
+                percent=30,
+                expected_version=0,
+            )
+            reported[track.item_id] = report.pk
+        diff = revision_diff(user=actor, plan=stored, parsed=parse_text(REVISED, year=2019))
+        revision_apply(actor=actor, diff=diff)
+    unchanged = [
+        c.old for c in diff.changes if c.kind == "unchanged" and c.old is not None and c.old.depth == 2
+    ]
+    assert unchanged
+    for item in unchanged:
+        report = ProgressReport.objects.get(pk=reported[item.pk])
+        assert report.item_id == item.pk and report.percent == 30
+        assert Track.objects.filter(item=item).exists()
+    removed = next(c.old for c in diff.changes if c.kind == "removed")
+    assert ProgressReport.objects.filter(item=removed).exists()  # archived, history kept

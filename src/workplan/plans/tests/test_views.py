@@ -161,3 +161,23 @@ def test_reporter_cannot_bulk_assign_or_upload(client, personas, plan, org):
     )
     assert response.status_code == 404
     assert client.get(reverse("plans:breakdown_upload", args=[plan.pk])).status_code == 404
+
+
+def test_milestones_are_added_and_ticked_off(planner_client, plan, client, personas):
+    task = PlanItem.objects.filter(plan=plan, depth=2).first()
+    planner_client.post(
+        reverse("plans:milestone_add", args=[task.pk]), {"title": "方案出台", "due_date": "2019-06-30"}
+    )
+    milestone = task.milestones.get()
+    planner_client.post(reverse("plans:milestone_done", args=[milestone.pk]), {"done": "1"})
+    milestone.refresh_from_db()
+    assert milestone.done_on is not None
+    assert "方案出台" in planner_client.get(reverse("web:item_detail", args=[task.pk])).content.decode()
+    bad = planner_client.post(
+        reverse("plans:milestone_add", args=[task.pk]),
+        {"title": "远期", "due_date": "2099-01-01"},
+        follow=True,
+    )
+    assert "far from the plan" in bad.content.decode()
+    client.force_login(personas.reporter_b)
+    assert client.post(reverse("plans:milestone_done", args=[milestone.pk]), {"done": "0"}).status_code == 404

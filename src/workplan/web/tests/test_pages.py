@@ -42,7 +42,16 @@ def _pages(task):
         reverse("plans:import_start"),
         reverse("progress:report_edit", args=[track.pk, period.pk]),
         reverse("web:login"),
+        reverse("web:unit_list"),
     ]
+
+
+def test_users_page_is_for_administrators(client, personas):
+    client.force_login(personas.admin)
+    body = client.get(reverse("web:user_list")).content.decode()
+    assert "reporter-a" in body and "workplan-system" not in body
+    client.force_login(personas.planner)
+    assert client.get(reverse("web:user_list")).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["planner", "reporter_a", "leader", "admin"])
