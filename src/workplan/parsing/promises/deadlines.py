@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workplan.parsing.promises.context import PlanContext
 from workplan.parsing.promises.numerals import CARDINAL_WORDS, ascii_digits, parse_number, zh_numeral_value
@@ -66,12 +67,18 @@ _WORD_COUNTS = {**CARDINAL_WORDS, "a": 1, "an": 1}
 def _num(text: str | None) -> int | None:
     if not text:
         return None
+    return _num_of(text)
+
+
+@lru_cache(maxsize=1024)  # dates repeat the same few numerals
+def _num_of(text: str) -> int | None:
     text = ascii_digits(text)
     if text.isdigit():
         return int(text)
     return zh_numeral_value(text)
 
 
+@lru_cache(maxsize=1024)
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -713,14 +720,14 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
             else rule.pattern.finditer(text, start, end)
         )
         for match in matches:
-            if match.end() <= match.start():
+            lead, stop = match.span()
+            if stop <= lead:
                 continue
             keep, date = rule.resolve(match, ctx, text)
             if keep:
-                lead = match.start()
-                while lead < match.end() and text[lead].isspace():
+                while lead < stop and text[lead].isspace():
                     lead += 1
-                found.append(_Found(lead, match.end(), date, rule.priority))
+                found.append(_Found(lead, stop, date, rule.priority))
     return found
 
 

@@ -372,18 +372,18 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
     """Numbers written with digits followed by a unit: 80%以上, 15万元, 1-2个, 6个月."""
     found: list[_Candidate] = []
     for m in _ZH_TARGET.finditer(text, start, end):
-        n_start = m.start("n1")
+        n_start, m_end = m.start(), m.end()  # the match begins with n1
         before = text[n_start - 1] if n_start > 0 else ""
         if (before and before in "第号.．") or (before.isascii() and before.isalnum()):
             continue  # 第6版, IPv6, a decimal's tail
-        unit = m.group("unit")
-        if (unit in _TIME_UNITS and text[m.end() : m.end() + 1] == "内") or (skip and inside(n_start, skip)):
+        n1, n2, mag, unit, post, approx = m.group("n1", "n2", "mag", "unit", "post", "approx")
+        if (unit in _TIME_UNITS and text[m_end : m_end + 1] == "内") or (skip and inside(n_start, skip)):
             continue  # "3个月内" is a time window; a number in a condition is not a promise
-        value = parse_number(m.group("n1"))
+        value = parse_number(n1)
         if value is None:
             continue
-        value_max = parse_number(m.group("n2")) if m.group("n2") else None
-        mag = m.group("mag") or ""
+        value_max = parse_number(n2) if n2 else None
+        mag = mag or ""
         kind: TargetKind
         if unit == _PER_MILLE:
             kind, unit_text = "other", unit
@@ -402,13 +402,13 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
         pre_word = pre.group(0).strip() if pre else ""
         pre_key = next((k for k in _ZH_COMPARATORS if pre_word.startswith(k)), None) if pre_word else None
         comparator: Comparator | None = "="
-        for key in (pre_key, m.group("post"), m.group("approx")):
+        for key in (pre_key, post, approx):
             if key:
                 comparator = _ZH_COMPARATORS.get(key, comparator)
         if value_max is not None:
             comparator = "between"
         first = pre.start() if pre else n_start
-        found.append(_Candidate(first, m.end(), kind, comparator, value, value_max, unit_text, 1))
+        found.append(_Candidate(first, m_end, kind, comparator, value, value_max, unit_text, 1))
     return found
 
 

@@ -41,6 +41,9 @@ _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re
 # One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
 _BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)]){2,160})[）)]")
 _ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
+# A bracket names units only in a clause that ends in a role verb, right before the
+# bracket closes or a 。；; ends the clause: an exact pre-test for _bracket_units.
+_BRACKET_GATE = re.compile(r"(?:负责|牵头|配合|参与|协助|协办)\s*[）)。；;]")
 _ROLE_VERBS = ("负责", "牵头", "配合", "参与", "协助", "协办")  # how every _ROLE_VERB ends
 _CLAUSE = re.compile(r"[。；;]")
 _SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
@@ -292,6 +295,8 @@ def _labelled(
     """Labelled fields ("牵头单位：X　责任单位：Y、Z"): each list runs to the next label or stop."""
     labels = list(label.finditer(text, start, end))
     found: list[UnitMention] = []
+    if not labels:
+        return found
     for index, match in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else end
         for terminator in list_end.finditer(text, match.end(), stop):
@@ -316,12 +321,10 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
         chunk = text[start:end]
         has_colon = ":" in chunk or "：" in chunk
         if has_colon and _ZH_LABEL_HINT.search(chunk):
-            found.extend(
-                _labelled(text, start, end, _ZH_LABEL, _ZH_LIST_END, lambda label: _LABEL_ROLE[label])
-            )
+            found.extend(_labelled(text, start, end, _ZH_LABEL, _ZH_LIST_END, _LABEL_ROLE.__getitem__))
         if has_colon and _LATIN.search(chunk) and _EN_LABEL_HINT.search(chunk):
             found.extend(_labelled(text, start, end, _EN_LABEL, _EN_LIST_END, _en_role))
-        if ("（" in chunk or "(" in chunk) and _ROLE_VERB.search(chunk):
+        if ("（" in chunk or "(" in chunk) and _BRACKET_GATE.search(chunk):
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
     return dedupe_units(found)
 
