@@ -121,3 +121,34 @@ def test_demo_twice_then_serves_a_login_page(data_dir):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("junk.docx", bytes(range(256)) * 40, "docx"),
+        ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "encrypted"),
+        ("scan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "PDF"),
+        ("plan.wps", b"whatever", ".docx"),
+        ("plan.xyz", b"whatever", "xyz"),
+    ],
+)
+def test_parse_refuses_bad_files_with_one_line(tmp_path, name, content, fragment):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("parse", str(path), "--format", "json")
+    assert_one_line_error(result)
+    assert fragment.lower() in result.stderr.lower(), result.stderr
+
+
+def test_parse_refuses_a_50_mb_text_file(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = run("parse", str(path))
+    assert_one_line_error(result, "50")
+
+
+def test_parse_missing_file(tmp_path):
+    assert_one_line_error(run("parse", str(tmp_path / "nope.txt")))
