@@ -278,17 +278,18 @@ def parse_structure(doc: Document) -> Structure:
     mark_tables(text, lines)
     language = detect_language(text)
 
-    # Classify the plain lines.
-    for line in lines:
-        if line.kind != "text":
-            continue
+    # Classify the plain lines: furniture first, then numbering labels (two passes over the
+    # lines keep each one's regexes hot in the processor's caches).
+    plain = [line for line in lines if line.kind == "text"]
+    for line in plain:
         kind = furniture_kind(line.text)
         if kind:
             line.kind, line.furniture = "furniture", kind
-            continue
-        label = parse_label(line.text, line.start)
-        if label:
-            line.kind, line.label = "item", label
+    for line in plain:
+        if line.kind == "text":
+            label = parse_label(line.text, line.start)
+            if label:
+                line.kind, line.label = "item", label
     _mark_lists(lines)
     # A signature is the organisation line just before a date line.
     doc_date: dt.date | None = None

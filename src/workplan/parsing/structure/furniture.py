@@ -114,14 +114,16 @@ def furniture_kind(text: str) -> str | None:
         return "page"
     if len(stripped) <= 40 and _CHROME.match(stripped):
         return "chrome"
-    if any(mark in stripped for mark in _BREADCRUMB_MARKS):
+    if _BREADCRUMB_MARK.search(stripped):
         parts = [p for p in _BREADCRUMB_SPLIT.split(stripped) if p]
         if len(parts) >= 2 and all(
             len(p) <= 40 and len(p.split()) <= 6 and not TITLE_PUNCT.search(p) for p in parts
         ):
             return "breadcrumb"
     compact = SPACES.sub("", stripped) if first in _META_FIRST or first.isascii() else stripped
-    if "。" not in compact and (_META_KEYS.match(compact) or _EN_META.match(stripped)):
+    if "。" not in compact and (
+        _META_KEYS.match(compact) or (first in _EN_META_FIRST and _EN_META.match(stripped))
+    ):
         return "meta"
     if len(stripped) <= 50 and _VERSION.match(stripped):
         return "meta"
@@ -151,7 +153,9 @@ def furniture_kind(text: str) -> str | None:
 # _FOOTER does): an exact pre-test that spares most lines the full search.
 _FOOTER_FIRST = frozenset("抄主")
 _FOOTER_GATE = re.compile(r"[印Yy©版备码Vv技]")
-_BREADCRUMB_MARKS = (">", "»", "＞", "›", "→")
+_BREADCRUMB_MARK = re.compile(r"[>»＞›→]")
+# The first letters of _EN_META's keys, as IGNORECASE matches them (ſ is a long s).
+_EN_META_FIRST = frozenset("sSſaApPuUdDvVtTcCfF")
 _META_FIRST = frozenset("索发成印文主公有分来作浏点阅信时日标")
 
 
