@@ -108,9 +108,10 @@ class _Builder:
         parent = self.machine.push(index, reading, item)
         (parent.children if parent else self.roots).append(item)
         self.current = item
-        if label:
-            self.seg(Span(label.start, label.end), "number", item)
-        self.seg(title, "title", item)
+        if label and label.end > label.start:
+            self.segments.append((label.start, label.end, "number", item.index))
+        if title.end > title.start:
+            self.segments.append((title.start, title.end, "title", item.index))
         return item
 
 

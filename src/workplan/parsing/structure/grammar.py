@@ -141,7 +141,8 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
         else:
             match = _RE_AR_PAREN.match(text)
             if match:
-                readings.append(Reading("ar_paren", int(ascii_digits(match.group(1))), ""))
+                value = int(ascii_digits(match.group(1)))
+                readings.append(Reading("ar_paren", value, str(value)))
                 strong = True
             else:
                 match = _RE_LETTER_PAREN.match(text)
@@ -203,7 +204,7 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
                     parts = token.split(".")
                     readings.append(Reading(f"decimal{len(parts)}", int(parts[-1]), token))
                 else:
-                    readings.append(Reading(style, int(token), ""))
+                    readings.append(Reading(style, int(token), str(int(token))))
                 strong = is_strong
                 break
     elif first.isascii() and first.isalpha():
