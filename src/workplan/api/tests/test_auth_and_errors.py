@@ -175,7 +175,7 @@ def test_forbidden_and_not_found(actor, org, personas):
     _error(client_for(personas.reporter_b).get(f"/api/v1/plans/{task.plan_id}"), 404, "not_found")
 
 
-def test_too_large_requests_are_413(personas, settings):
+def test_too_large_requests_are_413(org, personas, settings):
     client = client_for(personas.admin)
     settings.WORKPLAN_MAX_UPLOAD_BYTES = 2048
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
@@ -194,7 +194,11 @@ def test_too_large_requests_are_413(personas, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("big.txt", b"x" * 4096)
-    _error(client.post("/api/v1/imports", data={"owner_unit_id": 1, "file": upload}), 413, "too_large")
+    _error(
+        client.post("/api/v1/imports", data={"owner_unit_id": org.unit_a.pk, "file": upload}),
+        413,
+        "too_large",
+    )
 
 
 def test_an_unexpected_failure_is_a_json_500_without_a_traceback(personas, monkeypatch):
