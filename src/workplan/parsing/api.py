@@ -83,7 +83,7 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
     try:
         structure = parse_structure(doc)
         period = plan_period(
-            structure.title or "", doc.text, count_years(doc.text, structure.content_spans), year
+            structure.title or "", doc.text, lambda: count_years(doc.text, structure.content_spans), year
         )
         plan_year = period.year or (structure.doc_date.year if structure.doc_date else None)
         context = PlanContext(

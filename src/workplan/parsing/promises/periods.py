@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _MONTHS = {
@@ -68,8 +69,13 @@ def fiscal_start_month(text: str) -> int | None:
     return _MONTHS[match.group("month")[:3].lower()] if match else None
 
 
-def plan_period(title: str, text: str, year_counts: Counter[int], year: int | None = None) -> Period:
-    """The plan's period, from ``year`` if given, else its title, else its most frequent year."""
+def plan_period(
+    title: str, text: str, year_counts: Counter[int] | Callable[[], Counter[int]], year: int | None = None
+) -> Period:
+    """The plan's period, from ``year`` if given, else its title, else its most frequent year.
+
+    ``year_counts`` may be a function that counts them: it is called only when the title
+    does not settle the period (counting the years of a long plan is not free)."""
     school = _SCHOOL_YEAR.search(title)
     if school:
         groups = [g for g in school.groups() if g]
@@ -95,12 +101,14 @@ def plan_period(title: str, text: str, year_counts: Counter[int], year: int | No
             span = (first, last)
     if year is not None:
         return Period(year, span)
+    in_title = _YEAR.findall(title)
+    if not span and in_title:
+        return Period(int(in_title[0]))
+    if callable(year_counts):
+        year_counts = year_counts()
     if span:
         inside = {y: n for y, n in year_counts.items() if span[0] <= y <= span[1]}
         return Period(max(inside, key=lambda y: (inside[y], y)) if inside else span[0], span)
-    in_title = _YEAR.findall(title)
-    if in_title:
-        return Period(int(in_title[0]))
     if year_counts:
         return Period(max(year_counts, key=lambda y: (year_counts[y], y)))
     return Period(None)

@@ -412,10 +412,11 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
     return found
 
 
-def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+def _zh_candidates(
+    text: str, start: int, end: int, skip: list[tuple[int, int]], hints: set[str]
+) -> list[_Candidate]:
     region = text[start:end]
-    found = _zh_quantities(text, start, end, skip) if _HAS_DIGIT.search(region) else []
-    hints = set(_ZH_HINTS.findall(region))  # one pass instead of ten substring tests
+    found = _zh_quantities(text, start, end, skip) if "0" in hints else []
     if "分钟" in hints or "小时" in hints or "个月" in hints:
         for m in _ZH_CN_TIME.finditer(text, start, end):
             before = text[m.start("n1") - 1] if m.start("n1") > 0 else ""
@@ -482,7 +483,12 @@ def _zh_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]])
 
 # The words whose presence decides which finders run. No word ends with another one's first
 # character, so the non-overlapping matches of one pass find every word the region holds.
-_ZH_HINTS = re.compile(r"分钟|小时|个月|十万|百万|千万|覆盖|次|每|定期")
+# Also every quote mark that opens a slogan (read as "“"), 的 (conditions) and digits (as "0").
+_ZH_HINTS = re.compile(r"分钟|小时|个月|十万|百万|千万|覆盖|次|每|定期|的|[“\"「『《]|[0-9０-９]")
+_HINT_KEY = {
+    **dict.fromkeys('“"「『《', "“"),
+    **dict.fromkeys("0123456789０１２３４５６７８９", "0"),
+}
 _NOT_A_COUNT = "后每第这那本同当任哪某"
 _ZH_CN_COUNT_HINT = re.compile(r"[两二三四五六七八九十][所家名项座场批处条支套台辆栋户位期轮次]")
 _ZH_AT_LEAST = re.compile(r"至少|不少于|不低于")
@@ -699,10 +705,15 @@ def extract_targets(text: str, regions: list[Span]) -> list[Target]:
         start, end = region.start, region.end
         if end <= start:
             continue
-        quotes = quoted_spans(text, start, end) if _HAS_QUOTE.search(text, start, end) else []
         if _CJK.search(text, start, min(end, start + 200)):
-            candidates = _zh_candidates(text, start, end, quotes + _conditions(text, start, end))
+            # One pass finds every word, quote mark and digit the Chinese finders look for.
+            hints = {_HINT_KEY.get(token, token) for token in _ZH_HINTS.findall(text, start, end)}
+            skip = quoted_spans(text, start, end) if "“" in hints else []
+            if "的" in hints:
+                skip += _conditions(text, start, end)
+            candidates = _zh_candidates(text, start, end, skip, hints)
         else:
+            quotes = quoted_spans(text, start, end) if _HAS_QUOTE.search(text, start, end) else []
             candidates = _en_candidates(text, start, end, quotes)
         targets.extend(
             Target(
