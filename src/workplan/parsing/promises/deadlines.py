@@ -702,7 +702,7 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
     found: list[_Found] = []
     region = text[start:end]
     if _CJK.search(region):
-        families = _zh_families(region)
+        families = _families(region, set(_ZH_GATE.findall(region)), _ZH_CUES)
         rules = _ZH_RULES
     else:
         families = _families(region, set(region), _EN_CUES)
@@ -730,33 +730,6 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
                 found.append(_Found(lead, stop, date, rule.priority))
     return found
 
-
-def _zh_families(region: str) -> set[str]:
-    """_families(region, …, _ZH_CUES) by direct tests: every word of a cue holds one of its
-    gate characters, so a cue with words is present exactly when one of its words is."""
-    return {family for family, test in _ZH_TESTS if test(region)}
-
-
-def _has(word: str) -> Callable[[str], bool]:
-    return lambda region: word in region
-
-
-def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
-    pattern = re.compile("|".join(re.escape(word) for word in words))
-    return lambda region: pattern.search(region) is not None
-
-
-_ZH_TESTS: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
-    (
-        family,
-        _any_word(words)
-        if words
-        else _any_word(tuple(sorted(gates)))
-        if len(gates) > 1
-        else _has(next(iter(gates))),
-    )
-    for family, gates, words in _ZH_CUES
-)
 
 # The rules each language's cues can select, in _RULES order.
 _ZH_RULES = tuple(rule for rule in _RULES if rule.family in {cue[0] for cue in _ZH_CUES})

@@ -483,8 +483,9 @@ def _zh_candidates(
 
 # The words whose presence decides which finders run. No word ends with another one's first
 # character, so the non-overlapping matches of one pass find every word the region holds.
-# Also every quote mark that opens a slogan (read as "“"), 的 (conditions) and digits (as "0").
-_ZH_HINTS = re.compile(r"分钟|小时|个月|十万|百万|千万|覆盖|次|每|定期|的|[“\"「『《]|[0-9０-９]")
+# Also every quote mark that opens a slogan (read as "“"), 的 (conditions) and digits (as "0");
+# a token is read by its first character where that is a quote mark or a digit.
+_ZH_HINTS = re.compile(r"分钟|小时|个月|十万|百万|千万|覆盖|次|每|定期|的|[“\"「『《]|[0-9０-９]+")
 _HINT_KEY = {
     **dict.fromkeys('“"「『《', "“"),
     **dict.fromkeys("0123456789０１２３４５６７８９", "0"),
@@ -707,7 +708,7 @@ def extract_targets(text: str, regions: list[Span]) -> list[Target]:
             continue
         if _CJK.search(text, start, min(end, start + 200)):
             # One pass finds every word, quote mark and digit the Chinese finders look for.
-            hints = {_HINT_KEY.get(token, token) for token in _ZH_HINTS.findall(text, start, end)}
+            hints = {_HINT_KEY.get(token[0], token) for token in _ZH_HINTS.findall(text, start, end)}
             skip = quoted_spans(text, start, end) if "“" in hints else []
             if "的" in hints:
                 skip += _conditions(text, start, end)
