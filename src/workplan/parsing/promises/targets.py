@@ -42,7 +42,10 @@ _ZH_CN_TIME = re.compile(
     r"(?P<pre>不超过|至少|超过|提前|延迟|延长|)(?P<n1>[一两二三四五六七八九十]{1,3})(?P<unit>分钟|小时|个月)"
 )
 _ZH_CN_COUNT = re.compile(
-    r"(?<![一二三四五六七八九十百千万两第每])(?P<n1>[两二三四五六七八九]|十[一二三四五六七八九]?|[二三四五六七八九]十[一二三四五六七八九]?)"
+    # n1: a numeral not preceded by another numeral, 第 or 每 -- 两..九, 十 + digit?, 二..九 + 十 +
+    # digit? -- written to begin with one character class (see _NUM_AT).
+    r"(?P<n1>[两二三四五六七八九十](?<![一二三四五六七八九十百千万两第每][\s\S])"
+    r"(?:(?<=十)[一二三四五六七八九]?|(?<=[二三四五六七八九])(?:十[一二三四五六七八九]?)??|(?<=两)))"
     r"(?P<unit>所|家|名|项|座|场|批|处|条|支|套|台|辆|栋|户|位|期|轮|次)"
     r"(?!(?:制度|意识|自信|维护|代表|方面|战略|理念|精神|基本|原则|机制))"
 )
@@ -485,7 +488,12 @@ def _zh_candidates(
 # character, so the non-overlapping matches of one pass find every word the region holds.
 # Also every quote mark that opens a slogan (read as "“"), 的 (conditions) and digits (as "0");
 # a token is read by its first character where that is a quote mark or a digit.
-_ZH_HINTS = re.compile(r"分钟|小时|个月|十万|百万|千万|覆盖|次|每|定期|的|[“\"「『《]|[0-9０-９]+")
+# (Written to begin with one character class, so the regex engine skips between the cues.)
+_ZH_HINTS = re.compile(
+    r"[分小个十百千覆定次每的“\"「『《0-9０-９]"
+    r"(?:(?<=分)钟|(?<=小)时|(?<=个)月|(?<=[十百千])万|(?<=覆)盖|(?<=定)期|(?<=[次每的“\"「『《])|"
+    r"(?<=[0-9０-９])[0-9０-９]*)"
+)
 _HINT_KEY = {
     **dict.fromkeys('“"「『《', "“"),
     **dict.fromkeys("0123456789０１２３４５６７８９", "0"),

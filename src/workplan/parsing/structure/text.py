@@ -10,11 +10,11 @@ from typing import Literal
 from workplan.parsing.result import Span
 
 Language = Literal["zh", "en"]
-SPACES = re.compile(r"\s+")
+SPACES = re.compile(r"\s\s*")  # \s+, begun with one class so that a search skips ahead
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")  # [A-Za-z]{2,}, begun with one class
 _ZH_SENTENCE_END = re.compile(r"[。！？!?]")
 _EN_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _EN_ABBREVIATIONS = frozenset(
