@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import Field
 
 from workplan import permissions
@@ -15,19 +15,19 @@ from workplan.api import selectors, services
 from workplan.api.endpoints import actor, status
 from workplan.api.models import ApiToken
 from workplan.api.pagination import keyset_page
-from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, Input, Limit, PathId, ShortText, responses
+from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, Input, Limit, Out, PathId, ShortText, responses
 
 router = Router(tags=["account"])
 
 
-class MembershipOut(Schema):
+class MembershipOut(Out):
     unit_id: int
     unit_code: str
     unit_name: str
     role: str
 
 
-class MeOut(Schema):
+class MeOut(Out):
     id: int
     username: str
     full_name: str
@@ -52,7 +52,7 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     id: int
     name: str
     prefix: str = Field(description="The public part of the token (`wp_<prefix>.…`), to recognise it.")
@@ -70,7 +70,7 @@ class TokenCreatedOut(TokenOut):
     )
 
 
-class TokenPage(Schema):
+class TokenPage(Out):
     items: list[TokenOut]
     next_cursor: str | None
 

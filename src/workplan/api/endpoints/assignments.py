@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import Field, StringConstraints
 
 from workplan.api import selectors
 from workplan.api.endpoints import actor, status
 from workplan.api.pagination import keyset_page
-from workplan.api.schemas import DEFAULT_LIMIT, NO_NUL, Id, IdCursor, Input, Limit, PathId, QueryId, responses
+from workplan.api.schemas import (
+    DEFAULT_LIMIT,
+    NO_NUL,
+    Id,
+    IdCursor,
+    Input,
+    Limit,
+    Out,
+    PathId,
+    QueryId,
+    responses,
+)
 from workplan.plans import selectors as plan_selectors
 from workplan.plans import services
 from workplan.plans.models import Assignment, AssignmentRole
@@ -19,7 +30,7 @@ from workplan.plans.models import Assignment, AssignmentRole
 router = Router(tags=["assignments"])
 
 
-class AssignmentOut(Schema):
+class AssignmentOut(Out):
     id: int
     item_id: int
     unit_id: int
@@ -29,7 +40,7 @@ class AssignmentOut(Schema):
     version: int
 
 
-class AssignmentPage(Schema):
+class AssignmentPage(Out):
     items: list[AssignmentOut]
     next_cursor: str | None
 

@@ -6,19 +6,19 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
 from workplan.api import selectors
 from workplan.api.endpoints import actor
 from workplan.api.pagination import keyset_page
-from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, IsoDateTime, Limit, QueryId, responses
+from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, IsoDateTime, Limit, Out, QueryId, responses
 from workplan.core.models import AuditEntry, Interface
 
 router = Router(tags=["audit"])
 
 
-class AuditOut(Schema):
+class AuditOut(Out):
     id: int
     at: dt.datetime
     actor_id: int | None
@@ -33,7 +33,7 @@ class AuditOut(Schema):
     reason: str
 
 
-class AuditPage(Schema):
+class AuditPage(Out):
     items: list[AuditOut]
     next_cursor: str | None
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
@@ -22,6 +22,7 @@ from workplan.api.schemas import (
     IdCursor,
     Input,
     Limit,
+    Out,
     PathId,
     Title,
     Year,
@@ -37,7 +38,7 @@ Key = Annotated[
 ]
 
 
-class DraftTargetOut(Schema):
+class DraftTargetOut(Out):
     text: str
     kind: str
     comparator: str | None
@@ -47,19 +48,19 @@ class DraftTargetOut(Schema):
     accepted: bool
 
 
-class DraftDeadlineOut(Schema):
+class DraftDeadlineOut(Out):
     text: str
     date: dt.date | None
     accepted: bool
 
 
-class DraftMentionOut(Schema):
+class DraftMentionOut(Out):
     text: str
     role: str
     accepted: bool
 
 
-class DraftItemOut(Schema):
+class DraftItemOut(Out):
     key: str
     level: int
     number: str
@@ -72,7 +73,7 @@ class DraftItemOut(Schema):
     units: list[DraftMentionOut]
 
 
-class DraftUnitOut(Schema):
+class DraftUnitOut(Out):
     name: str = Field(description="The unit's name as the document writes it.")
     match: str = Field(description="exact, alias, suggestion, chosen or none.")
     unit_id: int | None
@@ -80,7 +81,7 @@ class DraftUnitOut(Schema):
     remember: bool = Field(description="Remember the name as an alias of the unit when confirming.")
 
 
-class DraftSummaryOut(Schema):
+class DraftSummaryOut(Out):
     id: int
     title: str
     year: int | None
@@ -99,7 +100,7 @@ class DraftOut(DraftSummaryOut):
     units: list[DraftUnitOut]
 
 
-class DraftPage(Schema):
+class DraftPage(Out):
     items: list[DraftSummaryOut]
     next_cursor: str | None
 
@@ -324,7 +325,7 @@ class ConfirmIn(Input):
     year: Year | None = Field(None, description="Default: the draft's year.")
 
 
-class ImportResultOut(Schema):
+class ImportResultOut(Out):
     plan_id: int
     items: int
     targets: int

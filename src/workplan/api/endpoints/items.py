@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field, StringConstraints
 
 from workplan.api import selectors
@@ -23,6 +23,7 @@ from workplan.api.schemas import (
     Limit,
     LongText,
     Note,
+    Out,
     PathCursor,
     PathId,
     QueryId,
@@ -48,14 +49,14 @@ Weight = Annotated[
 ]
 
 
-class OwnerOut(Schema):
+class OwnerOut(Out):
     id: int
     unit_id: int
     unit_name: str
     role: AssignmentRole
 
 
-class TargetOut(Schema):
+class TargetOut(Out):
     id: int
     text: str
     kind: TargetKind
@@ -65,13 +66,13 @@ class TargetOut(Schema):
     unit: str
 
 
-class DeadlineOut(Schema):
+class DeadlineOut(Out):
     id: int
     text: str
     date: dt.date | None
 
 
-class ProgressOut(Schema):
+class ProgressOut(Out):
     state: ItemState
     closed_at: dt.datetime | None
     carried_to_year: int | None
@@ -79,7 +80,7 @@ class ProgressOut(Schema):
     version: int = Field(description="Send it back as `version` to complete or carry over the item.")
 
 
-class ItemOut(Schema):
+class ItemOut(Out):
     id: int
     plan_id: int
     parent_id: int | None = Field(
@@ -104,7 +105,7 @@ class ItemOut(Schema):
     )
 
 
-class ItemPage(Schema):
+class ItemPage(Out):
     items: list[ItemOut]
     next_cursor: str | None
 
@@ -361,7 +362,7 @@ def item_carry_over(request: HttpRequest, item_id: PathId, payload: CarryOverIn)
     return _progress_out(progress)  # type: ignore[return-value]
 
 
-class EventOut(Schema):
+class EventOut(Out):
     id: int
     kind: EventKind
     at: dt.datetime

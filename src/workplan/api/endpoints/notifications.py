@@ -5,19 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from workplan.api import selectors
 from workplan.api.endpoints import actor
 from workplan.api.pagination import keyset_page
-from workplan.api.schemas import DEFAULT_LIMIT, Done, IdCursor, Limit, PathId, responses
+from workplan.api.schemas import DEFAULT_LIMIT, Done, IdCursor, Limit, Out, PathId, responses
 from workplan.progress import services
 from workplan.progress.models import Notification, NotificationKind
 
 router = Router(tags=["notifications"])
 
 
-class NotificationOut(Schema):
+class NotificationOut(Out):
     id: int
     kind: NotificationKind
     title: str
@@ -27,7 +27,7 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
-class NotificationPage(Schema):
+class NotificationPage(Out):
     items: list[NotificationOut]
     next_cursor: str | None
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
@@ -21,6 +21,7 @@ from workplan.api.schemas import (
     Input,
     Limit,
     Note,
+    Out,
     PathId,
     QueryId,
     Year,
@@ -42,7 +43,7 @@ Language = Literal["zh", "en"]
 PlanTitle = Annotated[str, StringConstraints(max_length=300, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$")]
 
 
-class PlanOut(Schema):
+class PlanOut(Out):
     id: int
     title: str
     year: int
@@ -59,7 +60,7 @@ class PlanOut(Schema):
     version: int
 
 
-class PlanPage(Schema):
+class PlanPage(Out):
     items: list[PlanOut]
     next_cursor: str | None
 
@@ -162,7 +163,7 @@ class DispatchIn(Input):
     note: Note = ""
 
 
-class DispatchOut(Schema):
+class DispatchOut(Out):
     items: int
     tracks: int
     obligations: int
@@ -183,7 +184,7 @@ def plan_dispatch(request: HttpRequest, plan_id: PathId, payload: DispatchIn) ->
     return dispatch_out(progress_services.plan_dispatch(actor=user, plan=plan, note=payload.note))
 
 
-class PeriodOut(Schema):
+class PeriodOut(Out):
     id: int
     plan_id: int
     index: int
@@ -240,7 +241,7 @@ def plan_breakdown_export(
     return response
 
 
-class ChangeOut(Schema):
+class ChangeOut(Out):
     row: int
     column: str
     item_id: int | None
@@ -249,13 +250,13 @@ class ChangeOut(Schema):
     after: str
 
 
-class ProblemOut(Schema):
+class ProblemOut(Out):
     message: str
     row: int | None
     column: str | None
 
 
-class BreakdownOut(Schema):
+class BreakdownOut(Out):
     applied: bool = Field(description="True when the changes were stored (`apply` and no problems).")
     ok: bool = Field(description="True when the table has no problems.")
     changes: list[ChangeOut]

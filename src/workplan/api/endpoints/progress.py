@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -23,6 +23,7 @@ from workplan.api.schemas import (
     Limit,
     LongText,
     Note,
+    Out,
     PathId,
     QueryId,
     Reason,
@@ -41,7 +42,7 @@ def _version() -> Any:
     return Field(None, ge=0, le=2**31, description="The `version` you read: a stale write is refused (409).")
 
 
-class TrackOut(Schema):
+class TrackOut(Out):
     id: int
     item_id: int
     unit_id: int
@@ -58,7 +59,7 @@ class TrackOut(Schema):
     version: int
 
 
-class TrackPage(Schema):
+class TrackPage(Out):
     items: list[TrackOut]
     next_cursor: str | None
 
@@ -179,7 +180,7 @@ def track_reassign(request: HttpRequest, track_id: PathId, payload: ReassignIn) 
     )
 
 
-class EvidenceOut(Schema):
+class EvidenceOut(Out):
     id: int
     report_id: int
     original_name: str
@@ -205,7 +206,7 @@ def evidence_out(evidence: Evidence) -> EvidenceOut:
     )
 
 
-class ReportOut(Schema):
+class ReportOut(Out):
     id: int
     track_id: int
     period_id: int
@@ -222,7 +223,7 @@ class ReportOut(Schema):
     evidence: list[EvidenceOut]
 
 
-class ReportPage(Schema):
+class ReportPage(Out):
     items: list[ReportOut]
     next_cursor: str | None
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import Field, StringConstraints
 
 from workplan.accounts import services
@@ -22,6 +22,7 @@ from workplan.api.schemas import (
     Id,
     Input,
     Limit,
+    Out,
     PathCursor,
     PathId,
     QueryId,
@@ -37,7 +38,7 @@ Alias = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
 ShortName = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
 
 
-class UnitOut(Schema):
+class UnitOut(Out):
     id: int
     code: str
     name: str
@@ -50,7 +51,7 @@ class UnitOut(Schema):
     version: int
 
 
-class UnitPage(Schema):
+class UnitPage(Out):
     items: list[UnitOut]
     next_cursor: str | None
 
