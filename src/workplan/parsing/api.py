@@ -165,8 +165,8 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
             title=text[title_span.start : title_span.end],
             text="\n".join([text[s.start : s.end] for s in body_spans]),
             label_span=draft.label_span,
-            title_span=Span(title_span.start, title_span.end),
-            body_spans=list(body_spans),
+            title_span=title_span,  # the draft is dropped: its spans pass to the item
+            body_spans=body_spans,
             targets=item_targets,
             deadlines=item_deadlines,
             units=dedupe_units(item_units),
