@@ -125,10 +125,11 @@ def item_list_for_user(
         items = items.filter(Exists(owners))
     if status:
         items = items.filter(status=status)
-    if state == ItemState.OPEN:
-        items = items.filter(Q(progress__isnull=True) | Q(progress__state=ItemState.OPEN))
+    if state == ItemState.OPEN:  # no progress row yet, or one still open
+        closed = ItemProgress.objects.filter(item_id=OuterRef("pk")).exclude(state=ItemState.OPEN)
+        items = items.exclude(Exists(closed))
     elif state:
-        items = items.filter(progress__state=state)
+        items = items.filter(Exists(ItemProgress.objects.filter(item_id=OuterRef("pk"), state=state)))
     if due_from is not None:
         items = items.filter(due_date__gte=due_from)
     if due_to is not None:
