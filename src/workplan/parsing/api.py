@@ -217,7 +217,8 @@ def _from_target_cells(targets: list[Target], cells: list[Span]) -> list[Target]
     in_cell = [t for t in targets if any(c.start <= t.span.start and t.span.end <= c.end for c in cells)]
     if not in_cell:
         return targets
-    return [t for t in targets if t in in_cell or not any(_same_target(t, c) for c in in_cell)]
+    stated = {id(t) for t in in_cell}
+    return [t for t in targets if id(t) in stated or not any(_same_target(t, c) for c in in_cell)]
 
 
 def _with_deadline_cells(

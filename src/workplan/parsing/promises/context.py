@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 _QUOTES = re.compile(r"[“\"「『《]([^”\"」』》\n]{0,80})[”\"」』》]")
 
@@ -52,3 +54,41 @@ def quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def inside(position: int, spans: list[tuple[int, int]]) -> bool:
     """True if ``position`` falls inside one of ``spans`` (few spans: a linear scan is fine)."""
     return any(a <= position < b for a, b in spans)
+
+
+class _Interval(Protocol):
+    start: int
+    end: int
+
+
+_I = TypeVar("_I", bound=_Interval)
+
+
+def keep_disjoint(ordered: list[_I]) -> list[_I]:
+    """The candidates of ``ordered`` (best first) that overlap none kept before them, in text
+    order. Linear for few candidates; a sorted index for many keeps a long paragraph with
+    hundreds of numbers from a quadratic scan."""
+    kept: list[_I] = []
+    if len(ordered) <= 12:
+        for cand in ordered:
+            if all(cand.end <= k.start or cand.start >= k.end for k in kept):
+                kept.append(cand)
+    else:
+        # Kept intervals never overlap, so sorted by (start, end) their ends never decrease:
+        # of those starting before a candidate ends, the last reaches furthest.
+        spans: list[tuple[int, int]] = []
+        starts: list[int] = []
+        for cand in ordered:
+            before = bisect_left(starts, cand.end)
+            if before and spans[before - 1][1] > cand.start:
+                continue
+            kept.append(cand)
+            at = bisect_left(spans, (cand.start, cand.end))
+            spans.insert(at, (cand.start, cand.end))
+            starts.insert(at, cand.start)
+    kept.sort(key=_start)
+    return kept
+
+
+def _start(item: _Interval) -> int:
+    return item.start

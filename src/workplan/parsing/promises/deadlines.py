@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workplan.parsing.promises.context import PlanContext
+from workplan.parsing.promises.context import PlanContext, keep_disjoint
 from workplan.parsing.promises.numerals import CARDINAL_WORDS, ascii_digits, parse_number, zh_numeral_value
 from workplan.parsing.result import Deadline, Span
 
@@ -741,12 +741,7 @@ def _resolve(found: list[_Found]) -> list[_Found]:
     if len(found) < 2:
         return found
     ordered = sorted(found, key=lambda f: (-f.priority, -(f.end - f.start), f.start))
-    kept: list[_Found] = []
-    for cand in ordered:
-        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
-            kept.append(cand)
-    kept.sort(key=lambda f: f.start)
-    return kept
+    return keep_disjoint(ordered)
 
 
 def extract_deadlines(text: str, regions: list[Span], ctx: PlanContext) -> list[Deadline]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workplan.parsing.promises.context import inside, quoted_spans
+from workplan.parsing.promises.context import inside, keep_disjoint, quoted_spans
 from workplan.parsing.promises.numerals import CARDINAL_WORDS, MAGNITUDE_WORDS, parse_number, zh_numeral_value
 from workplan.parsing.result import Comparator, Span, Target, TargetKind
 
@@ -699,12 +699,7 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     if len(candidates) < 2:
         return candidates
     ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
-    kept: list[_Candidate] = []
-    for cand in ordered:
-        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
-            kept.append(cand)
-    kept.sort(key=lambda c: c.start)
-    return kept
+    return keep_disjoint(ordered)
 
 
 def extract_targets(text: str, regions: list[Span]) -> list[Target]:

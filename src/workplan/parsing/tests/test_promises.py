@@ -437,3 +437,42 @@ def test_units_with_bracketed_qualifiers_stay_whole():
 @pytest.mark.parametrize("text", ["inspect every half year", "report every six months"])
 def test_half_yearly(text):
     assert [(t[1], t[3], t[5]) for t in targets(text)] == [("frequency", 1.0, "per half-year")]
+
+
+# --------------------------------------------------------------------------- overlaps
+
+
+def _keep_disjoint_reference(ordered):
+    kept = []
+    for cand in ordered:
+        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
+            kept.append(cand)
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def test_overlapping_candidates_are_resolved_as_by_the_plain_scan():
+    import random
+
+    from workplan.parsing.promises.context import keep_disjoint
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        candidates = []
+        for _ in range(rng.randint(0, 80)):
+            start = rng.randint(0, 120)
+            candidates.append(Span(start, start + rng.choice([0, 1, 2, 3, rng.randint(0, 12)])))
+        expected = [id(c) for c in _keep_disjoint_reference(candidates)]
+        assert [id(c) for c in keep_disjoint(candidates)] == expected
+
+
+def test_a_paragraph_with_thousands_of_numbers_is_read_in_linear_time():
+    import time
+
+    from workplan.parsing import parse_text
+
+    body = "，".join(f"新增{i}个示范点，覆盖率达到{i % 100}%以上" for i in range(4000))
+    started = time.process_time()
+    plan = parse_text("2019年工作要点\n一、总体要求\n" + body + "。")
+    assert len(plan.items[0].targets) == 8000
+    assert time.process_time() - started < 5  # the quadratic scan took seconds here
