@@ -170,21 +170,42 @@ def _trie(words: list[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: _Trie) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if "" in node:
-            return f"(?:{'|'.join(branches)})?" if branches else ""
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return _emit(tree)
 
-    return emit(tree)
+
+def _emit(node: _Trie) -> str:
+    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    if "" in node:
+        return f"(?:{'|'.join(branches)})?" if branches else ""
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+def _trie_tails(words: list[str]) -> tuple[str, str]:
+    """The prefix tree of ``words`` split after its first letter: the class of first letters,
+    and what may follow each one, told apart by a look-behind at that letter. A pattern that
+    begins with the class lets the regex engine skip straight to the next possible letter."""
+    tree: _Trie = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    firsts = sorted(ch for ch in tree if ch)
+    tails = "|".join(f"(?<={re.escape(ch)}){_emit(tree[ch])}" for ch in firsts)
+    return "[" + "".join(re.escape(ch) for ch in firsts) + "]", f"(?:{tails})"
 
 
 _EN_WORD_TRIE = _trie(
     [w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")]
     + [w.title() for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")]
 )
+_EN_WORD_LIST = [w for w in CARDINAL_WORDS if w not in ("one", "hundred", "dozen")]
+_EN_WORD_FIRSTS, _EN_WORD_TAILS = _trie_tails(_EN_WORD_LIST + [w.title() for w in _EN_WORD_LIST])
+# n1 is _EN_NUM or a number word not inside a longer word, begun with one character class
+# (a digit or a first letter) so that the engine skips between the places a number can start.
 _EN_TARGET = re.compile(
-    rf"(?P<n1>{_EN_NUM}|(?<![\w-])(?:{_EN_WORD_TRIE})(?![\w-]))"
+    rf"(?P<n1>[\d{_EN_WORD_FIRSTS[1:-1]}](?:(?<=\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?)|"
+    rf"(?<![\w-][\s\S]){_EN_WORD_TAILS}(?![\w-])))"
     rf"(?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?P<n2>{_EN_NUM}|(?:{_EN_WORD_TRIE})(?![\w-])))?"
     r"(?P<mag>\s+(?:thousand|million|billion|trillion)\b|(?:m|mn|bn|k)\b)?"
     r"(?P<pct>\s?%|\s+percent\b|\s+per\s?cent\b)?"
@@ -214,6 +235,7 @@ _EN_CUR_TAIL = re.compile(r"(?P<cur>US\$|\$|USD\s?|RMB\s?|CNY\s?|¥|￥|€|£)\
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
 _HAS_QUOTE = re.compile(r"[“\"「『《]")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # the first half of _HAS_EN_NUMBER, a cheap search
 _HAS_EN_NUMBER = re.compile(rf"[0-9]|\b(?:{_EN_WORDS})\b", re.IGNORECASE)
 _EN_CURRENCY_WORD = re.compile(r"\s+(?P<w>yuan|RMB|dollars|USD|euros?|pounds)\b", re.IGNORECASE)
 _EN_MEASURE = re.compile(
@@ -631,7 +653,7 @@ def _en_comparator(phrase: str) -> Comparator | None:
 
 def _en_candidates(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
     found: list[_Candidate] = []
-    if _HAS_EN_NUMBER.search(text, start, end):
+    if _ASCII_DIGIT.search(text, start, end) or _HAS_EN_NUMBER.search(text, start, end):
         for m in _EN_TARGET.finditer(text, start, end):
             cand = _en_number(text, m, start, end, skip)
             if cand is not None:

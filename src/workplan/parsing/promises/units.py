@@ -227,22 +227,19 @@ def declares_first_lead(text: str) -> bool:
     State Council documents declare this convention; where a document does not, a unit
     marked only 负责 is responsible, not lead.
     """
-    if _FIRST_LEADS_ZH.search(text):
-        return True
-    # Under IGNORECASE "f" matches only F and f, so an English statement needs [Ff]irst.
-    return _FIRST_WORD.search(text) is not None and _FIRST_LEADS.search(text) is not None
+    return _FIRST_LEADS_ZH.search(text) is not None or _FIRST_LEADS_EN.search(text) is not None
 
 
-# The Chinese half of _FIRST_LEADS, begun with one character class (the regex engine then
-# skips to the next 列, 排 or 第 rather than trying every position of a long document).
+# "列第一位者为牵头单位" / "the first named unit is the lead", each begun with one character
+# class (the regex engine then skips to the next 列, 排, 第 or T rather than trying every
+# position of a long document).
 _FIRST_LEADS_ZH = re.compile(
     r"[列排第](?:(?<=[列排])(?:在)?(?:第一位|首位)(?:的|者)?(?:单位)?(?:为|是)牵头|(?<=第)一(?:个|家)?(?:单位)?(?:为|是)牵头单位)"
 )
-_FIRST_WORD = re.compile(r"[Ff](?i:irst)")
-_FIRST_LEADS = re.compile(
-    r"(?:列|排)(?:在)?(?:第一位|首位)(?:的|者)?(?:单位)?(?:为|是)牵头|第一(?:个|家)?(?:单位)?(?:为|是)牵头单位|"
-    r"\bthe first (?:named|listed) (?:unit|agency|department|body|office)s? (?:is|are|shall be|will be) (?:the )?lead",
-    re.IGNORECASE,
+# (Case-insensitive but for its first letter: under IGNORECASE "t" matches only T and t.)
+_FIRST_LEADS_EN = re.compile(
+    r"[Tt](?<=\b[Tt])(?i:he first (?:named|listed) (?:unit|agency|department|body|office)s? "
+    r"(?:is|are|shall be|will be) (?:the )?lead)"
 )
 
 
