@@ -236,9 +236,14 @@ class _Walk:
             if TABLE_NOTE.match(line.text):
                 self.furniture.append(span)
                 builder.seg(span, "furniture")
-            else:
-                builder.seg(span, "preamble")  # plan-level text, outside every item
-            return 1
+                return 1
+            # The text goes on with the item the table sits in, if it sits in one; else it
+            # is plan-level text, outside every item.
+            outer = builder.machine.open_item(lambda item: not item.from_table)
+            if outer is None:
+                builder.seg(span, "preamble")
+                return 1
+            builder.current = outer
         if builder.current is None:
             builder.seg(span, "preamble")
         else:

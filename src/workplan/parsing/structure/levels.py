@@ -8,6 +8,7 @@ and "（三）" after "二、" continues the "（二）" of the previous part.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from workplan.parsing.result import Span, UnitRole
@@ -123,6 +124,13 @@ class LevelMachine:
             for level in self.stack
             for reading in label.readings
         )
+
+    def open_item(self, accept: Callable[[DraftItem], bool]) -> DraftItem | None:
+        """The deepest open item that ``accept`` accepts."""
+        for level in reversed(self.stack):
+            if accept(level.item):
+                return level.item
+        return None
 
     def push(self, index: int, reading: Reading, item: DraftItem) -> DraftItem | None:
         """Open ``item`` at depth ``index``; returns its parent (None at the top)."""

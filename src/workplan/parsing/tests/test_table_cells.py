@@ -234,7 +234,7 @@ def test_a_note_below_the_table_is_not_part_of_the_last_row():
     _check_note_outside(plan, note_en)
 
 
-def test_a_paragraph_below_a_word_table_is_plan_level_text_until_the_next_item():
+def test_a_paragraph_below_a_word_table_goes_on_with_the_item_the_table_sits_in():
     document = docx.Document()
     document.add_paragraph("2024年工作要点")
     document.add_paragraph("一、重点任务")
@@ -250,8 +250,20 @@ def test_a_paragraph_below_a_word_table_is_plan_level_text_until_the_next_item()
     document.add_paragraph("加强组织领导。")
     plan = parse_document(read_bytes(docx_to_bytes(document), filename="plan.docx"))
     assert [item.title for item in plan.items] == ["重点任务", "保障措施"]
-    assert [child.title for child in plan.items[0].children] == ["修订制度", "开展培训"]
+    rows = plan.items[0].children
+    assert [row.title for row in rows] == ["修订制度", "开展培训"]
+    assert closing not in rows[-1].text and closing in plan.items[0].text
+    assert plan.items[1].text == "加强组织领导。"  # the plan goes on as before after the new item
+
+
+def test_a_paragraph_below_a_table_of_top_level_rows_is_plan_level_text():
+    closing = "各单位要高度重视，认真抓好落实。"
+    plan = _pipe_plan(
+        "2024年工作任务分解表",
+        ["序号", "工作任务", "牵头单位"],
+        [["1", "修订制度", "办公室"], ["2", "开展培训", "人事科"]],
+        (closing, "2024年1月5日"),
+    )
     assert all(closing not in item.text for item in plan.flat_items())
     start = plan.text.index(closing)
     assert [s.role for s in plan.segments if s.span.start == start] == ["preamble"]
-    assert plan.items[1].text == "加强组织领导。"  # the plan goes on as before after the new item
