@@ -3,8 +3,10 @@
 Three ways a plan says it: a labelled field ("牵头单位：市民政局", "Lead: Municipal Office"),
 an attribution in brackets after the item ("（人力资源社会保障部、财政部负责）" -- the first
 named unit leads, as State Council documents declare: "列第一位者为牵头单位"; or "（X牵头，
-Y配合）"), and a table column (see ``structure``). A list of units is split on 、，,；;
-and, in English, on "and".
+Y配合）"), and a table column (see ``structure``). A Chinese list of units is split on
+、，,；; (never on 和, which is part of many names); an English one on ; 、 ， and line
+breaks, and on "and", "&" or "," only where every part names a unit on its own ("Chengguan
+Town, Xinhe Town and Dongshan Town", but not "Ethnic and Religious Affairs Section").
 """
 
 from __future__ import annotations

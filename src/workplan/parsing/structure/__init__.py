@@ -134,8 +134,8 @@ class _Walk:
         # page has moved on to its footer: nothing below it belongs to the plan.
         self.in_footer = False
         # After a table whose rows are items, the last row's item ends with the table: a
-        # paragraph below it ("注：各责任单位每季度末报送进展情况。") is plan-level text or a
-        # note, until a new item begins.
+        # paragraph below it is a note ("注：各责任单位每季度末报送进展情况。", furniture),
+        # text of the item the table sits in, or plan-level text, until a new item begins.
         self.after_table = False
 
     def run(self) -> None:
