@@ -87,7 +87,8 @@ def sniff_format(data: bytes) -> str | None:
 
 def one_line(text: str) -> str:
     """Collapse any line break inside a block's text to a space (blocks hold no newline)."""
-    return _LINE_BREAKS.sub(" ", text)
+    # Every line break is unprintable: most paragraphs are spared the substitution.
+    return text if text.isprintable() else _LINE_BREAKS.sub(" ", text)
 
 
 class DocumentBuilder:

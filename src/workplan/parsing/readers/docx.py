@@ -111,6 +111,9 @@ class _Style:
     ilvl: int | None = None
 
 
+_NO_STYLE = _Style()  # frozen: one shared default instead of one per paragraph
+
+
 def _int(value: str | None, default: int | None = None) -> int | None:
     if value is None:
         return default
@@ -256,7 +259,7 @@ class _DocxReader:
                 style = style_links[abstract_id]
                 linked = link_owners.get(style)
                 if linked is None:
-                    style_num = self.styles.get(style, _Style()).num_id
+                    style_num = self.styles.get(style, _NO_STYLE).num_id
                     linked = nums.get(style_num) if style_num else None
                 if linked is None or linked == abstract_id:
                     break
@@ -347,7 +350,7 @@ class _DocxReader:
                 level = _int(outline.get(tags.val))
                 heading = level + 1 if level is not None and 0 <= level < 9 else None
         style_key = style_id or self.default_style
-        style = self.styles.get(style_key, _Style()) if style_key else _Style()
+        style = self.styles.get(style_key, _NO_STYLE) if style_key else _NO_STYLE
         if heading is None:
             heading = style.heading_level
         text = self._text(p)
