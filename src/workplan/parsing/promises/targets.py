@@ -33,9 +33,48 @@ _ZH_UNITS = (
     "%|％|‰|个百分点|万元|亿元|千元|元|万美元|美元|个月|个工作日|工作日|小时|分钟|学时|课时|平方公里|平方千米|平方米|公里|千米|公顷|亩|吨|"
     "人次|个次|户次|个|名|人|家|所|项|场|期|批|篇|件|户|处|座|套|台|辆|条|本|份|张|间|支|位|类|种|门|册|棵|株|次|轮|届"
 )
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` as a prefix tree: the engine tests one letter per
+    position instead of every word, which matters when it runs over every character."""
+    tree: _Trie = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    return _emit(tree)
+
+
+def _emit(node: _Trie) -> str:
+    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    if "" in node:
+        return f"(?:{'|'.join(branches)})?" if branches else ""
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+def _trie_tails(words: list[str]) -> tuple[str, str]:
+    """The prefix tree of ``words`` split after its first letter: the class of first letters,
+    and what may follow each one, told apart by a look-behind at that letter. A pattern that
+    begins with the class lets the regex engine skip straight to the next possible letter."""
+    tree: _Trie = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    firsts = sorted(ch for ch in tree if ch)
+    tails = "|".join(f"(?<={re.escape(ch)}){_emit(tree[ch])}" for ch in firsts)
+    return "[" + "".join(re.escape(ch) for ch in firsts) + "]", f"(?:{tails})"
+
+
 _ZH_TARGET = re.compile(
     rf"(?P<n1>{_NUM_AT})(?:\s*(?:-|—|–|－|～|~|至|到)\s*(?P<n2>{_NUM}))?"
-    rf"\s*(?P<mag>千万|百万|十万|万|亿)?\s*(?P<approx>余|多)?\s*(?P<unit>{_ZH_UNITS})(?P<post>以上|以下|以内|左右)?"
+    rf"\s*(?P<mag>千万|百万|十万|万|亿)?\s*(?P<approx>余|多)?\s*(?P<unit>{_trie(_ZH_UNITS.split('|'))})"
+    r"(?P<post>以上|以下|以内|左右)?"
 )
 _ZH_PRE_TAIL = re.compile(rf"(?:{_ZH_PRE})\s*(?:每(?:人|户|年|月|季度|天|周)+)?\s*$")
 _ZH_CN_TIME = re.compile(
@@ -155,44 +194,6 @@ _EN_PRE = (
     "maximum of|at most|less than|fewer than|under|below|about|approximately|around|nearly|almost|roughly|"
     "some|all|a total of|total of|between"
 )
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def _trie(words: list[str]) -> str:
-    """A regex alternation of ``words`` as a prefix tree: the engine tests one letter per
-    position instead of every word, which matters when it runs over every character."""
-    tree: _Trie = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    return _emit(tree)
-
-
-def _emit(node: _Trie) -> str:
-    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
-    if "" in node:
-        return f"(?:{'|'.join(branches)})?" if branches else ""
-    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-
-def _trie_tails(words: list[str]) -> tuple[str, str]:
-    """The prefix tree of ``words`` split after its first letter: the class of first letters,
-    and what may follow each one, told apart by a look-behind at that letter. A pattern that
-    begins with the class lets the regex engine skip straight to the next possible letter."""
-    tree: _Trie = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    firsts = sorted(ch for ch in tree if ch)
-    tails = "|".join(f"(?<={re.escape(ch)}){_emit(tree[ch])}" for ch in firsts)
-    return "[" + "".join(re.escape(ch) for ch in firsts) + "]", f"(?:{tails})"
 
 
 _EN_WORD_TRIE = _trie(
