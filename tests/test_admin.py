@@ -78,3 +78,14 @@ def test_unit_changed_in_admin_is_audited(client, superuser, org):
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(action="unit.updated").latest("id")
     assert entry.after == {"name": "县财政局（改）", "short_name": "财政"}
+
+
+def test_every_model_of_ours_is_in_the_admin():
+    from django.apps import apps
+
+    missing = [
+        m._meta.label
+        for m in apps.get_models()
+        if m.__module__.startswith("workplan.") and m not in admin.site._registry
+    ]
+    assert missing == []

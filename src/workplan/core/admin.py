@@ -69,3 +69,16 @@ class AuditedModelAdmin(admin.ModelAdmin[Any]):
 
     def _action(self, verb: str) -> str:
         return f"{self.model._meta.model_name}.{verb}"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """For records written only by the workflow's services: the admin shows them, never edits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from workplan.core.admin import AuditedModelAdmin
+from workplan.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 from workplan.plans import services
-from workplan.plans.models import Assignment, Deadline, Milestone, Plan, PlanItem, Target
+from workplan.plans.models import Assignment, Deadline, ImportDraft, Milestone, Plan, PlanItem, Target
 
 
 @admin.register(Plan)
@@ -76,3 +76,9 @@ class AssignmentAdmin(AuditedModelAdmin):
     list_filter = ("role",)
     raw_id_fields = ("item",)
     autocomplete_fields = ("unit",)
+
+
+@admin.register(ImportDraft)
+class ImportDraftAdmin(ReadOnlyAdmin):
+    list_display = ("source_name", "owner_unit", "created_by", "status", "created_at")
+    exclude = ("text", "data")

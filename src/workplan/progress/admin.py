@@ -9,9 +9,24 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from workplan.core import audit
-from workplan.core.admin import AuditedModelAdmin
+from workplan.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 from workplan.progress import scheduling
-from workplan.progress.models import SpecialDay
+from workplan.progress.models import (
+    Escalation,
+    Evidence,
+    FeedToken,
+    ItemEvent,
+    ItemProgress,
+    Notification,
+    Obligation,
+    Occurrence,
+    Period,
+    ProgressReport,
+    Reminder,
+    ReportingCalendar,
+    SpecialDay,
+    Track,
+)
 
 
 @admin.register(SpecialDay)
@@ -49,3 +64,23 @@ class SpecialDayAdmin(AuditedModelAdmin):
         with audit.interface("web"), transaction.atomic():
             for day in queryset:
                 scheduling.holiday_delete(actor=request.user, day=day)
+
+
+# The supervision records are written by the chain's services (stamped and audited); the
+# admin lists them for inspection and support, read only.
+for _model, _columns in (
+    (ReportingCalendar, ("plan", "frequency", "due_day")),
+    (Period, ("plan", "label", "start", "end", "due_date", "closed_at")),
+    (ItemProgress, ("item", "state")),
+    (Track, ("item", "unit", "role", "state", "latest_percent")),
+    (ProgressReport, ("item", "unit", "period", "percent", "status", "submitted_at")),
+    (Evidence, ("original_name", "kind", "size", "report", "uploaded_at")),
+    (ItemEvent, ("at", "kind", "item", "unit", "actor_repr")),
+    (Escalation, ("item", "unit", "level", "raised_at")),
+    (Notification, ("created_at", "recipient", "kind", "title", "read_at")),
+    (Reminder, ("kind", "track", "slot", "recipient")),
+    (Obligation, ("item", "description", "rrule", "assumed")),
+    (Occurrence, ("item", "index", "window_start", "window_end")),
+    (FeedToken, ("unit", "label", "created_by", "created_at", "revoked_at")),
+):
+    admin.site.register(_model, type(f"{_model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": _columns}))
