@@ -148,8 +148,8 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
     for position in range(len(drafts) - 1, -1, -1):  # children before their parents
         draft = drafts[position]
         item_units = units[position]
-        for cell, role in draft.unit_cells:
-            item_units.extend(split_units(text, cell, role))
+        for cell, role, line_breaks in draft.unit_cells:
+            item_units.extend(split_units(text, cell, role, line_breaks=line_breaks))
         item_deadlines = deadlines[position]
         if draft.deadline_cells:
             item_deadlines = _with_deadline_cells(text, item_deadlines, draft.deadline_cells, context)

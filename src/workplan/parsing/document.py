@@ -20,6 +20,10 @@ class Cell:
     start: int
     end: int
     header: str | None = None  # the header row's text for this column, e.g. "牵头单位"
+    # Where the cell's text broke onto a new line (a paragraph of its own in Word, a line
+    # break in Excel): the offsets in ``Document.text`` of the spaces that stand for them. A
+    # column of units often lists one unit a line.
+    line_breaks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

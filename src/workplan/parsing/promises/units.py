@@ -111,33 +111,54 @@ def _bracket_depths(chunk: str) -> list[int]:
 
 
 def split_units(
-    text: str, span: Span, role: UnitRole, *, first_leads: bool = False, labelled: bool = True
+    text: str,
+    span: Span,
+    role: UnitRole,
+    *,
+    first_leads: bool = False,
+    labelled: bool = True,
+    line_breaks: tuple[int, ...] = (),
 ) -> list[UnitMention]:
-    """Split a list of units ("X、Y和Z" stays whole: 和 is often part of a name)."""
+    """Split a list of units ("X、Y和Z" stays whole: 和 is often part of a name).
+
+    ``line_breaks`` (offsets in ``text``) are where a table cell's lines broke: one unit a
+    line is a list too."""
     base = span.start
+    breaks = tuple(at - base for at in line_breaks if base <= at < span.end)
     return [
         UnitMention(text=name, role=this_role, span=Span(base + offset, base + offset + len(name)))
-        for name, this_role, offset in _split_chunk(text[span.start : span.end], role, first_leads, labelled)
+        for name, this_role, offset in _split_chunk(
+            text[span.start : span.end], role, first_leads, labelled, breaks
+        )
     ]
 
 
 @lru_cache(maxsize=4096)
 def _split_chunk(
-    chunk: str, role: UnitRole, first_leads: bool, labelled: bool
+    chunk: str, role: UnitRole, first_leads: bool, labelled: bool, breaks: tuple[int, ...] = ()
 ) -> tuple[tuple[str, UnitRole, int], ...]:
     """(name, role, offset in ``chunk``) of each unit a list names. Plans repeat the same
     lists of units item after item, so the answers are remembered."""
     chinese = _CJK.search(chunk) is not None
     mentions: list[tuple[str, UnitRole, int]] = []
     depth_at = _bracket_depths(chunk) if ("（" in chunk or "(" in chunk) else None
-    if chinese:
-        pieces = _pieces(chunk, 0, len(chunk), _SPLIT_ZH, depth_at)
-    else:
-        pieces = [
-            piece
-            for begin, end in _pieces(chunk, 0, len(chunk), _SPLIT_EN_HARD, depth_at)
-            for piece in _en_names(chunk, begin, end, depth_at)
-        ]
+    lines: list[tuple[int, int]] = []
+    line_start = 0
+    for at in breaks:
+        if depth_at is None or not depth_at[at]:
+            lines.append((line_start, at))
+            line_start = at + 1
+    lines.append((line_start, len(chunk)))
+    pieces: list[tuple[int, int]] = []
+    for line_begin, line_end in lines:
+        if chinese:
+            pieces.extend(_pieces(chunk, line_begin, line_end, _SPLIT_ZH, depth_at))
+        else:
+            pieces.extend(
+                piece
+                for begin, end in _pieces(chunk, line_begin, line_end, _SPLIT_EN_HARD, depth_at)
+                for piece in _en_names(chunk, begin, end, depth_at)
+            )
     for begin, end in pieces:
         raw = chunk[begin:end]
         name = raw.strip(_TRIM)

@@ -91,6 +91,27 @@ def one_line(text: str) -> str:
     return text if text.isprintable() else _LINE_BREAKS.sub(" ", text)
 
 
+def _collapse(cell: str) -> tuple[str, tuple[int, ...]]:
+    """``one_line(cell).strip()``, and where in it the spaces are that stand for line breaks."""
+    if cell.isprintable():
+        return cell.strip(), ()
+    parts: list[str] = []
+    breaks: list[int] = []
+    length = last = 0
+    for found in _LINE_BREAKS.finditer(cell):
+        parts.append(cell[last : found.start()])
+        length += found.start() - last
+        breaks.append(length)
+        parts.append(" ")
+        length += 1
+        last = found.end()
+    parts.append(cell[last:])
+    line = "".join(parts)
+    text = line.strip()
+    lead = len(line) - len(line.lstrip())
+    return text, tuple(at - lead for at in breaks if lead <= at < lead + len(text))
+
+
 class DocumentBuilder:
     """Appends paragraphs and table rows to a growing text, recording their spans."""
 
@@ -139,9 +160,11 @@ class DocumentBuilder:
         """Add a table row: cell texts joined by ``" | "``; a row of empty cells is skipped.
 
         Empty cells at the end of the row are left out; an empty first cell leaves the row
-        starting with ``"| "`` so the block has no surrounding whitespace.
+        starting with ``"| "`` so the block has no surrounding whitespace. A line break inside
+        a cell becomes a space, remembered in the cell's ``line_breaks``.
         """
-        texts = [one_line(cell).strip() for cell in cells]
+        collapsed = [_collapse(cell) for cell in cells]
+        texts = [text for text, _ in collapsed]
         while texts and not texts[-1]:
             texts.pop()
         if not texts:
@@ -157,7 +180,8 @@ class DocumentBuilder:
                 offset += len(CELL_SEPARATOR)
             cell_start = start + max(0, offset)
             header = headers[index] if headers is not None and index < len(headers) else None
-            spans.append(Cell(cell_start, cell_start + len(cell_text), header))
+            breaks = tuple(cell_start + at for at in collapsed[index][1])
+            spans.append(Cell(cell_start, cell_start + len(cell_text), header, breaks))
             offset += len(cell_text)
         self._parts.append(row)
         self._pos = start + len(row)

@@ -35,6 +35,7 @@ from workplan.parsing.document import Document
 from workplan.parsing.readers._common import (
     DocumentBuilder,
     is_cjk,
+    one_line,
 )
 from workplan.parsing.readers.numbering import Level, ListDefinition, NumberingState
 from workplan.parsing.readers.package import Package
@@ -488,13 +489,14 @@ class _DocxReader:
             if not is_header:
                 break
             for start, span, text in placed:
+                text = one_line(text)
                 for column in range(start, min(start + span, column_count)):
                     if text and (not headers[column] or headers[column][-1] != text):
                         headers[column].append(text)
         column_headers = [" ".join(parts) or None for parts in headers]
         for placed, is_header in laid_out:
             texts = [text for _, _, text in placed]
-            if len(texts) > 1 and texts[0] and all(text == texts[0] for text in texts):
+            if len(texts) > 1 and texts[0] and all(one_line(text) == one_line(texts[0]) for text in texts):
                 placed = [(placed[0][0], column_count, texts[0])]
                 texts = texts[:1]
             if is_header:
@@ -523,7 +525,8 @@ class _DocxReader:
         return span, vertical_continue, horizontal_continue
 
     def _cell_text(self, container: etree._Element) -> str:
-        """A cell's paragraphs (and nested tables) as one line, joined by spaces."""
+        """A cell's paragraphs (and nested tables), one a line: the document builder makes one
+        line of them, joined by spaces, and remembers where the lines broke."""
         tags = self.tags
         pieces: list[str] = []
         for child in container:
@@ -548,7 +551,7 @@ class _DocxReader:
                 text = self._cell_text(child)
                 if text:
                     pieces.append(text)
-        return " ".join(pieces)
+        return "\n".join(pieces)
 
 
 def read_docx(data: bytes, name: str) -> Document:

@@ -242,6 +242,8 @@ def check_invariants(document: Document) -> None:
             for cell in block.cells:
                 if not previous_end <= cell.start <= cell.end <= block.end:
                     raise AssertionError(f"a cell of block {index} lies outside it or out of order")
+                if any(not cell.start < at < cell.end - 1 or text[at] != " " for at in cell.line_breaks):
+                    raise AssertionError(f"a line break of a cell of block {index} is not a space inside it")
                 previous_end = cell.end
         position = block.end
     if document.blocks and position != len(text):

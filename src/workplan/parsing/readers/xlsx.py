@@ -396,12 +396,17 @@ def _number(value: float, number_format: str) -> str:
     return text + "%" if percent else text
 
 
-def cell_text(value: Any, data_type: str = "n", number_format: str = "General") -> str:
-    """A cell's value as the text the structure parser reads (one line, no outer spaces)."""
+def cell_text(
+    value: Any, data_type: str = "n", number_format: str = "General", *, keep_breaks: bool = False
+) -> str:
+    """A cell's value as the text the structure parser reads (one line, no outer spaces).
+
+    ``keep_breaks`` leaves the line breaks inside a text in place: the document builder makes
+    one line of it and remembers where the lines broke (a column of units, one a line)."""
     if value is None or data_type == "e":
         return ""  # "#N/A", "#REF!": Excel's report of a broken formula, not the plan's text
     if isinstance(value, str):
-        return one_line(value).strip()
+        return value.strip() if keep_breaks else one_line(value).strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
@@ -472,7 +477,7 @@ class _Grid:
             value = cell.value
             if value is None:
                 continue
-            text = cell_text(value, cell.data_type, cell.number_format)
+            text = cell_text(value, cell.data_type, cell.number_format, keep_breaks=True)
             if text:
                 texts[(row, column)] = text
         self.merges: list[_Merge] = []
@@ -651,11 +656,12 @@ class _SheetReader:
         for row in range(self.top, self.bottom + 1):
             cells = self._layout(row)
             for start, span, text in cells:
+                text = one_line(text)
                 for index in range(start, start + span):
                     if text and (not headers[index] or headers[index][-1] != text):
                         headers[index].append(text)
             texts = [text for _, _, text in cells]
-            if len(texts) > 1 and texts[0] and all(text == texts[0] for text in texts):
+            if len(texts) > 1 and texts[0] and all(one_line(text) == one_line(texts[0]) for text in texts):
                 texts = texts[:1]
             builder.add_row(texts, is_header=True)
         column_headers = [" ".join(parts) or None for parts in headers]
@@ -678,7 +684,7 @@ class _SheetReader:
             first_start, first_span, first_text = filled[0]
             if len(filled) == 1 and first_start == 0 and first_span >= 2:
                 laid_out.append(([first_text], [None]))  # a part row across the table
-            elif len(texts) > 1 and texts[0] and all(text == texts[0] for text in texts):
+            elif len(texts) > 1 and texts[0] and all(one_line(text) == one_line(texts[0]) for text in texts):
                 laid_out.append(([texts[0]], [None]))  # one text typed into every column
             else:
                 cell_headers: list[str | None] = [

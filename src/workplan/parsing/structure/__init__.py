@@ -437,12 +437,13 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
     for body in bodies:
         item.body_spans.append(body)
         builder.seg(body, "body", item)
-    for cell, role in zip(row.cells, row.roles, strict=False):
+    for position, (cell, role) in enumerate(zip(row.cells, row.roles, strict=False)):
         if cell.end <= cell.start or role in ("number", "title", "body", "targets"):
             continue
         builder.seg(cell, "body", item)
         if role in _UNIT_ROLES:
-            item.unit_cells.append((cell, _UNIT_ROLES[role]))
+            breaks = row.line_breaks[position] if position < len(row.line_breaks) else ()
+            item.unit_cells.append((cell, _UNIT_ROLES[role], breaks))
         elif role == "deadline":
             item.deadline_cells.append(cell)
         else:

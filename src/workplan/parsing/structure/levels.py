@@ -27,7 +27,8 @@ class DraftItem:
     title_span: Span
     body_spans: list[Span] = field(default_factory=list)
     extra_spans: list[Span] = field(default_factory=list)  # table cells of unknown role
-    unit_cells: list[tuple[Span, UnitRole]] = field(default_factory=list)
+    # (cell, role, where its lines broke): a table's unit columns
+    unit_cells: list[tuple[Span, UnitRole, tuple[int, ...]]] = field(default_factory=list)
     deadline_cells: list[Span] = field(default_factory=list)
     target_cells: list[Span] = field(default_factory=list)  # a table's targets column
     children: list[DraftItem] = field(default_factory=list)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from workplan.parsing.document import Block, Document
@@ -67,6 +68,7 @@ _PIPE = re.compile(r"\s*[|｜]\s*")
 _PIPE_RULE = re.compile(r"^[\s|｜:：\-—=]+$")
 
 
+@lru_cache(maxsize=256)  # a table repeats its few headers on every row
 def column_role(header: str | None) -> ColumnRole:
     """The role of a table column, from its header text ("牵头单位" -> lead)."""
     if not header or len(header) > _MAX_HEADER:
@@ -86,6 +88,7 @@ class Row:
     roles: list[ColumnRole]
     is_header: bool = False
     separators: list[Span] = field(default_factory=list)
+    line_breaks: list[tuple[int, ...]] = field(default_factory=list)  # per cell (see Cell)
 
 
 def _split_pipe_row(
@@ -176,7 +179,7 @@ def _mark_reader_rows(text: str, rows: list[Line]) -> None:
             for i, c in enumerate(row_line.block.cells)
         ]
         row_line.kind = "row"
-        row_line.row = Row(cells, roles)
+        row_line.row = Row(cells, roles, line_breaks=[c.line_breaks for c in row_line.block.cells])
     _default_roles(text, rows)
 
 

@@ -267,3 +267,51 @@ def test_a_paragraph_below_a_table_of_top_level_rows_is_plan_level_text():
     assert all(closing not in item.text for item in plan.flat_items())
     start = plan.text.index(closing)
     assert [s.role for s in plan.segments if s.span.start == start] == ["preamble"]
+
+
+# ----------------------------------------------------------------- one unit a line
+
+
+def test_a_unit_column_with_one_unit_a_line_lists_each_unit():
+    rows_zh = [["1", "修订制度", "市财政局\n市教育局", "3月底前"]]
+    rows_en = [["1", "Revise the rules", "Women's Federation\nCommunist Youth League", "March 2024"]]
+    header_zh, header_en = (
+        ["序号", "工作任务", "责任单位", "完成时限"],
+        ["No.", "Task", "Responsible units", "Deadline"],
+    )
+    for title, header, rows, expected in (
+        ("2024年工作任务分解表", header_zh, rows_zh, ["市财政局", "市教育局"]),
+        ("2024 work plan breakdown", header_en, rows_en, ["Women's Federation", "Communist Youth League"]),
+    ):
+        plan = _xlsx_plan(title, header, rows)
+        row = _rows(plan)[0]
+        assert [u.text for u in row.units] == expected
+        assert " ".join(expected) in plan.text  # the cell is still read as one line
+
+        document = docx.Document()
+        document.add_paragraph(title)
+        table = document.add_table(rows=2, cols=4)
+        for c, value in enumerate(header):
+            table.rows[0].cells[c].text = value
+        for c, value in enumerate(rows[0]):
+            cell = table.rows[1].cells[c]
+            lines = value.split("\n")
+            cell.text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)  # a paragraph of its own, as Enter makes one in Word
+        plan = parse_document(read_bytes(docx_to_bytes(document), filename="plan.docx"))
+        assert [u.text for u in _rows(plan)[0].units] == expected
+
+
+def test_the_builder_remembers_where_a_cell_broke():
+    from workplan.parsing.readers._common import DocumentBuilder
+
+    builder = DocumentBuilder()
+    builder.add_row(["1", " 市财政局\r\n市教育局\n\n市人社局 ", "a\nb\n"])
+    document = builder.build(source_format="test")
+    assert document.text == "1 | 市财政局 市教育局 市人社局 | a b"
+    cells = document.blocks[0].cells
+    assert [document.text[at] for at in cells[1].line_breaks] == [" ", " "]
+    assert [at - cells[1].start for at in cells[1].line_breaks] == [4, 9]
+    assert [at - cells[2].start for at in cells[2].line_breaks] == [1]
+    assert cells[0].line_breaks == ()
