@@ -22,7 +22,7 @@ def create(apps, schema_editor):
     try:
         with transaction.atomic(using=schema_editor.connection.alias):
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except Exception as error:  # noqa: BLE001 - lacking the privilege is expected on some hosts
+    except Exception as error:
         logger.warning("pg_trgm is not available (%s): item search runs without its index", error)
         return
     for statement in INDEXES:
