@@ -169,7 +169,7 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
             body_spans=body_spans,
             targets=item_targets,
             deadlines=item_deadlines,
-            units=dedupe_units(item_units),
+            units=dedupe_units(item_units) if draft.unit_cells else item_units,  # else deduped already
             children=[built[id(child)] for child in draft.children],
             confidence=draft.confidence,
         )

@@ -124,7 +124,7 @@ def split_units(
     ``line_breaks`` (offsets in ``text``) are where a table cell's lines broke: one unit a
     line is a list too."""
     base = span.start
-    breaks = tuple(at - base for at in line_breaks if base <= at < span.end)
+    breaks = tuple(at - base for at in line_breaks if base <= at < span.end) if line_breaks else ()
     return [
         UnitMention(text=name, role=this_role, span=Span(base + offset, base + offset + len(name)))
         for name, this_role, offset in _split_chunk(
@@ -351,6 +351,8 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
 
 def dedupe_units(units: list[UnitMention]) -> list[UnitMention]:
     """Drop repeated (name, role) pairs, keeping the first mention."""
+    if len(units) < 2:
+        return list(units)
     seen: set[tuple[str, str]] = set()
     kept: list[UnitMention] = []
     for unit in units:
