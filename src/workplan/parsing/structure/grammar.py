@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from workplan.parsing.promises.numerals import (
+    CARDINAL_WORDS,
     ORDINAL_WORDS,
     ascii_digits,
     circled_value,
@@ -46,6 +47,16 @@ _QUANTITY_AFTER = "万亿千百%％个元人次年月日号倍名家项岁天周
 
 _RE_ZH_DI = re.compile(rf"第\s*({_ZH_NUM}|{DIG})\s*(部分|章|篇|节|条|项)[\s、，,：:．.]*")
 _RE_ZH_ORDINAL = re.compile(rf"第({_ZH_NUM})\s*[，,、：:]\s*")
+# "(one)" .. "(twenty)": a machine translation of "（一）" .. "（二十）".
+_PAREN_WORDS = {word: value for word, value in CARDINAL_WORDS.items() if value <= 20}
+_RE_WORD_PAREN = re.compile(
+    r"[（(]\s*(" + "|".join(sorted(_PAREN_WORDS, key=len, reverse=True)) + r")\s*[）)][\s、，,．.]*",
+    re.IGNORECASE,
+)
+# "One," "Two," ...: a machine translation of "一、" "二、".
+_RE_WORD_COMMA = re.compile(
+    "(" + "|".join(word.capitalize() for word in sorted(_PAREN_WORDS, key=len, reverse=True)) + r")[,，、]\s*"
+)
 _RE_ZH_PAREN = re.compile(rf"[（(]\s*({_ZH_NUM})\s*[）)][\s、，,．.]*")
 _RE_ZH_DUN = re.compile(rf"({_ZH_NUM})\s*[、．]\s*|({_ZH_NUM})[.](?![0-9])\s*")
 _RE_STEM = re.compile(rf"([{_STEMS}])\s*[、．.]\s*")
@@ -144,6 +155,9 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
                 value = int(ascii_digits(match.group(1)))
                 readings.append(Reading("ar_paren", value, str(value)))
                 strong = True
+            elif match := _RE_WORD_PAREN.match(text):
+                readings.append(Reading("zh_paren", _PAREN_WORDS[match.group(1).lower()], ""))
+                strong = True
             else:
                 match = _RE_LETTER_PAREN.match(text)
                 if match:
@@ -211,6 +225,8 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
         match = _RE_EN_ORDINAL.match(text)
         if match:
             readings.append(Reading("en_ordinal", ORDINAL_WORDS[match.group(1).lower()], ""))
+        elif match := _RE_WORD_COMMA.match(text):
+            readings.append(Reading("en_cardinal", _PAREN_WORDS[match.group(1).lower()], ""))
         else:
             match = _RE_KEYWORD.match(text)
             if match:

@@ -51,6 +51,10 @@ def shape(items: list[ParsedItem]) -> list[object]:
         ("甲、基础设施", "1", "甲、"),
         ("二）完善制度", "2", "二）"),
         ("1 Background", "1", "1"),
+        ("(one) Overall goals", "1", "(one)"),
+        ("(Twelve) Strengthen staff", "12", "(Twelve)"),
+        ("（two）加强领导", "2", "（two）"),
+        ("Three, Safeguards", "3", "Three,"),
     ],
 )
 def test_parse_label_reads_every_numbering_style(text, number, label):
@@ -93,6 +97,22 @@ def test_levels_follow_the_order_styles_first_appear():
         (6, "a"),
         (1, "2"),
     ]
+
+
+def test_word_numbers_in_brackets_number_like_their_chinese_originals():
+    """ "(one)" "(two)" (a translation of "（一）") is a level, and its "1." children go under it."""
+    plan = parse_text(
+        "Work Plan\nOne, Main tasks\n(one) Improve services\n1. Open branches\n2. Extend hours\n"
+        "(two) Strengthen staff\n1. Recruit nurses\nTwo, Safeguards\n(one) Leadership\n"
+    )
+    assert shape(plan.items) == [
+        ("1", [("1", [("1", []), ("2", [])]), ("2", [("1", [])])]),
+        ("2", [("1", [])]),
+    ]
+    plan = parse_text(
+        "工作方案\n一、主要任务\n(one)提升服务\n1.开设网点\n2.延长时间\n(two)加强队伍\n1.招聘护士\n"
+    )
+    assert shape(plan.items) == [("1", [("1", [("1", []), ("2", [])]), ("2", [("1", [])])])]
 
 
 def test_a_style_seen_before_returns_to_a_level_by_its_sequence():
