@@ -66,6 +66,8 @@ _RE_AR_SPACE = re.compile(rf"({DIG})[ \t\u3000]+(?=[A-Z\u4e00-\u9fff])")
 _RE_AR_PAREN = re.compile(rf"[（(]\s*({DIG})\s*[）)]\s*")
 _RE_AR_DUN = re.compile(rf"({DIG})\s*、\s*")
 _RE_AR_DOT = re.compile(rf"({DIG})\s*[.．](?![0-9０-９])\s*")
+# "1.12月下旬…" "2.2026年底前…": a dot label whose text begins with a date.
+_RE_AR_DOT_DATE = re.compile(rf"({DIG})[.．](?=[0-9０-９]{{1,2}}\s*[月日号]|[0-9０-９]{{4}}\s*年)")
 _RE_AR_RPAREN = re.compile(rf"({DIG})\s*[)）]\s*")
 _RE_CIRCLED = re.compile(r"([①-⑳㉑-㉟❶-❿➀-➉])\s*[、.．]?\s*")
 _RE_CIRCLED_PAREN = re.compile(r"([⑴-⒇])\s*")
@@ -98,6 +100,8 @@ class Label:
     end: int
     rest: int  # where the text after the label (and its spacing) begins
     strong: bool  # a style that hardly ever starts a line by accident (一、（一）①)
+    # "1.12月下旬完成": a label only where it continues a sequence (or starts one at 1)
+    sequence_only: bool = False
 
 
 def _letter_reading(style: str, letter: str) -> Reading:
@@ -129,6 +133,7 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
     readings: list[Reading] = []
     match: re.Match[str] | None = None
     strong = False
+    sequence_only = False
     if first == "第":
         match = _RE_ZH_DI.match(text)
         if match:
@@ -221,6 +226,11 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
                     readings.append(Reading(style, int(token), str(int(token))))
                 strong = is_strong
                 break
+        else:
+            match = _RE_AR_DOT_DATE.match(text)
+            if match:
+                readings.append(Reading("ar_dot", int(ascii_digits(match.group(1))), ""))
+                sequence_only = True
     elif first.isascii() and first.isalpha():
         match = _RE_EN_ORDINAL.match(text)
         if match:
@@ -265,7 +275,7 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
         return None
     label_end = len(text[: match.end()].rstrip())
     readings = [r if r.number else Reading(r.style, r.value, str(r.value)) for r in readings]
-    return Label(tuple(readings), offset, offset + label_end, offset + end, strong)
+    return Label(tuple(readings), offset, offset + label_end, offset + end, strong, sequence_only)
 
 
 def parse_table_number(text: str, offset: int) -> Label | None:

@@ -94,6 +94,8 @@ class LevelMachine:
                 if len(same) >= 2 or depth >= MAX_DEPTH:
                     return (same[-1] if same else depth - 1), reading, 0.6
                 return depth, reading, 1.0
+        if label.sequence_only:
+            return None
         # 3. Numbering straight through the parents: （三） after 二、 when （二） was last, or
         # "12." right under 四、 when "11." sat under 三、（三）.
         for reading in readings:

@@ -68,6 +68,7 @@ def test_parse_label_reads_every_numbering_style(text, number, label):
     "text",
     [
         "1.5万元用于补贴",  # a quantity, not a label
+        "1.5万元，12月底前完成",
         "2019年工作回顾",
         "一是加强领导，二是完善机制",  # inline enumeration
         "The 3 branches open",
@@ -113,6 +114,26 @@ def test_word_numbers_in_brackets_number_like_their_chinese_originals():
         "工作方案\n一、主要任务\n(one)提升服务\n1.开设网点\n2.延长时间\n(two)加强队伍\n1.招聘护士\n"
     )
     assert shape(plan.items) == [("1", [("1", [("1", []), ("2", [])]), ("2", [("1", [])])])]
+
+
+def test_a_dot_label_directly_followed_by_a_date_keeps_its_sequence():
+    """ "1.12月下旬…" is item 1 whose text starts with a date; "1.5万元" stays a quantity."""
+    plan = parse_text(
+        "工作方案\n一、主要任务\n1.12月下旬完成摸底调查。\n2.12月底前完成整改。\n"
+        "二、保障措施\n1.加强领导。\n2.15日前报送材料。\n3.2026年底前全面完成。\n"
+    )
+    assert outline(plan) == [
+        (1, "1", "主要任务"),
+        (2, "1", "12月下旬完成摸底调查。"),
+        (2, "2", "12月底前完成整改。"),
+        (1, "2", "保障措施"),
+        (2, "1", "加强领导。"),
+        (2, "2", "15日前报送材料。"),
+        (2, "3", "2026年底前全面完成。"),
+    ]
+    # out of sequence it is not a label: the "5.12月…" line stays in item 1's body
+    plan = parse_text("工作方案\n一、主要任务\n1.摸底调查。\n5.12月完成。\n1.5万元用于补贴。\n")
+    assert outline(plan) == [(1, "1", "主要任务"), (2, "1", "摸底调查。")]
 
 
 def test_a_style_seen_before_returns_to_a_level_by_its_sequence():
