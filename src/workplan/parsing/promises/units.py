@@ -18,26 +18,40 @@ from functools import lru_cache
 from workplan.parsing.result import Span, UnitMention, UnitRole
 
 _ZH_LABELS = (
-    ("牵头单位|牵头部门|主办单位|主责单位|牵头", "lead"),
-    ("责任单位|责任部门|责任主体|承办单位|实施单位|负责单位|责任处室|责任科室", "responsible"),
-    ("配合单位|配合部门|协办单位|协助单位|参与单位|配合", "cooperating"),
+    ("主责单位|牵头", "lead"),
+    ("责任主体|承办单位|实施单位|负责单位", "responsible"),
+    ("协助单位|配合", "cooperating"),
 )
-_ZH_LABEL = re.compile(
-    r"(?P<label>牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|责任主体|承办单位|实施单位|负责单位|责任处室|"
-    r"责任科室|配合单位|配合部门|协办单位|协助单位|参与单位)\s*[:：]\s*"
-)
+# A role word and an organisation word make a field's key: 牵头处室, 责任股室, 协办单位, ...
+_ZH_ROLE_WORDS: dict[str, UnitRole] = {
+    "牵头": "lead",
+    "主办": "lead",
+    "责任": "responsible",
+    "配合": "cooperating",
+    "协办": "cooperating",
+    "参与": "cooperating",
+}
+_ZH_ORG_WORDS = "单位|部门|处室|科室|股室|机构"
+_ZH_LABEL_KEYS = [role + org for role in _ZH_ROLE_WORDS for org in _ZH_ORG_WORDS.split("|")]
+_ZH_LABEL_KEYS += ["主责单位", "责任主体", "承办单位", "实施单位", "负责单位", "协助单位"]
+# A flat list of keys: the regex engine finds a literal alternation's first characters faster
+# than a nested (role)(organisation) group.
+_ZH_LABEL = re.compile(rf"(?P<label>{'|'.join(_ZH_LABEL_KEYS)})\s*[:：]\s*")
 _ZH_LIST_END = re.compile(r"[。；;\n）)】]")
 _EN_LABEL = re.compile(
     r"\b(?P<label>Lead(?:\s+(?:unit|units|agency|agencies|department|office|organi[sz]ation|ministry))?|"
     r"Responsible(?:\s+(?:unit|units|department|departments|party|parties|office|agency|agencies))?|"
     r"Cooperating(?:\s+(?:unit|units|department|departments|agency|agencies))?|"
-    r"Supporting(?:\s+(?:unit|units|department|departments|agency|agencies))?|Supported\s+by|Owner|Owners|Partners?)"
+    r"Supporting(?:\s+(?:unit|units|department|departments|agency|agencies))?|Supported\s+by|(?<![A-Za-z]\s)Support|Owner|Owners|Partners?)"
     r"\s*[:：]\s*",
     re.IGNORECASE,
 )
 _EN_LIST_END = re.compile(r"[.;\n)\]]")
+# "Partners: Police Department; Planning and Community Development": a ";" goes on with the
+# list when a name follows it (capitalised, no field key "Deadline:" of its own).
+_EN_SEMI_GOES_ON = re.compile(r"\s*(?:the\s+)?[A-Z][^:：;.\n()\[\]]*(?:[;.\n)\]]|$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室")
+_ZH_LABEL_HINT = re.compile(r"单位|部门|主体|处室|科室|股室|机构")
 _LATIN = re.compile(r"[A-Za-z]")  # an even cheaper pre-test: the hint needs a Latin letter
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
 # One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
@@ -60,7 +74,11 @@ _STRIP_PREFIX = re.compile(r"^(?:具体)?(?:由|请|各自)")
 _STRIP_TAIL = re.compile(r"(?:按职责分工|按职责|分别|共同|具体)$")
 _EN_STRIP = re.compile(r"^(?:the\s+)", re.IGNORECASE)
 
-_LABEL_ROLE: dict[str, UnitRole] = {}
+_LABEL_ROLE: dict[str, UnitRole] = {
+    role_word + org_word: role
+    for role_word, role in _ZH_ROLE_WORDS.items()
+    for org_word in _ZH_ORG_WORDS.split("|")
+}
 for names, role in _ZH_LABELS:
     for name in names.split("|"):
         _LABEL_ROLE[name] = role  # type: ignore[assignment]
@@ -70,7 +88,7 @@ def _en_role(label: str) -> UnitRole:
     lowered = label.lower()
     if lowered.startswith("lead"):
         return "lead"
-    if lowered.startswith(("cooperating", "supporting", "supported", "partner")):
+    if lowered.startswith(("cooperating", "support", "partner")):
         return "cooperating"
     return "responsible"
 
@@ -320,8 +338,15 @@ def _labelled(
     for index, match in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else end
         for terminator in list_end.finditer(text, match.end(), stop):
-            if terminator.group(0) in "）)" and _opened(text, match.end(), terminator.start()):
+            mark = terminator.group(0)
+            if mark in "）)" and _opened(text, match.end(), terminator.start()):
                 continue  # closes "各县（市、区" inside the list, not the list itself
+            if (
+                mark == ";"
+                and list_end is _EN_LIST_END
+                and _EN_SEMI_GOES_ON.match(text, terminator.end(), stop)
+            ):
+                continue
             stop = terminator.start()
             break
         found.extend(split_units(text, Span(match.end(), stop), role_of(match.group("label"))))

@@ -367,6 +367,45 @@ def test_english_labelled_units():
     ]
 
 
+def test_unit_keys_are_a_role_word_and_an_organisation_word():
+    assert units("牵头处室：规划处；配合处室：财务处、人事处") == [
+        ("规划处", "lead"),
+        ("财务处", "cooperating"),
+        ("人事处", "cooperating"),
+    ]
+    assert units("牵头科室：医务科　责任科室：护理部") == [("医务科", "lead"), ("护理部", "responsible")]
+    assert units("责任股室：综合股；配合股室：财务股") == [
+        ("综合股", "responsible"),
+        ("财务股", "cooperating"),
+    ]
+    assert units("协办单位：市公安局、市交通局。参与单位：各镇街") == [
+        ("市公安局", "cooperating"),
+        ("市交通局", "cooperating"),
+        ("各镇街", "cooperating"),
+    ]
+    assert units("主办单位：市教育局") == [("市教育局", "lead")]
+    assert units("Support: Finance Office; IT Office") == [
+        ("Finance Office", "cooperating"),
+        ("IT Office", "cooperating"),
+    ]
+    assert units("Lead department: Parks Office. Supported by: Works Department") == [
+        ("Parks Office", "lead"),
+        ("Works Department", "cooperating"),
+    ]
+    assert units("Financial support: the city will fund it") == []
+
+
+def test_english_unit_lists_go_on_after_a_semicolon():
+    assert units("Partners: Police Department; Planning and Community Development. Deadline: June") == [
+        ("Police Department", "cooperating"),
+        ("Planning and Community Development", "cooperating"),
+    ]
+    assert units("Responsible department: Works Department; budget from reserves.") == [
+        ("Works Department", "responsible")
+    ]
+    assert units("Lead: Parks Office; Deadline: June 2026") == [("Parks Office", "lead")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
