@@ -394,6 +394,9 @@ def _zh_per(per_text: str) -> str:
 _ZH_PER_KEYS = sorted(_ZH_PER, key=len, reverse=True)
 
 
+_COHORT_UNITS = frozenset(["届", "级"])
+
+
 def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
     """Numbers written with digits followed by a unit: 80%以上, 15万元, 1-2个, 6个月."""
     found: list[_Candidate] = []
@@ -405,6 +408,8 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
         n1, n2, mag, unit, post, approx = m.group("n1", "n2", "mag", "unit", "post", "approx")
         if (unit in _TIME_UNITS and text[m_end : m_end + 1] == "内") or (skip and inside(n_start, skip)):
             continue  # "3个月内" is a time window; a number in a condition is not a promise
+        if unit in _COHORT_UNITS and not mag and _YEAR.fullmatch(n1):
+            continue  # "2026届毕业生": a year names the cohort
         value = parse_number(n1)
         if value is None:
             continue
@@ -602,6 +607,12 @@ def _en_number(
         return None
     if not pct and not currency and _YEAR.fullmatch(n1):
         return None
+    if (
+        not pct
+        and not currency
+        and (previous in _EN_MONTH_WORDS or _EN_MONTH_AFTER.match(text, m.end(), end))
+    ):
+        return None  # "by 30 September 2025", "September 30": a day of a date
     value = parse_number(n1)
     if value is None:
         return None
@@ -641,6 +652,16 @@ def _en_number(
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_EN_MONTH_WORDS = _words(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """
+)
+_EN_MONTH_AFTER = re.compile(
+    r"[ \u00a0]+(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?"
+)
 
 
 def _en_comparator(phrase: str) -> Comparator | None:
@@ -725,6 +746,35 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     return keep_disjoint(ordered)
 
 
+# "从62%提高到75%", "from 62% to 75%": the first number is the baseline, not a target.
+_ZH_BASELINE_BEFORE = re.compile(r"[从由][^，。；,;：:\n]{0,10}$")
+_EN_BASELINE_BEFORE = re.compile(r"\bfrom(?:\s+[A-Za-z]+){0,4}\s+$", re.IGNORECASE)
+_BASELINE_HINT = re.compile(r"[从由]|\bfrom\b", re.IGNORECASE)
+_BASELINE_BETWEEN = re.compile(
+    r"\s*(?:(?:逐步|进一步|分别)?(?:提高|提升|增加|增长|增至|上升|扩大|降低|下降|减少|缩小|压缩|降|升|增)?(?:到|至)"
+    r"(?:\s*[0-9]{4}\s*年(?:底|末)?的?)?|"
+    r"(?i:to|to\s+reach|towards?))?\s*"
+)
+
+
+def _drop_baselines(text: str, start: int, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Drop a "from X" baseline that a "to Y" of the same kind follows."""
+    ordered = sorted(candidates, key=lambda c: c.start)
+    baselines: set[int] = set()
+    for index, cand in enumerate(ordered[:-1]):
+        following = ordered[index + 1]
+        if following.kind != cand.kind or following.start < cand.end:
+            continue
+        if not _BASELINE_BETWEEN.fullmatch(text, cand.end, following.start):
+            continue
+        floor = max(start, cand.start - 40)
+        if _ZH_BASELINE_BEFORE.search(text, floor, cand.start) or _EN_BASELINE_BEFORE.search(
+            text, floor, cand.start
+        ):
+            baselines.add(id(cand))
+    return [c for c in candidates if id(c) not in baselines] if baselines else candidates
+
+
 def extract_targets(text: str, regions: list[Span]) -> list[Target]:
     """All targets stated in ``regions`` of ``text`` (an item's own title and body)."""
     targets: list[Target] = []
@@ -742,6 +792,9 @@ def extract_targets(text: str, regions: list[Span]) -> list[Target]:
         else:
             quotes = quoted_spans(text, start, end) if _HAS_QUOTE.search(text, start, end) else []
             candidates = _en_candidates(text, start, end, quotes)
+        resolved = _resolve(candidates)
+        if len(resolved) > 1 and _BASELINE_HINT.search(text, start, end):
+            resolved = _drop_baselines(text, start, resolved)
         targets.extend(
             Target(
                 text=text[c.start : c.end],
@@ -752,6 +805,6 @@ def extract_targets(text: str, regions: list[Span]) -> list[Target]:
                 value_max=_clean(c.value_max),
                 unit=c.unit,
             )
-            for c in _resolve(candidates)
+            for c in resolved
         )
     return targets

@@ -96,6 +96,7 @@ def test_chinese_frequencies(text, expected):
         "在最后一个月的月底报送",
         "参加16至24岁青年见习",  # an age range
         "每年增长10%",  # a rate, not a frequency (the percent is kept)
+        "做好2026届高校毕业生就业工作",  # a year names the cohort
     ],
 )
 def test_chinese_non_targets(text):
@@ -174,10 +175,35 @@ def test_english_frequencies(text, expected):
         "within 30 days of the request",
         "respond within 48 hours of a report",  # a time limit (a deadline), not a quantity
         "build a 5m wall",  # metres, not millions
+        "complete the survey by 30 September 2025",  # a day of a date
+        "complete the survey by September 30 2025",
     ],
 )
 def test_english_non_targets(text):
     assert targets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("将覆盖率从62%提高到75%", [("75%", "percent", "=", 75.0, None, "%")]),
+        ("覆盖率由目前的62%提高到2026年的75%以上", [("75%以上", "percent", ">=", 75.0, None, "%")]),
+        ("从3个增加到5个", [("5个", "count", "=", 5.0, None, "个")]),
+        ("raise the rate from 62% to 75% by 2026", [("75%", "percent", "=", 75.0, None, "%")]),
+        (
+            "Increase coverage from the current 62% to at least 75%.",
+            [("at least 75%", "percent", ">=", 75.0, None, "%")],
+        ),
+        # two targets, neither a baseline
+        (
+            "完成率达到80%，到2025年达到90%",
+            [("80%", "percent", "=", 80.0, None, "%"), ("90%", "percent", "=", 90.0, None, "%")],
+        ),
+        ("举办3届运动会", [("3届", "count", "=", 3.0, None, "届")]),
+    ],
+)
+def test_a_baseline_is_not_a_target(text, expected):
+    assert targets(text) == expected
 
 
 # --------------------------------------------------------------------------- deadlines
