@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from workplan.parsing.promises.context import PlanContext, keep_disjoint
-from workplan.parsing.promises.numerals import CARDINAL_WORDS, ascii_digits, parse_number, zh_numeral_value
+from workplan.parsing.promises.numerals import (
+    CARDINAL_WORDS,
+    MONTH_NUMBERS,
+    ascii_digits,
+    parse_number,
+    zh_numeral_value,
+)
 from workplan.parsing.result import Deadline, Span
 
 _MON = r"(?:1[0-2]|0?[1-9]|１[０-２]|０?[１-９]|十[一二]?|[一二三四五六七八九])"
@@ -39,27 +45,6 @@ _EN_MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?"
 )
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _ORDINAL_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _WORD_COUNTS = {**CARDINAL_WORDS, "a": 1, "an": 1}
 
@@ -276,7 +261,7 @@ def _en_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.d
         return False, None
     if prep in ("from", "since", "starting", "beginning"):
         return False, None
-    month = _MONTHS.get(m.group("mon").lower().rstrip(".")[:3]) or _MONTHS.get(
+    month = MONTH_NUMBERS.get(m.group("mon").lower().rstrip(".")[:3]) or MONTH_NUMBERS.get(
         m.group("mon").lower().rstrip(".")
     )
     day = _num(m.group("d"))

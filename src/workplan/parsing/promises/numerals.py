@@ -157,6 +157,30 @@ def roman_value(text: str) -> int | None:
     return total if 0 < total < 4000 and to_roman(total) == upper else None
 
 
+# English month names and their abbreviations -> month number (deadlines, dates of issue).
+MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
 def to_roman(value: int) -> str:
     """The canonical upper-case Roman numeral for 1..3999."""
     table = (

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from workplan.parsing.promises.numerals import to_roman
+
 MAX_LEVELS = 9
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -21,21 +23,6 @@ _CHINESE_UNITS = ("", "十", "百", "千")
 _CHINESE_LEGAL_UNITS = ("", "拾", "佰", "仟")
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
-_ROMAN = (
-    (1000, "M"),
-    (900, "CM"),
-    (500, "D"),
-    (400, "CD"),
-    (100, "C"),
-    (90, "XC"),
-    (50, "L"),
-    (40, "XL"),
-    (10, "X"),
-    (9, "IX"),
-    (5, "V"),
-    (4, "IV"),
-    (1, "I"),
-)
 _ONES = [
     "zero",
     "one",
@@ -135,13 +122,7 @@ def chinese_counting(number: int, *, legal: bool = False) -> str:
 
 
 def roman(number: int) -> str:
-    if not 0 < number < 4000:
-        return str(number)
-    parts: list[str] = []
-    for value, symbol in _ROMAN:
-        count, number = divmod(number, value)
-        parts.append(symbol * count)
-    return "".join(parts)
+    return to_roman(number) if 0 < number < 4000 else str(number)
 
 
 def letters(number: int) -> str:

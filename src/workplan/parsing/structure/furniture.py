@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from workplan.parsing.promises.numerals import MONTH_NUMBERS
 from workplan.parsing.structure.grammar import DIG, numeral_value
 from workplan.parsing.structure.text import SPACES, TITLE_PUNCT, is_cjk_text
 
@@ -70,27 +71,6 @@ _EN_DATE_LINE = re.compile(
     rf"^(?:(?:{_EN_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_EN_MONTHS})\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})$",
     re.IGNORECASE,
 )
-_MONTH_NUMBER = {
-    name: index
-    for index, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 DATE_PARTS = re.compile(
     r"(\d{4}|[零〇○一二三四五六七八九]{4})\s*年\s*([0-9]+|[一二三四五六七八九十]+)\s*月\s*([0-9]+|[一二三四五六七八九十]+)"
 )
@@ -171,8 +151,8 @@ def parse_date_line(text: str) -> dt.date | None:
         en = _EN_DATE_PARTS.search(text)
         if en:
             if en.group(1):
-                return dt.date(int(en.group(3)), _MONTH_NUMBER[en.group(1).lower()], int(en.group(2)))
-            return dt.date(int(en.group(6)), _MONTH_NUMBER[en.group(5).lower()], int(en.group(4)))
+                return dt.date(int(en.group(3)), MONTH_NUMBERS[en.group(1).lower()], int(en.group(2)))
+            return dt.date(int(en.group(6)), MONTH_NUMBERS[en.group(5).lower()], int(en.group(4)))
         iso = ISO_DATE.search(text)
         if iso:
             return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))

@@ -30,18 +30,7 @@ _KEYWORDS = (
     "Part|Chapter|Section|Article|Goal|Objective|Strategy|Priority|Initiative|Action|Task|"
     "Measure|Commitment|Activity|Step|Phase|Stage|Pillar|Outcome|Output|Recommendation"
 )
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_WORD_NUMBERS = {word: value for word, value in CARDINAL_WORDS.items() if value <= 10}  # "Part One"
 # Characters that, right after a number, make it a quantity ("1.5万元", "3个") not a label.
 _QUANTITY_AFTER = "万亿千百%％个元人次年月日号倍名家项岁天周"
 
