@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from workplan.accounts.models import Unit
 from workplan.core import clock
 from workplan.core.errors import Conflict, Invalid, NotFound
+from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors, is_htmx
 from workplan.permissions import Action
 from workplan.plans import drafts, selectors, services
@@ -75,25 +76,14 @@ def _draft_context(draft: ImportDraft, error: str = "") -> dict[str, Any]:
 
 def _highlighted_source(draft: ImportDraft) -> list[dict[str, Any]]:
     """The extracted text cut into runs, each marked with the promise kind it states (if any)."""
-    marks = sorted(
+    marks = (
         (promise["span"][0], promise["span"][1], kind, item["key"])
         for item in draft.data["items"]
         for kind in ("targets", "deadlines", "units")
         for promise in item[kind]
         if promise.get("span") and promise.get("accepted")
     )
-    runs: list[dict[str, Any]] = []
-    position = 0
-    text = draft.text
-    for start, end, kind, key in marks:
-        if start < position:
-            continue  # overlapping marks: the first wins
-        if start > position:
-            runs.append({"text": text[position:start], "kind": "", "key": ""})
-        runs.append({"text": text[start:end], "kind": kind, "key": key})
-        position = end
-    runs.append({"text": text[position:], "kind": "", "key": ""})
-    return runs
+    return marked_runs(draft.text, marks)
 
 
 @login_required

@@ -20,6 +20,7 @@ from workplan.accounts.models import Role
 from workplan.accounts.selectors import unit_list_for_user, unit_tree_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
 from workplan.core import clock
+from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors
 from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
@@ -217,31 +218,18 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "web/item_detail.html", context)
 
 
-def _marked_source(item: Any) -> list[dict[str, str]]:
+def _marked_source(item: Any) -> list[dict[str, Any]]:
     """The item's stretch of the plan's text, cut into runs with targets and deadlines marked."""
     text = item.plan.source_text
     if item.source_start is None or item.source_end is None or not text:
         return []
-    start, end = item.source_start, item.source_end
-    marks = sorted(
-        [(t.source_start, t.source_end, "targets") for t in item.targets.all() if t.source_start is not None]
-        + [
-            (d.source_start, d.source_end, "deadlines")
-            for d in item.deadlines.all()
-            if d.source_start is not None
-        ]
-    )
-    runs: list[dict[str, str]] = []
-    position = start
-    for mark_start, mark_end, kind in marks:
-        if mark_start < position or mark_end > end or mark_end is None:
-            continue
-        if mark_start > position:
-            runs.append({"text": text[position:mark_start], "kind": ""})
-        runs.append({"text": text[mark_start:mark_end], "kind": kind})
-        position = mark_end
-    runs.append({"text": text[position:end], "kind": ""})
-    return runs
+    marks = [
+        (promise.source_start, promise.source_end, kind, "")
+        for kind, promises in (("targets", item.targets.all()), ("deadlines", item.deadlines.all()))
+        for promise in promises
+        if promise.source_start is not None and promise.source_end is not None
+    ]
+    return marked_runs(text, marks, item.source_start, item.source_end)
 
 
 @login_required

@@ -21,7 +21,6 @@ from workplan.core import audit, clock
 from workplan.parsing.snippets import find_promises
 from workplan.permissions import Action
 from workplan.plans import services
-from workplan.plans.breakdown.export import part_text
 from workplan.plans.breakdown.layout import TARGET_SEPARATOR, UNIT_COLUMNS, split_unit_names
 from workplan.plans.breakdown.reading import BreakdownTable, TableProblem, TableRow, read_breakdown
 from workplan.plans.models import Assignment, Plan, PlanItem
@@ -170,7 +169,7 @@ def _plan_rows(plan: Plan, table: BreakdownTable, preview: BreakdownPreview) -> 
                 continue
             current_part = item
             text = _display(values.get("title"))
-            if text and text != part_text(item):
+            if text and text != item.heading:
                 new_title = (
                     text[len(item.label) :].strip() if item.label and text.startswith(item.label) else text
                 )

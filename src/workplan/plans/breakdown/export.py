@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from workplan.plans.breakdown.layout import CELL_LIST_SEPARATOR, COLUMNS, TARGET_SEPARATOR
-from workplan.plans.models import Plan, PlanItem
+from workplan.plans.models import Plan
 from workplan.plans.selectors import plan_items_for_user
 
 TITLE_ROW = 1
@@ -33,11 +33,6 @@ class BreakdownLine:
     values: dict[str, Any]
 
 
-def part_text(item: PlanItem) -> str:
-    """The part row's text: the item's heading as written."""
-    return item.heading
-
-
 def breakdown_lines(*, user: Any, plan: Plan) -> list[BreakdownLine]:
     """The plan's items as table rows, in document order (a fixed number of queries)."""
     lines: list[BreakdownLine] = []
@@ -45,7 +40,7 @@ def breakdown_lines(*, user: Any, plan: Plan) -> list[BreakdownLine]:
     serial_of: dict[str, str] = {}
     for item in plan_items_for_user(user=user, plan=plan):
         if item.depth == 1:
-            lines.append(BreakdownLine(item_id=item.pk, is_part=True, values={"title": part_text(item)}))
+            lines.append(BreakdownLine(item_id=item.pk, is_part=True, values={"title": item.heading}))
             continue
         parent_serial = serial_of.get(item.path[:-4], "")
         counters[item.depth] = counters.get(item.depth, 0) + 1
