@@ -77,6 +77,11 @@ def _actor_repr(actor: Any) -> str:
     return str(getattr(actor, "username", actor))
 
 
+def _require_transaction(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what} must be called inside transaction.atomic()")
+
+
 def record(
     *,
     actor: Any,
@@ -87,9 +92,10 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Write one audit row. Must run inside the transaction of the change it records."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"audit.record({action!r}) must be called inside transaction.atomic()")
-    return AuditEntry.objects.create(**_entry_fields(actor, action, target, before, after, reason))
+    _require_transaction(f"audit.record({action!r})")
+    row = entry(actor=actor, action=action, target=target, before=before, after=after, reason=reason)
+    row.save(force_insert=True)
+    return row
 
 
 def entry(
@@ -107,16 +113,14 @@ def entry(
 
 def record_entries(entries: Sequence[AuditEntry]) -> int:
     """Save rows made by :func:`entry` in one statement, inside the caller's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record_entries() must be called inside transaction.atomic()")
+    _require_transaction("audit.record_entries()")
     AuditEntry.objects.bulk_create(entries, batch_size=500)
     return len(entries)
 
 
 def record_many(*, actor: Any, action: str, targets: Sequence[models.Model], reason: str = "") -> int:
     """Audit a bulk creation: one row per created object, written in one statement."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"audit.record_many({action!r}) must be called inside transaction.atomic()")
+    _require_transaction(f"audit.record_many({action!r})")
     rows = [AuditEntry(**_entry_fields(actor, action, t, None, snapshot(t), reason)) for t in targets]
     AuditEntry.objects.bulk_create(rows, batch_size=500)
     return len(rows)

@@ -13,7 +13,7 @@ import os
 import re
 
 from workplan.parsing.document import Block, Document
-from workplan.parsing.errors import ParseError
+from workplan.parsing.errors import INTERNAL_ERRORS, ParseError
 from workplan.parsing.promises import (
     PlanContext,
     declares_first_lead,
@@ -28,15 +28,6 @@ from workplan.parsing.promises.periods import plan_period
 from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target
 from workplan.parsing.structure import DraftItem, count_years, parse_structure
 
-_INTERNAL_ERRORS = (
-    ValueError,
-    IndexError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    RecursionError,
-    OverflowError,
-)
 _LINE = re.compile(r"[^\r\n]+")
 _ATX = re.compile(r"^(#{1,6})[ \t]+")
 
@@ -97,7 +88,7 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
         items = _build_all(doc.text, structure.items, context)
     except ParseError:
         raise
-    except _INTERNAL_ERRORS as error:
+    except INTERNAL_ERRORS as error:
         # A bug must not surface as a traceback to the person importing a plan.
         raise ParseError(
             f"The document could not be parsed (internal error: {type(error).__name__})."

@@ -8,3 +8,16 @@ class ParseError(Exception):
     is wrong and, where there is one, what to do instead. Every failure inside
     ``workplan.parsing`` surfaces as this type; nothing else escapes the public functions.
     """
+
+
+# Exceptions a bug in the parser may raise on a strange document: the public functions turn
+# them into ParseError so the person importing a plan never sees a traceback.
+INTERNAL_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+    OverflowError,
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workplan.parsing.errors import ParseError
+from workplan.parsing.errors import INTERNAL_ERRORS, ParseError
 from workplan.parsing.promises import PlanContext, extract_deadlines, extract_targets, extract_units
 from workplan.parsing.result import Deadline, Span, Target, UnitMention
 
@@ -39,13 +39,5 @@ def find_promises(text: str, *, year: int | None = None) -> Promises:
             deadlines=extract_deadlines(text, region, PlanContext(year=year)),
             units=extract_units(text, region),
         )
-    except (
-        ValueError,
-        IndexError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-        OverflowError,
-    ) as error:
+    except INTERNAL_ERRORS as error:
         raise ParseError(f"the text could not be read (internal error: {type(error).__name__})") from error
