@@ -15,16 +15,15 @@ from workplan.core.models import AuditEntry
 from workplan.core.testing import make_plan_with_task, make_user
 from workplan.plans import services as plans
 
-SERVICE_MODULES = [
-    "workplan.accounts.services",
-    "workplan.plans.services",
+# Modules of write services that are not named ``services``; every ``services`` module or
+# package of every app is found by itself (``_service_modules``), so a new app's writes
+# cannot be missed.
+EXTRA_SERVICE_MODULES = [
     "workplan.plans.importing",
     "workplan.plans.revisions",
     "workplan.plans.breakdown.changes",
     "workplan.plans.drafts",
-    "workplan.progress.services",
     "workplan.progress.scheduling",
-    "workplan.api.services",
 ]
 NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date", "draft_get_for_user"}
 DRAFT_TEXT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成。（县民政局、县财政局负责）\n第二段。\n（二）压实责任。".encode()
@@ -306,9 +305,24 @@ def _progress_calls(actor, org):
     }
 
 
+def _service_modules() -> list[str]:
+    import pkgutil
+
+    import workplan
+
+    found = [
+        info.name
+        for info in pkgutil.walk_packages(workplan.__path__, "workplan.")
+        if "services" in info.name.split(".") and ".tests" not in info.name
+        # core.services holds the generic audited helpers the domain services are built on.
+        and info.name != "workplan.core.services"
+    ]
+    return sorted(set(found) | set(EXTRA_SERVICE_MODULES))
+
+
 def _public_services() -> set[str]:
     names = set()
-    for module_name in SERVICE_MODULES:
+    for module_name in _service_modules():
         module = importlib.import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module_name and not name.startswith("_") and name not in NOT_WRITES:

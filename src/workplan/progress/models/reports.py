@@ -1,0 +1,122 @@
+"""Progress reports and their evidence files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workplan.accounts.models import Unit
+from workplan.core.models import TimestampedModel
+from workplan.plans.models import PlanItem
+
+if TYPE_CHECKING:
+    from workplan.permissions import Action
+
+from workplan.progress.models._scoping import _track_rule
+from workplan.progress.models.calendar import Period
+from workplan.progress.models.chain import Track
+
+USER = settings.AUTH_USER_MODEL
+
+
+class SelfStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("on track")
+    AT_RISK = "at_risk", _("at risk")
+    BEHIND = "behind", _("behind")
+    DONE = "done", _("done")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    ACCEPTED = "accepted", _("accepted")
+    RETURNED = "returned", _("returned")
+
+
+class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
+    def visible_to(self, user: Any, action: Action | None = None) -> ProgressReportQuerySet:
+        """Reports the user may see or (``EDIT``) write; the rule of the report's track."""
+        return self.filter(_track_rule(user, action))
+
+
+class ProgressReport(TimestampedModel):
+    """A unit's report on one item for one period (反馈): narrative, percent, evidence.
+
+    ``item`` and ``unit`` repeat the track's so that scoping is one join-free filter.
+    A returned report is edited and submitted again; an accepted one is final.
+    """
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="reports")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reports")
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    narrative = models.TextField(_("progress"), blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    self_status = models.CharField(
+        _("self-assessed status"), max_length=10, choices=SelfStatus.choices, default=SelfStatus.ON_TRACK
+    )
+    status = models.CharField(
+        _("review status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    review_note = models.TextField(_("review note or reason for return"), blank=True)
+
+    objects: ClassVar[ProgressReportQuerySet] = ProgressReportQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["track", "period"], name="report_one_per_track_period")
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["item", "period"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.unit} · {self.period}"
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def visible_to(self, user: Any, action: Action | None = None) -> EvidenceQuerySet:
+        """Evidence is seen by exactly those who see its report."""
+        return self.filter(_track_rule(user, action, "report__"))
+
+
+class Evidence(TimestampedModel):
+    """A file attached to a report, stored once by its SHA-256 under ``MEDIA_ROOT/evidence``.
+
+    ``kind`` and ``content_type`` come from the file's bytes (magic numbers), not its name.
+    """
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    kind = models.CharField(_("file type"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects: ClassVar[EvidenceQuerySet] = EvidenceQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering: ClassVar[list[str]] = ["report", "id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["report", "sha256"], name="evidence_once_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

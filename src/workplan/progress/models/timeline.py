@@ -1,0 +1,76 @@
+"""The item timeline (ItemEvent)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workplan.accounts.models import Unit
+from workplan.plans.models import PlanItem
+
+if TYPE_CHECKING:
+    from workplan.permissions import Action
+
+from workplan.progress.models._scoping import _item_visible
+from workplan.progress.models.chain import Track
+from workplan.progress.models.reports import ProgressReport
+
+USER = settings.AUTH_USER_MODEL
+
+
+class EventKind(models.TextChoices):
+    ASSIGNED = "assigned", _("assigned (交办)")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged (签收)")
+    STARTED = "started", _("in progress (办理)")
+    REPORTED = "reported", _("progress reported (反馈)")
+    ACCEPTED = "accepted", _("report accepted (审核通过)")
+    RETURNED = "returned", _("report returned (退回)")
+    COMPLETION_REQUESTED = "completion_requested", _("completion requested")
+    COMPLETED = "completed", _("completed (办结)")
+    CARRIED_OVER = "carried_over", _("carried over")
+    REASSIGNED = "reassigned", _("reassigned")
+    ESCALATED = "escalated", _("warning raised (督办)")
+    OCCURRENCE_MET = "occurrence_met", _("recurring obligation met")
+    INSTRUCTION = "instruction", _("leader's instruction (批示)")
+    COMMENT = "comment", _("comment")
+
+
+class ItemEventQuerySet(models.QuerySet["ItemEvent"]):
+    def visible_to(self, user: Any, action: Action | None = None) -> ItemEventQuerySet:
+        """An item's timeline is seen by everyone who sees the item."""
+        return self.filter(_item_visible(user, action))
+
+
+class ItemEvent(models.Model):
+    """One stamped step of an item's chain, in the order it happened: the timeline.
+
+    Instructions (批示) and comments are events too, with their ``text``. Rows are only
+    ever appended.
+    """
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_repr = models.CharField(_("by"), max_length=200)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    track = models.ForeignKey(Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    text = models.TextField(_("text or reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects: ClassVar[ItemEventQuerySet] = ItemEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("item event")
+        verbose_name_plural = _("item events")
+        ordering: ClassVar[list[str]] = ["at", "id"]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["item", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.kind} {self.item}"

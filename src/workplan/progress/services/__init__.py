@@ -1,0 +1,81 @@
+"""Writes of the supervision chain: 交办 → 签收 → 办理 → 反馈 → 审核 → 办结 (or carried over).
+
+Each service takes the acting user first, checks ``workplan.permissions``, changes the
+rows, appends the step to the item's timeline (``ItemEvent``) and writes the audit entry,
+all in one transaction; messages to people go through ``progress.notify`` (e-mail after the
+commit). Optimistic locking: pass the ``version`` you loaded as ``expected_version`` (``0``
+for "I expect no report yet") and a stale save is refused with ``Conflict``.
+
+Who may do what (see ``permissions.track_rule``): reporters of the assigned unit (or a
+parent unit) acknowledge, start, report, attach evidence and request completion;
+planners of the plan's owner unit review, complete, carry over and reassign; leaders write
+instructions (批示).
+
+The package splits these by concern; every public service is importable from here.
+"""
+
+from workplan.progress.services._common import REPORTING_ROLES
+from workplan.progress.services.completion import (
+    item_carry_over,
+    item_complete,
+    track_reassign,
+    track_request_completion,
+)
+from workplan.progress.services.dispatch import (
+    DispatchResult,
+    item_dispatch,
+    plan_dispatch,
+    track_acknowledge,
+    track_start,
+)
+from workplan.progress.services.evidence import (
+    evidence_add,
+    evidence_remove,
+)
+from workplan.progress.services.feeds import (
+    feed_token_create,
+    feed_token_revoke,
+)
+from workplan.progress.services.notifications import (
+    notification_mark_all_read,
+    notification_mark_read,
+)
+from workplan.progress.services.obligations import (
+    occurrence_mark_met,
+    occurrence_unmark,
+)
+from workplan.progress.services.remarks import (
+    comment_create,
+    instruction_create,
+)
+from workplan.progress.services.reports import (
+    report_accept,
+    report_return,
+    report_save,
+)
+
+__all__ = [
+    "REPORTING_ROLES",
+    "DispatchResult",
+    "comment_create",
+    "evidence_add",
+    "evidence_remove",
+    "feed_token_create",
+    "feed_token_revoke",
+    "instruction_create",
+    "item_carry_over",
+    "item_complete",
+    "item_dispatch",
+    "notification_mark_all_read",
+    "notification_mark_read",
+    "occurrence_mark_met",
+    "occurrence_unmark",
+    "plan_dispatch",
+    "report_accept",
+    "report_return",
+    "report_save",
+    "track_acknowledge",
+    "track_reassign",
+    "track_request_completion",
+    "track_start",
+]
