@@ -23,7 +23,6 @@ EXTRA_SERVICE_MODULES = [
     "workplan.plans.revisions",
     "workplan.plans.breakdown.changes",
     "workplan.plans.drafts",
-    "workplan.progress.scheduling",
 ]
 NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date", "draft_get_for_user"}
 DRAFT_TEXT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成。（县民政局、县财政局负责）\n第二段。\n（二）压实责任。".encode()
@@ -202,8 +201,8 @@ def _progress_calls(actor, org):
     """The progress services, each on a plan dispatched on 2 January 2019 (built on first use)."""
     from workplan.core import clock
     from workplan.progress import notify
-    from workplan.progress import scheduling as sched
     from workplan.progress import services as prog
+    from workplan.progress import services as sched
     from workplan.progress.models import Occurrence
     from workplan.progress.testing import dispatched_task, moment
 
@@ -313,7 +312,8 @@ def _service_modules() -> list[str]:
     found = [
         info.name
         for info in pkgutil.walk_packages(workplan.__path__, "workplan.")
-        if "services" in info.name.split(".") and ".tests" not in info.name
+        if "services" in info.name.split(".")
+        and ".tests" not in info.name
         # core.services holds the generic audited helpers the domain services are built on.
         and info.name != "workplan.core.services"
     ]

@@ -1,8 +1,9 @@
-"""The one permission module: who may see and change what, for web, API, CLI and jobs.
+"""Who may see and change what, for web, API, CLI and jobs: scopes and the policy registry.
 
 A user's *scope* is, per role, the set of units they act for: the unit of each membership
-and all its sub-units. Rules are expressed as ``Q`` objects over field paths, so every
-list, detail and write applies the same rule in the database:
+and all its sub-units (:func:`scope_for`). Every scoped model has one policy object that
+states its rule once over that scope (``<app>/policies.py``; the audit log's is here,
+since ``core`` has no domain nouns). In short:
 
 * admin (membership role, or a superuser): everything;
 * planner: view and edit plans owned by a unit in scope, with their items and assignments;
@@ -10,35 +11,50 @@ list, detail and write applies the same rule in the database:
 * reporter: read and edit (report on) items assigned to a unit in scope; read the plans
   they belong to; never edit the plan or its assignments.
 
-Progress (``track_rule``): tracks, reports and warnings are read like assignments and
-written (reported on) by reporters of the unit; planners review them through plan edit.
-
-Reads use ``Model.objects.visible_to(user)``; a missing and a forbidden object look the
-same (``NotFound``). Writes call :func:`require`.
+Reads use ``Model.objects.visible_to(user, action)``; a missing and a forbidden object look
+the same (``NotFound``). Writes call :func:`require` (or the policy's own ``require``).
+Templates get flags from views (:func:`flags`), never decide themselves.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from workplan.accounts.models import Membership, Role, Unit
 from workplan.core.errors import Forbidden
-from workplan.plans.models import Assignment
+from workplan.core.models import AuditEntry
+from workplan.core.policy import EVERYTHING, NOTHING, Action, Policy, policy_for, register
+
+__all__ = [
+    "ASSIGNED_READER_ROLES",
+    "EVERYTHING",
+    "NOBODY",
+    "NOTHING",
+    "READER_ROLES",
+    "Action",
+    "Scope",
+    "ScopedPolicy",
+    "can",
+    "flags",
+    "forget_scope",
+    "is_admin",
+    "policy_for",
+    "require",
+    "require_admin",
+    "scope_for",
+]
 
 # Roles that read every plan owned by a unit in their scope.
 READER_ROLES = (Role.PLANNER, Role.LEADER, Role.ASSESSOR, Role.VIEWER)
 # Roles that read the items assigned to a unit in their scope, whoever owns the plan.
 ASSIGNED_READER_ROLES = (Role.REPORTER, Role.LEADER, Role.ASSESSOR, Role.VIEWER)
-
-
-class Action(StrEnum):
-    VIEW = "view"
-    EDIT = "edit"
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,10 @@ class Scope:
     def all_units(self) -> frozenset[int]:
         return self.units(*Role.values)
 
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
 
 NOBODY = Scope(user_id=None)
 _CACHE_ATTR = "_workplan_scope"
@@ -72,7 +92,7 @@ def scope_for(user: Any) -> Scope:
     if isinstance(cached, Scope):
         return cached
     memberships = list(Membership.objects.filter(user_id=user.pk).values_list("role", "unit__path"))
-    is_admin = bool(user.is_superuser) or any(role == Role.ADMIN for role, _ in memberships)
+    admin = bool(user.is_superuser) or any(role == Role.ADMIN for role, _ in memberships)
     by_role: dict[str, set[int]] = defaultdict(set)
     if memberships:
         subtree = Q()
@@ -83,7 +103,7 @@ def scope_for(user: Any) -> Scope:
                 if unit_path.startswith(path):
                     by_role[role].add(unit_id)
     scope = Scope(
-        user_id=user.pk, is_admin=is_admin, units_by_role={r: frozenset(ids) for r, ids in by_role.items()}
+        user_id=user.pk, is_admin=admin, units_by_role={r: frozenset(ids) for r, ids in by_role.items()}
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -95,99 +115,116 @@ def forget_scope(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-_EVERYTHING = ~Q(pk__in=[])
-_NOTHING = Q(pk__in=[])
+class ScopedPolicy(Policy):
+    """A policy whose rule is written over the user's :class:`Scope`.
 
-
-def _assigned_to(units: frozenset[int], item_ref: str) -> Exists:
-    return Exists(Assignment.objects.filter(**{item_ref: OuterRef("pk")}, unit_id__in=units))
-
-
-def plan_rule(scope: Scope, action: Action) -> Q:
-    """Which plans the scope may view or edit."""
-    if scope.is_admin:
-        return _EVERYTHING
-    if action == Action.EDIT:
-        return Q(owner_unit_id__in=scope.units(Role.PLANNER))
-    rule = Q(owner_unit_id__in=scope.units(*READER_ROLES))
-    assigned_units = scope.units(*ASSIGNED_READER_ROLES)
-    return rule | Q(_assigned_to(assigned_units, "item__plan_id")) if assigned_units else rule
-
-
-def item_rule(scope: Scope, action: Action) -> Q:
-    """Which plan items the scope may view or edit (reporters edit = report on them)."""
-    if scope.is_admin:
-        return _EVERYTHING
-    if action == Action.EDIT:
-        rule = Q(plan__owner_unit_id__in=scope.units(Role.PLANNER))
-        reporter_units = scope.units(Role.REPORTER)
-        return rule | Q(_assigned_to(reporter_units, "item_id")) if reporter_units else rule
-    rule = Q(plan__owner_unit_id__in=scope.units(*READER_ROLES))
-    assigned_units = scope.units(*ASSIGNED_READER_ROLES)
-    return rule | Q(_assigned_to(assigned_units, "item_id")) if assigned_units else rule
-
-
-def assignment_rule(scope: Scope, action: Action) -> Q:
-    """Which assignments the scope may view or edit (edit: planners of the plan only)."""
-    if scope.is_admin:
-        return _EVERYTHING
-    if action == Action.EDIT:
-        return Q(item__plan__owner_unit_id__in=scope.units(Role.PLANNER))
-    return Q(item__plan__owner_unit_id__in=scope.units(*READER_ROLES)) | Q(
-        unit_id__in=scope.units(*ASSIGNED_READER_ROLES)
-    )
-
-
-def track_rule(scope: Scope, action: Action, prefix: str = "") -> Q:
-    """Progress tracks, reports (with their evidence) and warnings: one unit's work on one item.
-
-    View as for assignments: readers of the plan's owner unit, and reporters, leaders,
-    assessors and viewers of the reporting unit (or a parent unit). Edit (acknowledge, write
-    the unit's reports, request completion): reporters of the unit or a parent unit. Review,
-    completion and reassignment are plan edits (planners), checked on the plan. ``prefix``
-    reaches the track-like row from another model (``"report__"`` for evidence).
+    Subclasses implement :meth:`scope_rule`; administrators pass every rule unless the
+    subclass sets ``admin_passes = False`` (personal lists such as "units I report for").
     """
-    if scope.is_admin:
-        return _EVERYTHING
-    if action == Action.EDIT:
-        return Q(**{f"{prefix}unit_id__in": scope.units(Role.REPORTER)})
-    return Q(**{f"{prefix}item__plan__owner_unit_id__in": scope.units(*READER_ROLES)}) | Q(
-        **{f"{prefix}unit_id__in": scope.units(*ASSIGNED_READER_ROLES)}
-    )
 
+    admin_passes: ClassVar[bool] = True
 
-def working_day_rule(scope: Scope, action: Action) -> Q:
-    """The holiday and make-up-day list: everyone signed in reads it; administrators change it."""
-    return unit_rule(scope, action)
+    def rule(self, user: Any, action: Action) -> Q:
+        scope = scope_for(user)
+        if scope.is_admin and self.admin_passes:
+            return EVERYTHING
+        if not scope.signed_in:
+            return NOTHING
+        return self.scope_rule(scope, action)
 
+    def scope_rule(self, scope: Scope, action: Action) -> Q:
+        raise NotImplementedError
 
-def unit_rule(scope: Scope, action: Action) -> Q:
-    """Units: everyone signed in reads the tree; only admins change it."""
-    if scope.is_admin:
-        return _EVERYTHING
-    if action == Action.EDIT or scope.user_id is None:
-        return _NOTHING
-    return _EVERYTHING
+    def allows_create(self, actor: Any, **values: Any) -> bool:
+        scope = scope_for(actor)
+        if scope.is_admin and self.admin_passes:
+            return True
+        return scope.signed_in and self.scope_allows_create(scope, **values)
 
-
-def require(user: Any, action: Action, obj: Any) -> None:
-    """Raise :class:`Forbidden` unless ``user`` may do ``action`` to ``obj``.
-
-    The rule is checked in the database (one ``EXISTS`` query) so that it is exactly the
-    rule the querysets apply.
-    """
-    manager = type(obj)._default_manager
-    queryset = manager.visible_to(user, action) if hasattr(manager, "visible_to") else None
-    if queryset is None:
-        raise TypeError(f"{type(obj).__name__} has no visible_to(); it cannot be permission-checked")
-    if not queryset.filter(pk=obj.pk).exists():
-        raise Forbidden(f"you may not {action.value} {obj}")
-
-
-def can(user: Any, action: Action, obj: Any) -> bool:
-    """True when :func:`require` would pass (for flags such as ``can_edit`` in templates)."""
-    try:
-        require(user, action, obj)
-    except Forbidden:
+    def scope_allows_create(self, scope: Scope, **values: Any) -> bool:
+        """Who besides administrators may create a row with ``values``; nobody by default."""
         return False
-    return True
+
+
+def is_admin(user: Any) -> bool:
+    """Administrators manage units, users, the holiday list and the scheduled jobs."""
+    return scope_for(user).is_admin
+
+
+def require_admin(user: Any, what: str) -> None:
+    """Raise :class:`Forbidden` unless ``user`` is an administrator (``what``: the refused act)."""
+    if not is_admin(user):
+        raise Forbidden(gettext("Only administrators may %(what)s.") % {"what": what})
+
+
+def require(user: Any, action: Action | str, obj: Any, message: str | None = None) -> None:
+    """Raise :class:`Forbidden` unless ``user`` may do ``action`` to ``obj`` (its model's policy)."""
+    policy_for(obj).require(user, action, obj, message)
+
+
+def can(user: Any, action: Action | str, obj: Any) -> bool:
+    """True when :func:`require` would pass."""
+    return policy_for(obj).allows(user, action, obj)
+
+
+def flags(user: Any, obj: Any) -> dict[str, bool]:
+    """``can_<action>`` for every action of ``obj``'s policy, for a template."""
+    return policy_for(obj).flags(user, obj)
+
+
+@register
+class AuditEntryPolicy(ScopedPolicy):
+    """The audit log: administrators read all of it; others the entries about objects they see.
+
+    Entries about deleted objects, users and memberships are for administrators only.
+    Nobody edits it (there is no EDIT rule that passes; no interface writes it but
+    ``core.audit``).
+    """
+
+    model = AuditEntry
+    # Models whose entries a non-administrator may read when they may see the object.
+    readable_models: ClassVar[tuple[str, ...]] = (
+        "plans.Plan",
+        "plans.PlanItem",
+        "plans.Target",
+        "plans.Deadline",
+        "plans.Assignment",
+        "plans.Milestone",
+        "progress.ItemProgress",
+        "progress.Track",
+        "progress.ProgressReport",
+        "progress.Evidence",
+        "progress.ItemEvent",
+        "progress.Occurrence",
+        "progress.Notification",
+        "api.ApiToken",
+    )
+
+    def rule(self, user: Any, action: Action) -> Q:
+        if action != Action.VIEW:
+            return NOTHING
+        return super().rule(user, action)
+
+    def scope_rule(self, scope: Scope, action: Action) -> Q:
+        from django.apps import apps
+
+        user = _ScopeUser(scope)
+        models = [apps.get_model(label) for label in self.readable_models]
+        rule = NOTHING
+        for model, content_type in ContentType.objects.get_for_models(*models).items():
+            visible = policy_for(model).visible(model._default_manager.all(), user, Action.VIEW)
+            keys = visible.annotate(_key=Cast("pk", CharField())).values("_key")
+            rule |= Q(target_type=content_type, target_id__in=keys)
+        return rule
+
+
+class _ScopeUser:
+    """Stands for a user whose scope is already known, so nested rules reuse it."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+
+    def __init__(self, scope: Scope) -> None:
+        self.pk = scope.user_id
+        setattr(self, _CACHE_ATTR, scope)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from workplan.core.models import TimestampedModel
+from workplan.core.policy import ScopedQuerySetMixin
 
 
 class User(AbstractUser):
@@ -32,17 +33,9 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class UnitQuerySet(MP_NodeQuerySet):  # type: ignore[misc]
+class UnitQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):  # type: ignore[misc]
     def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)  # type: ignore[no-any-return]
-
-    def visible_to(self, user: Any, action: Any = None) -> UnitQuerySet:
-        """Units ``user`` may see (everyone signed in) or, with ``action=EDIT``, change (admins)."""
-        from workplan import permissions
-
-        rule = permissions.unit_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
-        visible: UnitQuerySet = self.filter(rule)
-        return visible
 
 
 class UnitManager(MP_NodeManager):  # type: ignore[misc]

@@ -44,7 +44,7 @@ def user_list_for_user(*, user: Any) -> list[Any]:
     from workplan import permissions
     from workplan.accounts.models import User
 
-    if not permissions.scope_for(user).is_admin:
+    if not permissions.is_admin(user):
         raise NotFound("no such page")
     return list(
         User.objects.exclude(username="workplan-system")

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan import permissions
 from workplan.accounts.models import Membership, Role, Unit, UnitKind, User
 from workplan.core import audit
-from workplan.core.errors import Forbidden, Invalid
+from workplan.core.errors import Invalid
+from workplan.core.policy import Action, policy_for
 from workplan.core.services import instance_create, instance_delete, instance_update
 
 SYSTEM_USERNAME = "workplan-system"
@@ -28,9 +30,8 @@ def system_actor() -> User:
     return user
 
 
-def _require_admin(actor: Any) -> None:
-    if not permissions.scope_for(actor).is_admin:
-        raise Forbidden("only an administrator may change units, users and memberships")
+def _refused() -> str:
+    return gettext("Only an administrator may change units, users and memberships.")
 
 
 @transaction.atomic
@@ -45,7 +46,7 @@ def unit_create(
     kind: str = UnitKind.OTHER,
 ) -> Unit:
     """Add a unit under ``parent`` (or as a new root)."""
-    _require_admin(actor)
+    policy_for(Unit).require_create(actor, _refused(), parent=parent)
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise Invalid("a unit needs a code and a name")
@@ -59,7 +60,7 @@ def unit_create(
 
 def unit_update(*, actor: Any, unit: Unit, expected_version: int | None = None, **changes: Any) -> Unit:
     """Change a unit's code, names, aliases, kind or active flag."""
-    _require_admin(actor)
+    permissions.require(actor, Action.EDIT, unit, _refused())
     if "aliases" in changes:
         changes["aliases"] = _clean_aliases(changes["aliases"])
     return instance_update(
@@ -83,9 +84,9 @@ def unit_add_alias(*, actor: Any, unit: Unit, alias: str) -> Unit:
 
     Planners may do this as well as admins: an alias only helps later imports match names.
     """
-    scope = permissions.scope_for(actor)
-    if not (scope.is_admin or scope.units(Role.PLANNER)):
-        raise Forbidden("only planners and administrators may add unit aliases")
+    permissions.require(
+        actor, Action.ADD_ALIAS, unit, gettext("Only planners and administrators may add unit aliases.")
+    )
     aliases = _clean_aliases([*unit.aliases, alias])
     if aliases == unit.aliases:
         return unit
@@ -97,7 +98,7 @@ def unit_add_alias(*, actor: Any, unit: Unit, alias: str) -> Unit:
 @transaction.atomic
 def unit_delete(*, actor: Any, unit: Unit) -> None:
     """Delete a unit with no sub-units, plans or assignments (deactivate it otherwise)."""
-    _require_admin(actor)
+    permissions.require(actor, Action.EDIT, unit, _refused())
     if unit.get_children_count():
         raise Invalid(f"{unit} has sub-units: move or delete them first, or deactivate the unit")
     if unit.plans.exists() or unit.assignments.exists():
@@ -110,7 +111,7 @@ def user_create(
     *, actor: Any, username: str, password: str | None, email: str = "", full_name: str = "", **extra: Any
 ) -> User:
     """Create a user (with an unusable password when ``password`` is None)."""
-    _require_admin(actor)
+    policy_for(User).require_create(actor, _refused())
     if User.objects.filter(username=username).exists():
         raise Invalid(f"user {username!r} already exists", details={"username": ["already exists"]})
     user = User(username=username, email=email, first_name=full_name, **extra)
@@ -122,7 +123,7 @@ def user_create(
 
 
 def user_update(*, actor: Any, user: User, **changes: Any) -> User:
-    _require_admin(actor)
+    permissions.require(actor, Action.EDIT, user, _refused())
     return instance_update(actor=actor, instance=user, changes=changes, action="user.updated")
 
 
@@ -138,14 +139,14 @@ def user_set_language(*, actor: Any, language: str) -> User:
 
 @transaction.atomic
 def user_delete(*, actor: Any, user: User) -> None:
-    _require_admin(actor)
+    permissions.require(actor, Action.EDIT, user, _refused())
     instance_delete(actor=actor, instance=user, action="user.deleted")
 
 
 @transaction.atomic
 def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membership:
     """Give ``user`` the ``role`` in ``unit`` (and its sub-units)."""
-    _require_admin(actor)
+    policy_for(Membership).require_create(actor, _refused(), user=user, unit=unit, role=role)
     if role not in Role.values:
         raise Invalid(f"unknown role {role!r}; use one of {', '.join(Role.values)}")
     existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
@@ -160,6 +161,6 @@ def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membe
 
 @transaction.atomic
 def membership_delete(*, actor: Any, membership: Membership) -> None:
-    _require_admin(actor)
+    permissions.require(actor, Action.EDIT, membership, _refused())
     instance_delete(actor=actor, instance=membership, action="membership.deleted")
     permissions.forget_scope(membership.user)

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from workplan.permissions import Action
+from workplan.core.policy import ScopedQuerySetMixin
 
 USER = settings.AUTH_USER_MODEL
 
 
-class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ApiTokenQuerySet:
-        """A user sees and revokes their own tokens; administrators all tokens."""
-        from workplan import permissions
-
-        scope = permissions.scope_for(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(user_id=scope.user_id) if scope.user_id is not None else self.none()
+class ApiTokenQuerySet(ScopedQuerySetMixin, models.QuerySet["ApiToken"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class ApiToken(models.Model):

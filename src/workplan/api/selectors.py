@@ -11,11 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from workplan import permissions
 from workplan.accounts.models import Unit
 from workplan.api.models import ApiToken, ApiTokenQuerySet
 from workplan.core.errors import NotFound
@@ -283,18 +280,7 @@ def audit_list_for_user(
     ``target_type`` is ``app_label.model`` (e.g. ``plans.planitem``). Entries about deleted
     objects, users and memberships are for administrators only.
     """
-    scope = permissions.scope_for(user)
-    entries = AuditEntry.objects.select_related("target_type")
-    if not scope.is_admin:
-        if scope.user_id is None:
-            return entries.none()
-        types = ContentType.objects.get_for_models(*AUDITED_MODELS)
-        rule = Q(pk__in=[])
-        for model, content_type in types.items():
-            visible = model._default_manager.visible_to(user)  # type: ignore[attr-defined]
-            keys = visible.annotate(_key=Cast("pk", CharField())).values("_key")
-            rule |= Q(target_type=content_type, target_id__in=keys)
-        entries = entries.filter(rule)
+    entries = AuditEntry.objects.visible_to(user).select_related("target_type")
     if target_type:
         app_label, _, model_name = target_type.partition(".")
         entries = entries.filter(target_type__app_label=app_label, target_type__model=model_name)

@@ -12,11 +12,13 @@ import string
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from workplan import permissions
 from workplan.api.models import ApiToken
 from workplan.core import audit, clock
-from workplan.core.errors import Forbidden, Invalid, NotFound
+from workplan.core.errors import Invalid, NotFound
+from workplan.core.policy import Action
 
 TOKEN_SCHEME = "wp"  # noqa: S105 - the token format's prefix, not a secret
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -36,11 +38,11 @@ def token_create(
     Anyone may make tokens for themselves; administrators (and the CLI's system actor) for
     anyone. ``expires_days`` (1 to 3660) sets an expiry; without it the token lasts until revoked.
     """
-    scope = permissions.scope_for(actor)
     if getattr(user, "pk", None) is None or not getattr(user, "is_active", False):
         raise Invalid("tokens are made for active users only")
-    if not (scope.is_admin or scope.user_id == user.pk):
-        raise Forbidden("only administrators may make API tokens for other users")
+    permissions.require(
+        actor, Action.ACT_AS, user, gettext("Only administrators may make API tokens for other users.")
+    )
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
         raise Invalid(
             f"a token expires after 1 to {MAX_EXPIRY_DAYS} days, not {expires_days}",

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workplan.core.policy import ScopedManager
+
 
 class TimestampedModel(models.Model):
     """Base of every record-like entity: creation/update times and a version for locking.
@@ -56,7 +58,7 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
-    objects: ClassVar[models.Manager[AuditEntry]]
+    objects: ClassVar[ScopedManager] = ScopedManager()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -8,15 +8,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from workplan import permissions
-from workplan.accounts.models import Role, Unit
+from workplan.accounts.models import Unit
+from workplan.core.policy import Action
 from workplan.plans.models import AssignmentRole, PlanItem
 
 
 def planner_units(user: Any) -> Any:
-    scope = permissions.scope_for(user)
-    units = Unit.objects.filter(is_active=True)
-    return units if scope.is_admin else units.filter(pk__in=scope.units(Role.PLANNER))
+    return Unit.objects.visible_to(user, Action.PLAN).filter(is_active=True)
 
 
 class UploadLimitMixin:

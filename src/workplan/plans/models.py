@@ -9,8 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from workplan.accounts.models import Role, Unit, User
+from workplan.accounts.models import Unit, User
 from workplan.core.models import TimestampedModel
+from workplan.core.policy import ScopedQuerySetMixin
 
 if TYPE_CHECKING:
     from workplan.permissions import Action
@@ -22,14 +23,8 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-class PlanQuerySet(models.QuerySet["Plan"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> PlanQuerySet:
-        """Plans ``user`` may see (or, with ``action=EDIT``, change)."""
-        from workplan import permissions
-
-        return self.filter(
-            permissions.plan_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
-        )
+class PlanQuerySet(ScopedQuerySetMixin, models.QuerySet["Plan"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class Plan(TimestampedModel):
@@ -70,15 +65,7 @@ class ItemStatus(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
-class PlanItemQuerySet(MP_NodeQuerySet):  # type: ignore[misc]
-    def visible_to(self, user: Any, action: Action | None = None) -> PlanItemQuerySet:
-        """Items ``user`` may see (or, with ``action=EDIT``, change)."""
-        from workplan import permissions
-
-        rule = permissions.item_rule(permissions.scope_for(user), action or permissions.Action.VIEW)
-        visible: PlanItemQuerySet = self.filter(rule)
-        return visible
-
+class PlanItemQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):  # type: ignore[misc]
     def of_plan(self, plan: Plan) -> PlanItemQuerySet:
         return self.filter(plan=plan)  # type: ignore[no-any-return]
 
@@ -144,10 +131,8 @@ class PlanItem(MP_Node, TimestampedModel):  # type: ignore[misc]
         return f"{self.label}{separator}{self.title}"
 
 
-class PromiseQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any, action: Action | None = None) -> PromiseQuerySet:
-        """Promises of the items ``user`` may see (or edit)."""
-        return self.filter(item__in=PlanItem.objects.visible_to(user, action).values("pk"))
+class PromiseQuerySet(ScopedQuerySetMixin, models.QuerySet[Any]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class TargetKind(models.TextChoices):
@@ -225,12 +210,8 @@ class AssignmentRole(models.TextChoices):
     COOPERATING = "cooperating", _("cooperating unit")
 
 
-class AssignmentQuerySet(models.QuerySet["Assignment"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> AssignmentQuerySet:
-        from workplan import permissions
-
-        scope = permissions.scope_for(user)
-        return self.filter(permissions.assignment_rule(scope, action or permissions.Action.VIEW))
+class AssignmentQuerySet(ScopedQuerySetMixin, models.QuerySet["Assignment"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class Assignment(TimestampedModel):
@@ -265,15 +246,8 @@ class DraftStatus(models.TextChoices):
     DISCARDED = "discarded", _("discarded")
 
 
-class ImportDraftQuerySet(models.QuerySet["ImportDraft"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ImportDraftQuerySet:
-        """A draft is the working copy of the planner who uploaded it (and admins)."""
-        from workplan import permissions
-
-        scope = permissions.scope_for(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(created_by_id=scope.user_id, owner_unit_id__in=scope.units(Role.PLANNER))
+class ImportDraftQuerySet(ScopedQuerySetMixin, models.QuerySet["ImportDraft"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class ImportDraft(TimestampedModel):

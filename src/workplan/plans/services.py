@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan import permissions
-from workplan.accounts.models import Role, Unit
+from workplan.accounts.models import Unit
 from workplan.core import audit
-from workplan.core.errors import Forbidden, Invalid
+from workplan.core.errors import Invalid
 from workplan.core.services import instance_create, instance_delete, instance_update
 from workplan.permissions import Action
 from workplan.plans.models import (
@@ -36,9 +37,12 @@ DEADLINE_FIELDS = frozenset({"text", "date"})
 
 
 def require_planner_of(actor: Any, owner_unit: Unit) -> None:
-    scope = permissions.scope_for(actor)
-    if not (scope.is_admin or owner_unit.pk in scope.units(Role.PLANNER)):
-        raise Forbidden(f"you are not a planner of {owner_unit}, so you cannot create its plans")
+    permissions.require(
+        actor,
+        Action.PLAN,
+        owner_unit,
+        gettext("You are not a planner of %(unit)s, so you cannot create its plans.") % {"unit": owner_unit},
+    )
 
 
 def _only(changes: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:

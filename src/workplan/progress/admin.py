@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from workplan.core import audit
 from workplan.core.admin import AuditedModelAdmin, ReadOnlyAdmin
-from workplan.progress import scheduling
+from workplan.progress import services
 from workplan.progress.models import (
     Escalation,
     Evidence,
@@ -40,7 +40,7 @@ class SpecialDayAdmin(AuditedModelAdmin):
 
     def create(self, request: HttpRequest, obj: models.Model, form: Any) -> models.Model:
         data = form.cleaned_data
-        return scheduling.holiday_set(
+        return services.holiday_set(
             actor=request.user, date=data["date"], is_working=data["is_working"], name=data.get("name", "")
         )
 
@@ -51,19 +51,17 @@ class SpecialDayAdmin(AuditedModelAdmin):
         with audit.interface("web"), transaction.atomic():
             previous = SpecialDay.objects.get(pk=obj.pk)
             if previous.date != obj.date:
-                scheduling.holiday_delete(actor=request.user, day=previous)
-            scheduling.holiday_set(
-                actor=request.user, date=obj.date, is_working=obj.is_working, name=obj.name
-            )
+                services.holiday_delete(actor=request.user, day=previous)
+            services.holiday_set(actor=request.user, date=obj.date, is_working=obj.is_working, name=obj.name)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with audit.interface("web"):
-            scheduling.holiday_delete(actor=request.user, day=obj)
+            services.holiday_delete(actor=request.user, day=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with audit.interface("web"), transaction.atomic():
             for day in queryset:
-                scheduling.holiday_delete(actor=request.user, day=day)
+                services.holiday_delete(actor=request.user, day=day)
 
 
 # The supervision records are written by the chain's services (stamped and audited); the

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from workplan.accounts.services import system_actor
 from workplan.core import audit, clock
-from workplan.progress import scheduling
+from workplan.progress import services
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,6 @@ def tick(*, now: dt.datetime | None = None) -> TickSummary:
     actor = system_actor()
     with audit.interface("job"), clock.frozen(now) if now is not None else nullcontext():
         today = clock.today()
-        reminders = scheduling.reminder_send_due(actor=actor, today=today)
-        warnings = scheduling.escalation_raise_due(actor=actor, today=today)
+        reminders = services.reminder_send_due(actor=actor, today=today)
+        warnings = services.escalation_raise_due(actor=actor, today=today)
         return TickSummary(at=clock.now(), reminders=reminders, warnings=warnings)

@@ -16,8 +16,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from workplan import permissions
-from workplan.accounts.models import Role, Unit
+from workplan.accounts.models import Unit
 from workplan.core import clock
 from workplan.core.errors import NotFound
 from workplan.permissions import Action
@@ -47,6 +46,7 @@ from workplan.progress.models import (
     TrackQuerySet,
     TrackState,
 )
+from workplan.progress.policies import feed_is_valid
 from workplan.progress.status import Status
 from workplan.progress.workdays import WorkingDays
 
@@ -222,9 +222,7 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
     """The open tasks of the units the user reports for (and their sub-units): what is due
     this period, what is overdue, what was returned. Four queries whatever the count."""
     today = today or clock.today()
-    units = permissions.scope_for(user).units(Role.REPORTER)
-    if not units:
-        return []
+    units = Unit.objects.visible_to(user, Action.REPORT).values("pk")
     tracks = list(
         with_latest(
             Track.objects.filter(unit_id__in=units)
@@ -569,8 +567,7 @@ def _feed_token(raw: str) -> FeedToken:
     )
     if token is None or not token.created_by.is_active:
         raise NotFound("no such calendar feed (the link may have been revoked)")
-    scope = permissions.scope_for(token.created_by)
-    if not (scope.is_admin or token.unit_id in scope.all_units):
+    if not feed_is_valid(token):
         raise NotFound("no such calendar feed (the link may have been revoked)")
     return token
 

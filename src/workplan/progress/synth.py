@@ -22,7 +22,7 @@ from workplan.accounts.services import system_actor
 from workplan.core import audit, clock
 from workplan.core.errors import Invalid
 from workplan.plans.models import Plan
-from workplan.progress import scheduling, services
+from workplan.progress import services
 from workplan.progress.models import (
     EventKind,
     ItemEvent,
@@ -69,7 +69,7 @@ def synthesise_reports(plan: Plan, periods: int, rng: random.Random) -> SynthRep
         raise Invalid("synthesise between 1 and 12 monthly periods")
     actor = system_actor()
     with transaction.atomic(), clock.frozen(_at(dt.date(plan.year, 1, 2), 9)):
-        scheduling.calendar_ensure(actor=actor, plan=plan)
+        services.calendar_ensure(actor=actor, plan=plan)
         services.plan_dispatch(actor=actor, plan=plan)
     with transaction.atomic():
         chosen = list(Period.objects.filter(plan=plan).order_by("index")[:periods])

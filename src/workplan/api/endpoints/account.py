@@ -44,7 +44,7 @@ def me(request: HttpRequest) -> MeOut:
         username=user.username,
         full_name=user.get_full_name(),
         email=user.email,
-        is_admin=permissions.scope_for(user).is_admin,
+        is_admin=permissions.is_admin(user),
         memberships=[
             MembershipOut(unit_id=m.unit_id, unit_code=m.unit.code, unit_name=m.unit.name, role=m.role)
             for m in memberships_of(user=user)

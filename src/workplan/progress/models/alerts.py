@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplan.accounts.models import Unit
+from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import PlanItem
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
-from workplan.progress.models._scoping import _track_rule
 from workplan.progress.models.calendar import Period
 from workplan.progress.models.chain import Track
 
@@ -32,9 +28,8 @@ class Level(models.TextChoices):
 LEVEL_ORDER = {Level.BLUE: 1, Level.YELLOW: 2, Level.RED: 3}
 
 
-class EscalationQuerySet(models.QuerySet["Escalation"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> EscalationQuerySet:
-        return self.filter(_track_rule(user, action))
+class EscalationQuerySet(ScopedQuerySetMixin, models.QuerySet["Escalation"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class Escalation(models.Model):
@@ -66,12 +61,7 @@ class Escalation(models.Model):
         return f"{self.get_level_display()} · {self.track}"
 
 
-class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> NotificationQuerySet:
-        """Notifications are personal: each user sees (and marks read) only their own."""
-        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-        return self.filter(recipient_id=user_id) if user_id is not None else self.none()
-
+class NotificationQuerySet(ScopedQuerySetMixin, models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
@@ -121,7 +111,7 @@ class Reminder(models.Model):
 
     ``slot`` is ``period:<id>`` for report reminders and ``level:<colour>`` for warnings. A
     sender inserts the row first, inside its transaction; a concurrent second sender fails
-    on the constraint and skips (see ``progress.scheduling``).
+    on the constraint and skips (see ``progress.services.alerts``).
     """
 
     kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,12 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.models import TimestampedModel
+from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import Plan
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
-from workplan.progress.models._scoping import _plan_visible
 
 USER = settings.AUTH_USER_MODEL
 
@@ -26,10 +22,8 @@ class Frequency(models.TextChoices):
     FORTNIGHTLY = "fortnightly", _("fortnightly")
 
 
-class ReportingCalendarQuerySet(models.QuerySet["ReportingCalendar"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ReportingCalendarQuerySet:
-        """A plan's calendar is seen by those who see the plan and changed by its planners."""
-        return self.filter(_plan_visible(user, action))
+class ReportingCalendarQuerySet(ScopedQuerySetMixin, models.QuerySet["ReportingCalendar"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class ReportingCalendar(TimestampedModel):
@@ -66,10 +60,7 @@ class ReportingCalendar(TimestampedModel):
         return f"{self.plan} · {self.get_frequency_display()}"
 
 
-class PeriodQuerySet(models.QuerySet["Period"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> PeriodQuerySet:
-        return self.filter(_plan_visible(user, action))
-
+class PeriodQuerySet(ScopedQuerySetMixin, models.QuerySet["Period"]):
     def open(self) -> PeriodQuerySet:
         return self.filter(closed_at__isnull=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -10,12 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.accounts.models import Unit
 from workplan.core.models import TimestampedModel
+from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import Assignment, Plan, PlanItem
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
-from workplan.progress.models._scoping import _item_visible, _track_rule
 
 USER = settings.AUTH_USER_MODEL
 
@@ -26,9 +22,8 @@ class ItemState(models.TextChoices):
     CARRIED_OVER = "carried_over", _("carried over to next year")
 
 
-class ItemProgressQuerySet(models.QuerySet["ItemProgress"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ItemProgressQuerySet:
-        return self.filter(_item_visible(user, action))
+class ItemProgressQuerySet(ScopedQuerySetMixin, models.QuerySet["ItemProgress"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class ItemProgress(TimestampedModel):
@@ -80,11 +75,7 @@ WRITABLE_STATES = (*REPORTING_STATES, TrackState.COMPLETION_REQUESTED)
 CLOSED_STATES = (TrackState.COMPLETED, TrackState.CARRIED_OVER, TrackState.REASSIGNED)
 
 
-class TrackQuerySet(models.QuerySet["Track"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> TrackQuerySet:
-        """Tracks the user may see or (``EDIT``) report on; see ``permissions.track_rule``."""
-        return self.filter(_track_rule(user, action))
-
+class TrackQuerySet(ScopedQuerySetMixin, models.QuerySet["Track"]):
     def active(self) -> TrackQuerySet:
         return self.exclude(state__in=CLOSED_STATES)
 

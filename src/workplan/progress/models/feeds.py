@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplan.accounts.models import Unit
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
+from workplan.core.policy import ScopedQuerySetMixin
 
 USER = settings.AUTH_USER_MODEL
 
 
-class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> FeedTokenQuerySet:
-        """A user manages the feed tokens they created; administrators manage all."""
-        from workplan import permissions
-
-        scope = permissions.scope_for(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(created_by_id=scope.user_id) if scope.user_id is not None else self.none()
+class FeedTokenQuerySet(ScopedQuerySetMixin, models.QuerySet["FeedToken"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class FeedToken(models.Model):

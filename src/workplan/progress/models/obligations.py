@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.models import TimestampedModel
+from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import PlanItem, Target
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
-from workplan.progress.models._scoping import _item_visible
 from workplan.progress.models.reports import ProgressReport
 
 USER = settings.AUTH_USER_MODEL
 
 
-class ObligationQuerySet(models.QuerySet["Obligation"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ObligationQuerySet:
-        return self.filter(_item_visible(user, action))
+class ObligationQuerySet(ScopedQuerySetMixin, models.QuerySet["Obligation"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class Obligation(TimestampedModel):
@@ -50,9 +45,8 @@ class Obligation(TimestampedModel):
         return f"{self.item} · {self.description or self.rrule}"
 
 
-class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> OccurrenceQuerySet:
-        return self.filter(_item_visible(user, action))
+class OccurrenceQuerySet(ScopedQuerySetMixin, models.QuerySet["Occurrence"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class Occurrence(TimestampedModel):

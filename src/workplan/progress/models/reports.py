@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,12 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.accounts.models import Unit
 from workplan.core.models import TimestampedModel
+from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import PlanItem
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
-from workplan.progress.models._scoping import _track_rule
 from workplan.progress.models.calendar import Period
 from workplan.progress.models.chain import Track
 
@@ -37,10 +33,8 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
-class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ProgressReportQuerySet:
-        """Reports the user may see or (``EDIT``) write; the rule of the report's track."""
-        return self.filter(_track_rule(user, action))
+class ProgressReportQuerySet(ScopedQuerySetMixin, models.QuerySet["ProgressReport"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class ProgressReport(TimestampedModel):
@@ -87,10 +81,8 @@ class ProgressReport(TimestampedModel):
         return f"{self.item} · {self.unit} · {self.period}"
 
 
-class EvidenceQuerySet(models.QuerySet["Evidence"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> EvidenceQuerySet:
-        """Evidence is seen by exactly those who see its report."""
-        return self.filter(_track_rule(user, action, "report__"))
+class EvidenceQuerySet(ScopedQuerySetMixin, models.QuerySet["Evidence"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class Evidence(TimestampedModel):

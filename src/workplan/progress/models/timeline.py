@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplan.accounts.models import Unit
+from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import PlanItem
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
-from workplan.progress.models._scoping import _item_visible
 from workplan.progress.models.chain import Track
 from workplan.progress.models.reports import ProgressReport
 
@@ -38,10 +34,8 @@ class EventKind(models.TextChoices):
     COMMENT = "comment", _("comment")
 
 
-class ItemEventQuerySet(models.QuerySet["ItemEvent"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> ItemEventQuerySet:
-        """An item's timeline is seen by everyone who sees the item."""
-        return self.filter(_item_visible(user, action))
+class ItemEventQuerySet(ScopedQuerySetMixin, models.QuerySet["ItemEvent"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class ItemEvent(models.Model):

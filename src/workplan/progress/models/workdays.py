@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.models import TimestampedModel
-
-if TYPE_CHECKING:
-    from workplan.permissions import Action
-
+from workplan.core.policy import ScopedQuerySetMixin
 
 USER = settings.AUTH_USER_MODEL
 
 
-class SpecialDayQuerySet(models.QuerySet["SpecialDay"]):
-    def visible_to(self, user: Any, action: Action | None = None) -> SpecialDayQuerySet:
-        """Everyone signed in reads the holiday list; only administrators change it."""
-        from workplan import permissions
-
-        scope = permissions.scope_for(user)
-        return self.filter(permissions.working_day_rule(scope, action or permissions.Action.VIEW))
+class SpecialDayQuerySet(ScopedQuerySetMixin, models.QuerySet["SpecialDay"]):
+    """Scoped by the model's policy (``visible_to``)."""
 
 
 class SpecialDay(TimestampedModel):

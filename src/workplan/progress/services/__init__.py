@@ -15,6 +15,18 @@ The package splits these by concern; every public service is importable from her
 """
 
 from workplan.progress.services._common import REPORTING_ROLES
+from workplan.progress.services.alerts import (
+    escalation_raise_due,
+    reminder_send_due,
+)
+from workplan.progress.services.calendar import (
+    calendar_configure,
+    calendar_ensure,
+    holiday_delete,
+    holiday_set,
+    period_close,
+    period_reopen,
+)
 from workplan.progress.services.completion import (
     item_carry_over,
     item_complete,
@@ -41,6 +53,7 @@ from workplan.progress.services.notifications import (
     notification_mark_read,
 )
 from workplan.progress.services.obligations import (
+    obligation_generate,
     occurrence_mark_met,
     occurrence_unmark,
 )
@@ -57,20 +70,29 @@ from workplan.progress.services.reports import (
 __all__ = [
     "REPORTING_ROLES",
     "DispatchResult",
+    "calendar_configure",
+    "calendar_ensure",
     "comment_create",
+    "escalation_raise_due",
     "evidence_add",
     "evidence_remove",
     "feed_token_create",
     "feed_token_revoke",
+    "holiday_delete",
+    "holiday_set",
     "instruction_create",
     "item_carry_over",
     "item_complete",
     "item_dispatch",
     "notification_mark_all_read",
     "notification_mark_read",
+    "obligation_generate",
     "occurrence_mark_met",
     "occurrence_unmark",
+    "period_close",
+    "period_reopen",
     "plan_dispatch",
+    "reminder_send_due",
     "report_accept",
     "report_return",
     "report_save",

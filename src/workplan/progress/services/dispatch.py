@@ -11,7 +11,7 @@ from workplan.core import audit, clock
 from workplan.core.errors import Invalid
 from workplan.core.services import instance_update
 from workplan.plans.models import Assignment, ItemStatus, Plan, PlanItem
-from workplan.progress import notify, scheduling
+from workplan.progress import notify
 from workplan.progress.models import (
     EventKind,
     ItemEvent,
@@ -29,6 +29,8 @@ from workplan.progress.services._common import (
     _stale,
     _user_or_none,
 )
+from workplan.progress.services.calendar import calendar_ensure
+from workplan.progress.services.obligations import obligation_generate
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def item_dispatch(*, actor: Any, item: PlanItem, note: str = "") -> DispatchResu
 @transaction.atomic
 def _dispatch(*, actor: Any, plan: Plan, items: list[PlanItem], note: str, action: str) -> DispatchResult:
     now, by = clock.now(), _user_or_none(actor)
-    scheduling.calendar_ensure(actor=actor, plan=plan)
+    calendar_ensure(actor=actor, plan=plan)
     assignments = list(
         Assignment.objects.filter(item__in=items, role__in=REPORTING_ROLES)
         .select_related("unit", "item")
@@ -109,7 +111,7 @@ def _dispatch(*, actor: Any, plan: Plan, items: list[PlanItem], note: str, actio
         batch_size=500,
     )
     audit.record_many(actor=actor, action="track.assigned", targets=new_tracks, reason=note)
-    obligations = scheduling.obligation_generate(actor=actor, plan=plan, items=items)
+    obligations = obligation_generate(actor=actor, plan=plan, items=items)
     audit.record(
         actor=actor,
         action=action,

@@ -6,11 +6,13 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan import permissions
 from workplan.accounts.models import Unit
 from workplan.core import audit, clock
-from workplan.core.errors import Forbidden, NotFound
+from workplan.core.errors import NotFound
+from workplan.core.policy import Action
 from workplan.progress.models import (
     FeedToken,
 )
@@ -23,9 +25,12 @@ def feed_token_create(*, actor: Any, unit: Unit, label: str = "") -> tuple[FeedT
     Only the token's SHA-256 is stored; anyone with the secret reads the unit's deadlines
     until the token is revoked. Members of the unit (or a parent unit) may create one.
     """
-    scope = permissions.scope_for(actor)
-    if not (scope.is_admin or unit.pk in scope.all_units):
-        raise Forbidden(f"only members of {unit} may create its calendar feed")
+    permissions.require(
+        actor,
+        Action.MEMBER,
+        unit,
+        gettext("Only members of %(unit)s may create its calendar feed.") % {"unit": unit},
+    )
     raw = secrets.token_urlsafe(32)
     token = FeedToken(
         unit=unit,

@@ -1,18 +1,24 @@
-"""Recurring obligations: marking an occurrence met or unmarking it."""
+"""Recurring obligations: generated from frequency targets, their occurrences marked met or unmarked."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan import permissions
-from workplan.core import clock
-from workplan.core.errors import Forbidden, Invalid
+from workplan.core import audit, clock
+from workplan.core.errors import Invalid
 from workplan.core.services import instance_update
 from workplan.permissions import Action
+from workplan.plans.models import Plan, PlanItem, Target, TargetKind
+from workplan.progress import recurrence
+from workplan.progress import status as rules_module
 from workplan.progress.models import (
     EventKind,
+    Obligation,
     Occurrence,
     ProgressReport,
     ReportStatus,
@@ -28,10 +34,13 @@ from workplan.progress.services._common import (
 @transaction.atomic
 def occurrence_mark_met(*, actor: Any, occurrence: Occurrence, report: ProgressReport) -> Occurrence:
     """Mark an expected occurrence as met by a submitted or accepted report in its window."""
-    if not (
-        permissions.can(actor, Action.EDIT, report) or permissions.can(actor, Action.EDIT, report.item.plan)
-    ):
-        raise Forbidden("only the report's unit or the plan's planners may mark what it meets")
+    permissions.require(actor, Action.VIEW, report)
+    permissions.require(
+        actor,
+        Action.EDIT,
+        occurrence,
+        gettext("Only the item's units and the plan's planners may mark what a report meets."),
+    )
     occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
     if report.item_id != occurrence.item_id:
         raise Invalid("the report is about another item")
@@ -75,3 +84,45 @@ def occurrence_unmark(*, actor: Any, occurrence: Occurrence, reason: str) -> Occ
         action="occurrence.unmarked",
         reason=reason,
     )
+
+
+@transaction.atomic
+def obligation_generate(*, actor: Any, plan: Plan, items: Iterable[PlanItem] | None = None) -> int:
+    """Turn the plan's frequency targets (or those of ``items``) into dated occurrences.
+
+    Targets that already have an obligation are left alone; returns how many were made.
+    """
+    _require_planner(actor, plan)
+    targets = Target.objects.filter(item__plan=plan, kind=TargetKind.FREQUENCY, obligation__isnull=True)
+    if items is not None:
+        targets = targets.filter(item__in=list(items))
+    default_unit = rules_module.rules().default_frequency_unit
+    made = 0
+    for target in targets.select_related("item").order_by("id"):
+        spec = recurrence.obligation_spec(value=target.value, unit=target.unit, default_unit=default_unit)
+        obligation = Obligation.objects.create(
+            target=target,
+            item=target.item,
+            rrule=spec.rrule,
+            per_window=spec.per_window,
+            assumed=spec.assumed,
+            description=spec.description,
+        )
+        windows = recurrence.windows(
+            spec.rrule, year=plan.year, start=target.item.start_date, end=target.item.due_date
+        )
+        occurrences = [
+            Occurrence(obligation=obligation, item=target.item, index=number, window_start=lo, window_end=hi)
+            for number, (lo, hi) in enumerate(
+                ((lo, hi) for lo, hi in windows for _ in range(spec.per_window)), start=1
+            )
+        ]
+        Occurrence.objects.bulk_create(occurrences)
+        audit.record(
+            actor=actor,
+            action="obligation.created",
+            target=obligation,
+            after={**audit.snapshot(obligation), "occurrences": len(occurrences)},
+        )
+        made += 1
+    return made

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan import permissions
-from workplan.accounts.models import Role, Unit
+from workplan.accounts.models import Unit
 from workplan.core import audit
-from workplan.core.errors import Forbidden, Invalid
+from workplan.core.errors import Invalid
 from workplan.permissions import Action
 from workplan.plans.models import Assignment, PlanItem
 from workplan.progress import notify
@@ -32,15 +33,6 @@ def _owning_units(item: PlanItem) -> list[Unit]:
         .select_related("unit")
         .order_by("id")
     ]
-
-
-def _leads_over(actor: Any, item: PlanItem) -> bool:
-    scope = permissions.scope_for(actor)
-    if scope.is_admin:
-        return True
-    leader_units = scope.units(Role.LEADER)
-    owners = {item.plan.owner_unit_id, *(u.pk for u in _owning_units(item))}
-    return bool(leader_units & owners)
 
 
 def _display_name(actor: Any) -> str:
@@ -72,8 +64,12 @@ def _remark(*, actor: Any, item: PlanItem, text: str, kind: str, audit_action: s
 def instruction_create(*, actor: Any, item: PlanItem, text: str) -> ItemEvent:
     """A leader's written instruction on an item (批示); the owning units are notified."""
     permissions.require(actor, Action.VIEW, item)
-    if not _leads_over(actor, item):
-        raise Forbidden("only leaders over the plan or its units may write instructions (批示)")
+    permissions.require(
+        actor,
+        Action.INSTRUCT,
+        item,
+        gettext("Only leaders over the plan or its units may write instructions."),
+    )
     return _remark(
         actor=actor, item=item, text=text, kind=EventKind.INSTRUCTION, audit_action="instruction.created"
     )
@@ -83,6 +79,10 @@ def instruction_create(*, actor: Any, item: PlanItem, text: str) -> ItemEvent:
 def comment_create(*, actor: Any, item: PlanItem, text: str) -> ItemEvent:
     """A comment on an item by its planners, its units' reporters or a leader over it."""
     permissions.require(actor, Action.VIEW, item)
-    if not (permissions.can(actor, Action.EDIT, item) or _leads_over(actor, item)):
-        raise Forbidden("only the item's planners, its units and leaders may comment on it")
+    permissions.require(
+        actor,
+        Action.COMMENT,
+        item,
+        gettext("Only the item's planners, its units and leaders may comment on it."),
+    )
     return _remark(actor=actor, item=item, text=text, kind=EventKind.COMMENT, audit_action="comment.created")
