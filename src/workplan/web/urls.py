@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from workplan.web import views
+from workplan.accounts.registers import UNITS
+from workplan.web import records, views
 
 app_name = "web"
 
@@ -15,6 +16,10 @@ urlpatterns = [
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("healthz", views.healthz, name="healthz"),
     path("language/", views.set_language, name="set_language"),
-    path("units/", views.unit_list, name="unit_list"),
+    path("units/", records.record_list, {"register": UNITS}, name="units_list"),
+    path("units/new/", records.record_edit, {"register": UNITS}, name="units_create"),
+    path("units/<str:key>/", records.record_detail, {"register": UNITS}, name="units_detail"),
+    path("units/<str:key>/edit/", records.record_edit, {"register": UNITS}, name="units_edit"),
+    path("units/<str:key>/delete/", records.record_delete, {"register": UNITS}, name="units_delete"),
     path("users/", views.user_list, name="user_list"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
 from workplan.accounts.models import Role
-from workplan.accounts.selectors import unit_list_for_user, unit_tree_for_user, user_list_for_user
+from workplan.accounts.selectors import unit_list_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
 from workplan.core import clock
 from workplan.core.formatting import marked_runs
@@ -230,12 +230,6 @@ def _marked_source(item: Any) -> list[dict[str, Any]]:
         if promise.source_start is not None and promise.source_end is not None
     ]
     return marked_runs(text, marks, item.source_start, item.source_end)
-
-
-@login_required
-@require_GET
-def unit_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/units.html", {"units": unit_tree_for_user(user=request.user)})
 
 
 @login_required

@@ -42,7 +42,7 @@ def _pages(task):
         reverse("plans:import_start"),
         reverse("progress:report_edit", args=[track.pk, period.pk]),
         reverse("web:login"),
-        reverse("web:unit_list"),
+        reverse("web:units_list"),
     ]
 
 
