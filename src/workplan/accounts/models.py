@@ -12,6 +12,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from workplan.core.models import TimestampedModel
 from workplan.core.policy import ScopedQuerySetMixin
+from workplan.core.records import RecordModel
 
 
 class User(AbstractUser):
@@ -47,7 +48,7 @@ class UnitManager(MP_NodeManager):  # type: ignore[misc]
         return self.get_queryset().visible_to(user, action)
 
 
-class Unit(MP_Node, TimestampedModel):  # type: ignore[misc]
+class Unit(MP_Node, RecordModel):  # type: ignore[misc]
     """A node of the organisation tree: department → sections → towns → villages.
 
     ``aliases`` are other names under which plan documents mention the unit ("市民政局" for

@@ -108,11 +108,10 @@ UNITS = declare(
             Filter("active", _("active"), lookup="is_active", kind="bool"),
             Filter("parent_id", _("parent unit"), kind="id", custom=_children_of),
         ),
-        sample=lambda index: {
+        sample=lambda actor, index: {
             "code": f"R{index}",
             "name": f"登记单位{index}",
-            "short_name": "",
-            "aliases": [],
+            "aliases": [f"单位{index}"],
         },
     )
 )

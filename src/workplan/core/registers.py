@@ -1,5 +1,7 @@
 """The generic layer for register-like records (units, ledgers, indicators, rubrics …).
 
+Their base model is ``core.records.RecordModel``.
+
 An entity declares itself once as a :class:`Register`: its model, how a row is named in
 URLs, its columns and filters, its edit form, and the three services that write it. From
 that declaration come, with no further code:
@@ -30,23 +32,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from workplan.core.errors import NotFound
-from workplan.core.models import TimestampedModel
 from workplan.core.pagination import keyset_page
 from workplan.core.policy import Action, Policy, policy_for
-
-
-class RecordModel(TimestampedModel):
-    """Base of register-like entities: timestamps, a version for optimistic locking, and
-    ``values``, a JSON object for fields that users define themselves (custom fields,
-    ledger columns), validated by the entity's services against their definitions."""
-
-    values = models.JSONField(gettext_lazy("values"), default=dict, blank=True)
-
-    class Meta:
-        abstract = True
 
 
 @dataclass(frozen=True)
@@ -124,8 +114,12 @@ class Register:
     initial: Callable[[models.Model], dict[str, Any]] | None = None
     # The web namespace its pages are mounted under (URL names are <slug>_list, _detail, …).
     url_namespace: str = "web"
-    # For the generic tests: values that create a valid row (index makes them unique).
-    sample: Callable[[int], dict[str, Any]] | None = field(default=None, compare=False)
+    # For the generic tests (tests/test_registers.py): values that create a valid row
+    # (``sample(actor, index)``, the index making them unique; it may create what the row
+    # needs first), and the standing personas who may and may not write such rows.
+    sample: Callable[[Any, int], dict[str, Any]] | None = field(default=None, compare=False)
+    test_writer: str = "admin"
+    test_reader: str = "planner"
 
     @property
     def policy(self) -> Policy:
