@@ -5,20 +5,29 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from workplan.core.models import TimestampedModel
-from workplan.core.policy import ScopedQuerySetMixin
+from workplan.core.policy import ScopedManager, ScopedQuerySetMixin, policy_for
 from workplan.core.records import RecordModel
+
+
+class ScopedUserManager(UserManager["User"]):
+    """Django's user manager, with ``visible_to`` answered by the user policy."""
+
+    def visible_to(self, user: Any, action: Any = None) -> Any:
+        return policy_for(self.model).visible(self.get_queryset(), user, action)
 
 
 class User(AbstractUser):
     """A person who signs in. Roles come from memberships, not from Django groups."""
 
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -94,7 +103,7 @@ class Membership(TimestampedModel):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
-    objects: ClassVar[models.Manager[Membership]]
+    objects: ClassVar[ScopedManager] = ScopedManager()
 
     class Meta:
         verbose_name = _("membership")

@@ -149,7 +149,7 @@ def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membe
     policy_for(Membership).require_create(actor, _refused(), user=user, unit=unit, role=role)
     if role not in Role.values:
         raise Invalid(f"unknown role {role!r}; use one of {', '.join(Role.values)}")
-    existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
+    existing: Membership | None = Membership.objects.filter(user=user, unit=unit, role=role).first()
     if existing is not None:
         return existing
     membership = instance_create(
