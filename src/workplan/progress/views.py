@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -69,15 +68,8 @@ def report_edit(request: HttpRequest, track_id: int, period_id: int) -> HttpResp
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        limit = settings.WORKPLAN_MAX_UPLOAD_BYTES
         try:
-            for upload in data["evidence"]:
-                if upload.size > limit:
-                    raise Invalid(
-                        _("%(name)s is larger than the limit of %(limit)d MB")
-                        % {"name": upload.name, "limit": limit // 1048576}
-                    )
-            report = services.report_save(
+            report = services.report_save_with_evidence(
                 actor=request.user,
                 track=track,
                 period=period,
@@ -86,11 +78,8 @@ def report_edit(request: HttpRequest, track_id: int, period_id: int) -> HttpResp
                 self_status=data["self_status"],
                 submit="submit" in request.POST,
                 expected_version=data["version"],
+                files=[(upload.name, upload.read()) for upload in data["evidence"]],
             )
-            for upload in data["evidence"]:
-                services.evidence_add(
-                    actor=request.user, report=report, filename=upload.name, data=upload.read()
-                )
         except (Invalid, Conflict) as failure:
             form.add_error(None, failure.message)
         else:

@@ -65,6 +65,7 @@ from workplan.progress.services.reports import (
     report_accept,
     report_return,
     report_save,
+    report_save_with_evidence,
 )
 
 __all__ = [
@@ -96,6 +97,7 @@ __all__ = [
     "report_accept",
     "report_return",
     "report_save",
+    "report_save_with_evidence",
     "track_acknowledge",
     "track_reassign",
     "track_request_completion",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -222,4 +223,40 @@ def report_return(
         body=reason,
         item=report.item,
     )
+    return report
+
+
+@transaction.atomic
+def report_save_with_evidence(
+    *,
+    actor: Any,
+    track: Track,
+    period: Period,
+    narrative: str,
+    percent: int,
+    self_status: str = SelfStatus.ON_TRACK,
+    submit: bool = True,
+    expected_version: int | None = None,
+    files: Sequence[tuple[str, bytes]] = (),
+) -> ProgressReport:
+    """Save (and by default submit) a report with its evidence files, all or nothing.
+
+    One transaction and one size limit (the evidence service's): a file that is refused —
+    too large, empty, of a kind not accepted — leaves the report exactly as it was, so the
+    form never shows an error beside a report that went out without its evidence.
+    """
+    from workplan.progress.services.evidence import evidence_add
+
+    report = report_save(
+        actor=actor,
+        track=track,
+        period=period,
+        narrative=narrative,
+        percent=percent,
+        self_status=self_status,
+        submit=submit,
+        expected_version=expected_version,
+    )
+    for name, data in files:
+        evidence_add(actor=actor, report=report, filename=name, data=data)
     return report
