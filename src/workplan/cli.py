@@ -260,7 +260,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from workplan.accounts.models import Unit
+    from workplan.accounts.selectors import top_unit_for_user, unit_list_for_user
     from workplan.parsing import ParseError, parse_file
     from workplan.plans.importing import plan_import
 
@@ -273,9 +273,9 @@ def _import(args: argparse.Namespace) -> int:
     if args.plan is not None:
         return _import_revision(args, actor, parsed)
     owner = (
-        Unit.objects.filter(code=args.owner).first()
+        unit_list_for_user(user=actor).filter(code=args.owner).first()
         if args.owner
-        else Unit.objects.filter(depth=1).order_by("path").first()
+        else top_unit_for_user(user=actor)
     )
     if owner is None:
         raise CommandError(
@@ -325,12 +325,12 @@ def _import_revision(args: argparse.Namespace, actor: Any, parsed: Any) -> int:
 
 def _actor(username: str | None) -> Any:
     """The user a command acts as: ``--as USERNAME``, else the named system actor."""
-    from workplan.accounts.models import User
+    from workplan.accounts.selectors import active_user_named
     from workplan.accounts.services import system_actor
 
     if not username:
         return system_actor()
-    actor = User.objects.filter(username=username, is_active=True).first()
+    actor = active_user_named(username)
     if actor is None:
         raise CommandError(f"no active user {username!r}")
     return actor
@@ -381,13 +381,13 @@ def _tick(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from workplan.accounts.models import User
+    from workplan.accounts.selectors import active_user_named
     from workplan.api import selectors, services
 
     actor = _actor(None)
     action = args.token_command
     if action == "create":
-        user = User.objects.filter(username=args.token_user, is_active=True).first()
+        user = active_user_named(args.token_user)
         if user is None:
             raise CommandError(f"no active user {args.token_user!r}")
         token, secret = services.token_create(

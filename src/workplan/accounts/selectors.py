@@ -51,3 +51,17 @@ def user_list_for_user(*, user: Any) -> list[Any]:
         .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("unit")))
         .order_by("username")
     )
+
+
+def active_user_named(username: str) -> Any:
+    """The active user with this username, or None: how a command names who it acts as (the
+    command line is trusted like the machine's own operator)."""
+    from workplan.accounts.models import User
+
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def top_unit_for_user(*, user: Any) -> Unit | None:
+    """The first top-level unit ``user`` sees (the organisation, for a single-tree site)."""
+    found: Unit | None = unit_list_for_user(user=user).filter(depth=1).first()
+    return found

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workplan.accounts.models import Unit
+from workplan.accounts.selectors import unit_list_for_user
 from workplan.core import clock
 from workplan.core.errors import Conflict, Invalid, NotFound
 from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors, is_htmx
 from workplan.permissions import Action
 from workplan.plans import drafts, selectors, services
-from workplan.plans.breakdown.changes import breakdown_import
 from workplan.plans.breakdown.export import breakdown_export
+from workplan.plans.breakdown.staging import breakdown_apply_staged, breakdown_dry_run
 from workplan.plans.forms import BreakdownUploadForm, BulkAssignForm, MilestoneForm, PlanUploadForm
 from workplan.plans.models import DraftStatus, ImportDraft, PlanItem
 
@@ -51,9 +48,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/import_start.html", {"form": form})
 
 
-def _draft_context(draft: ImportDraft, error: str = "") -> dict[str, Any]:
+def _draft_context(draft: ImportDraft, user: Any, error: str = "") -> dict[str, Any]:
     items = draft.data["items"]
-    units = {u.pk: u for u in Unit.objects.filter(is_active=True)}
+    units = {u.pk: u for u in unit_list_for_user(user=user).filter(is_active=True)}
     unit_rows = [
         {
             "name": name,
@@ -90,7 +87,7 @@ def _highlighted_source(draft: ImportDraft) -> list[dict[str, Any]]:
 @domain_errors
 def draft_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = drafts.draft_get_for_user(user=request.user, draft_id=draft_id)
-    return render(request, "plans/draft.html", _draft_context(draft))
+    return render(request, "plans/draft.html", _draft_context(draft, request.user))
 
 
 DRAFT_ACTIONS = {"rename", "indent", "outdent", "merge", "split", "promise"}
@@ -143,7 +140,12 @@ def _int(raw: str | None) -> int:
 def _draft_response(request: HttpRequest, draft: ImportDraft, error: str) -> HttpResponse:
     if is_htmx(request):
         status = 422 if error else 200
-        return render(request, "plans/partials/draft_body.html", _draft_context(draft, error), status=status)
+        return render(
+            request,
+            "plans/partials/draft_body.html",
+            _draft_context(draft, request.user, error),
+            status=status,
+        )
     if error:
         messages.error(request, error)
     return redirect("plans:draft", draft_id=draft.pk)
@@ -157,7 +159,11 @@ def draft_units(request: HttpRequest, draft_id: int) -> HttpResponse:
     error = ""
     raw_unit = request.POST.get("unit", "")
     try:
-        unit = Unit.objects.filter(pk=_int(raw_unit), is_active=True).first() if raw_unit else None
+        unit = (
+            unit_list_for_user(user=request.user).filter(pk=_int(raw_unit), is_active=True).first()
+            if raw_unit
+            else None
+        )
         if raw_unit and unit is None:
             raise Invalid(_("no such unit"))
         draft = drafts.draft_map_unit(
@@ -221,10 +227,6 @@ def breakdown_download(request: HttpRequest, plan_id: int) -> HttpResponse:
     return response
 
 
-def _staging_path(digest: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "staging" / f"{digest}.xlsx"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
@@ -234,31 +236,25 @@ def breakdown_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = BreakdownUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"plan": plan, "form": form}
     if request.method == "POST" and "staged" in request.POST:
-        digest = request.POST["staged"]
-        path = _staging_path(digest) if len(digest) == 64 and digest.isalnum() else None
-        if path is None or not path.exists():
-            messages.error(request, _("The uploaded table has expired: upload it again."))
+        try:
+            preview = breakdown_apply_staged(actor=request.user, plan=plan, token=request.POST["staged"])
+        except Invalid as error:
+            messages.error(request, error.message)
             return redirect("plans:breakdown_upload", plan_id=plan.pk)
-        preview = breakdown_import(actor=request.user, plan=plan, data=path.read_bytes(), apply=True)
         if preview.applied:
-            path.unlink(missing_ok=True)
             messages.success(request, _("%(count)d changes applied.") % {"count": len(preview.changes)})
             return redirect("web:plan_detail", plan_id=plan.pk)
         context["preview"] = preview
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["table"].read()
+        upload = form.cleaned_data["table"]
         try:
-            preview = breakdown_import(
-                actor=request.user, plan=plan, data=data, filename=form.cleaned_data["table"].name
+            staged = breakdown_dry_run(
+                actor=request.user, plan=plan, data=upload.read(), filename=upload.name
             )
         except Invalid as error:
             form.add_error("table", error.message)
         else:
-            digest = hashlib.sha256(data).hexdigest()
-            if preview.ok and preview.changes:
-                _staging_path(digest).parent.mkdir(parents=True, exist_ok=True)
-                _staging_path(digest).write_bytes(data)
-            context.update(preview=preview, staged=digest)
+            context.update(preview=staged.preview, staged=staged.token)
     return render(request, "plans/breakdown_upload.html", context)
 
 

@@ -18,7 +18,6 @@ from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors, services
 from workplan.progress.forms import ReasonForm, RemarkForm, ReportForm
-from workplan.progress.models import ProgressReport
 
 
 @require_GET
@@ -56,7 +55,7 @@ def report_edit(request: HttpRequest, track_id: int, period_id: int) -> HttpResp
     period = selectors.period_get_for_user(user=request.user, period_id=period_id)
     if period.plan_id != track.item.plan_id:
         raise NotFound("no such period")
-    report = ProgressReport.objects.filter(track=track, period=period).first()
+    report = selectors.report_of(user=request.user, track=track, period=period)
     initial: dict[str, Any] = {"percent": track.latest_percent or 0, "self_status": "on_track", "version": 0}
     if report is not None:
         initial = {

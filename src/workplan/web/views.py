@@ -16,18 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
-from workplan.accounts.models import Role
 from workplan.accounts.selectors import unit_list_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
-from workplan.core import clock
-from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors
 from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
 from workplan.progress import selectors as progress
 from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
-from workplan.progress.models import Track
-from workplan.progress.selectors import ItemStatusRow
+from workplan.progress.selectors import ItemStatusRow, default_as_of
 from workplan.web.forms import AsOfForm, TreeFilterForm
 from workplan.web.templatetags.workplan import STATUS_LABELS
 
@@ -42,12 +38,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plan_list_for_user(user=request.user)
     return render(request, "web/plan_list.html", {"plans": plans})
-
-
-def default_as_of(plan: Plan) -> dt.date:
-    """Today within the plan's year; its last day for a past plan, its first for a future one."""
-    today = clock.today()
-    return min(max(today, dt.date(plan.year, 1, 1)), dt.date(plan.year, 12, 31))
 
 
 def _as_of(form: AsOfForm, plan: Plan) -> dt.date:
@@ -179,57 +169,8 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 @domain_errors
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """One item: its source text with promises marked, owners, status, tracks, reports, timeline."""
-    item = selectors.item_get_for_user(user=request.user, item_id=item_id)
-    plan = item.plan
-    as_of = default_as_of(plan)
-    status = progress.item_status(user=request.user, item=item, today=as_of)
-    tracks = progress.item_tracks(user=request.user, item=item)
-    editable = set(
-        Track.objects.visible_to(request.user, permissions.Action.EDIT)
-        .filter(item=item)
-        .values_list("pk", flat=True)
-    )
-    periods = progress.plan_periods(user=request.user, plan=plan)
-    current = progress.period_for_date(periods=periods, day=clock.today()) or (
-        periods[-1] if periods else None
-    )
-    scope = permissions.scope_for(request.user)
-    context = {
-        "item": item,
-        "plan": plan,
-        "status": status,
-        "as_of": as_of,
-        "ancestors": list(item.get_ancestors()),
-        "children": list(item.get_children()),
-        "assignments": list(item.assignments.select_related("unit").order_by("role", "unit__path")),
-        "targets": list(item.targets.all()),
-        "deadlines": list(item.deadlines.all()),
-        "milestones": list(item.milestones.all()),
-        "source": _marked_source(item),
-        "tracks": [(track, track.pk in editable) for track in tracks],
-        "periods": periods,
-        "current_period": current,
-        "reports": list(progress.item_reports(user=request.user, item=item)),
-        "timeline": progress.item_timeline(user=request.user, item=item),
-        "occurrences": progress.occurrence_list(user=request.user, item=item, today=as_of),
-        "can_plan": permissions.can(request.user, permissions.Action.EDIT, plan),
-        "can_instruct": scope.is_admin or bool(scope.units(Role.LEADER)),
-    }
-    return render(request, "web/item_detail.html", context)
-
-
-def _marked_source(item: Any) -> list[dict[str, Any]]:
-    """The item's stretch of the plan's text, cut into runs with targets and deadlines marked."""
-    text = item.plan.source_text
-    if item.source_start is None or item.source_end is None or not text:
-        return []
-    marks = [
-        (promise.source_start, promise.source_end, kind, "")
-        for kind, promises in (("targets", item.targets.all()), ("deadlines", item.deadlines.all()))
-        for promise in promises
-        if promise.source_start is not None and promise.source_end is not None
-    ]
-    return marked_runs(text, marks, item.source_start, item.source_end)
+    page = progress.item_page(user=request.user, item_id=item_id)
+    return render(request, "web/item_detail.html", page.context())
 
 
 @login_required

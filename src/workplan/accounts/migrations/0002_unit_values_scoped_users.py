@@ -6,21 +6,20 @@ import workplan.accounts.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelManagers(
-            name='user',
+            name="user",
             managers=[
-                ('objects', workplan.accounts.models.ScopedUserManager()),
+                ("objects", workplan.accounts.models.ScopedUserManager()),
             ],
         ),
         migrations.AddField(
-            model_name='unit',
-            name='values',
-            field=models.JSONField(blank=True, default=dict, verbose_name='values'),
+            model_name="unit",
+            name="values",
+            field=models.JSONField(blank=True, default=dict, verbose_name="values"),
         ),
     ]

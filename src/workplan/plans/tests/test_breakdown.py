@@ -220,6 +220,7 @@ def _workbook_bytes(rows: list[list[object]]) -> bytes:
         (_workbook_bytes([["名称", "说明"], ["a", "b"]]), "no visible sheet with a breakdown header"),
         (_workbook_bytes([["序号", "牵头单位", "责任单位"], ["1", "x", "y"]]), "has no column 工作任务"),
     ],
+    ids=["empty", "not-a-zip", "old-excel", "no-breakdown-header", "no-task-column"],
 )
 def test_bad_files_are_refused(actor, plan, data, fragment):
     with pytest.raises(Invalid, match=fragment):

@@ -24,7 +24,14 @@ def _post(user, d, files, **fields):
     client = Client()
     client.force_login(user)
     url = reverse("progress:report_edit", args=[d.track.pk, d.period(1).pk])
-    data = {"narrative": "本月完成调研", "percent": 40, "self_status": "on_track", "version": 0, "submit": "1", **fields}
+    data = {
+        "narrative": "本月完成调研",
+        "percent": 40,
+        "self_status": "on_track",
+        "version": 0,
+        "submit": "1",
+        **fields,
+    }
     with clock.frozen(moment(2019, 1, 20)):
         return client.post(url, {**data, "evidence": files})
 
@@ -37,7 +44,9 @@ def test_a_file_over_the_evidence_limit_leaves_no_report_behind(d, personas, set
     """
     settings.WORKPLAN_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     audit_before = AuditEntry.objects.count()
-    big = SimpleUploadedFile("会议纪要.pdf", PDF_HEAD + b"0" * (15 * 1024 * 1024), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "会议纪要.pdf", PDF_HEAD + b"0" * (15 * 1024 * 1024), content_type="application/pdf"
+    )
     response = _post(personas.reporter_a, d, [big])
     assert response.status_code == 200
     assert "at most 10.0 MB" in response.content.decode() or "at most 10 MB" in response.content.decode()

@@ -210,6 +210,21 @@ def _zip(*names: str) -> bytes:
         (b"GIF89a\x01\x00", None),
         (bytes(range(256)), None),
     ],
+    ids=[
+        "pdf",
+        "png",
+        "jpg",
+        "docx",
+        "xlsx",
+        "utf8-text",
+        "gb18030-text",
+        "exe",
+        "elf",
+        "ole",
+        "zip-exe",
+        "gif",
+        "binary",
+    ],
 )
 def test_evidence_type_comes_from_the_bytes(data, kind):
     assert evidence.sniff(data).kind == kind
