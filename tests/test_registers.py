@@ -40,7 +40,7 @@ def _web(user) -> Client:
 
 
 def _make(register: Register, actor, index: int):
-    return register.create(actor, register.sample(actor, index))
+    return register.create_row(actor, register.sample(actor, index))
 
 
 def _api_path(register: Register, row=None) -> str:
@@ -67,21 +67,21 @@ def test_create_update_delete_are_audited_with_their_actor(register, actor, writ
     created = audit.history(row).get()
     assert created.actor_id == writer.pk
     form_values = register.form_initial(row)
-    row = register.update(
+    row = register.update_row(
         writer, row, {register.columns[0]: f"{form_values.get(register.columns[0], '')}改"}, row.version
     )
     assert audit.history(row).count() == 2
     assert audit.history(row).order_by("-at", "-id").first().actor_id == writer.pk
-    if register.delete is not None:
+    if register.delete_row is not None:
         pk, model_type = row.pk, type(row)
-        register.delete(writer, row)
+        register.delete_row(writer, row)
         assert not model_type.objects.filter(pk=pk).exists()
         assert AuditEntry.objects.filter(target_id=str(pk), action__endswith="deleted").exists()
 
 
 def test_a_stale_write_is_refused(register, writer):
     row = _make(register, writer, 2)
-    register.update(writer, row, {register.columns[0]: "第一次"}, row.version)
+    register.update_row(writer, row, {register.columns[0]: "第一次"}, row.version)
     response = client_for(writer).patch(
         _api_path(register, row),
         data=json.dumps({"version": 1, register.columns[0]: "第二次"}),
@@ -105,7 +105,7 @@ def test_the_readers_writes_are_refused_everywhere(register, writer, reader):
         content_type="application/json",
     )
     assert patched.status_code in (403, 404), patched.content
-    if register.delete is not None:
+    if register.delete_row is not None:
         assert api.delete(_api_path(register, row)).status_code in (403, 404)
     assert web.get(reverse(register.url_name("create"))).status_code == 403
     assert web.post(reverse(register.url_name("edit"), args=[register.key_of(row)]), {}).status_code in (

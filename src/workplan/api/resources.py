@@ -116,7 +116,7 @@ def resource_router(
     )
     def create_row(request: HttpRequest, payload: create_in) -> Any:  # type: ignore[valid-type]
         values = create_values(request, payload) if create_values else payload.model_dump()  # type: ignore[attr-defined]
-        row = register.create(actor(request), values)
+        row = register.create_row(actor(request), values)
         return status(201, one(request, row))
 
     @router.patch(item, response=responses(out), summary=f"Change a {noun}", operation_id=f"{slug}_update")
@@ -124,11 +124,11 @@ def resource_router(
         user = actor(request)
         row = register_get(register, user=user, key=row_id, action=Action.EDIT, by="pk")
         values = update_values(request, payload) if update_values else changes_of(payload)
-        row = register.update(user, row, values, payload.version)  # type: ignore[attr-defined]
+        row = register.update_row(user, row, values, payload.version)  # type: ignore[attr-defined]
         return one(request, row)
 
-    if register.delete is not None:
-        delete = register.delete
+    if register.delete_row is not None:
+        delete = register.delete_row
 
         @router.delete(
             item,

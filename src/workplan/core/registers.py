@@ -103,11 +103,11 @@ class Register:
     # Field names shown as the list's columns (labels come from the model's fields).
     columns: tuple[str, ...]
     form: type[RecordForm]
-    # Writes, always the entity's own services: create(actor, values) → row;
-    # update(actor, row, values, expected_version) → row; delete(actor, row).
-    create: Callable[[Any, dict[str, Any]], models.Model]
-    update: Callable[[Any, models.Model, dict[str, Any], int | None], models.Model]
-    delete: Callable[[Any, models.Model], None] | None = None
+    # Writes, always the entity's own services: create_row(actor, values) → row;
+    # update_row(actor, row, values, expected_version) → row; delete_row(actor, row).
+    create_row: Callable[[Any, dict[str, Any]], models.Model]
+    update_row: Callable[[Any, models.Model, dict[str, Any], int | None], models.Model]
+    delete_row: Callable[[Any, models.Model], None] | None = None
     filters: tuple[Filter, ...] = ()
     select_related: tuple[str, ...] = ()
     # For the edit form: the form's initial values for an existing row.

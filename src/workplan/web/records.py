@@ -70,8 +70,8 @@ def record_detail(request: HttpRequest, key: str, *, register: Register) -> Http
         "row": row,
         "fields": fields,
         "history": list(audit.history(row).order_by("-at")[:50]),
-        "can_edit": flags.get("can_edit", False) and register.update is not None,
-        "can_delete": flags.get("can_edit", False) and register.delete is not None,
+        "can_edit": flags.get("can_edit", False) and register.update_row is not None,
+        "can_delete": flags.get("can_edit", False) and register.delete_row is not None,
         "edit_url": reverse(register.url_name("edit"), args=[key]),
         "delete_url": reverse(register.url_name("delete"), args=[key]),
         "list_url": reverse(register.url_name("list")),
@@ -95,9 +95,9 @@ def record_edit(request: HttpRequest, key: str | None = None, *, register: Regis
             expected = values.pop("version", None)
             try:
                 if row is None:
-                    saved = register.create(request.user, values)
+                    saved = register.create_row(request.user, values)
                 else:
-                    saved = register.update(request.user, row, values, expected)
+                    saved = register.update_row(request.user, row, values, expected)
             except Conflict as error:
                 form.add_error(None, error.message)
             except Invalid as error:
@@ -128,9 +128,9 @@ def record_delete(request: HttpRequest, key: str, *, register: Register) -> Http
     """Ask, then delete through the register's service (which may refuse: archive instead)."""
     row = register_get(register, user=request.user, key=key, action=Action.EDIT)
     error = ""
-    if request.method == "POST" and register.delete is not None:
+    if request.method == "POST" and register.delete_row is not None:
         try:
-            register.delete(request.user, row)
+            register.delete_row(request.user, row)
         except Invalid as refused:
             error = refused.message
         else:
