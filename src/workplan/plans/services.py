@@ -88,10 +88,29 @@ def plan_update(*, actor: Any, plan: Plan, expected_version: int | None = None, 
     )
 
 
+def _refuse_if_worked_on(items: Any, what: str) -> None:
+    """Work recorded against items (units' progress reports, and so their evidence and the
+    timeline) is history: deleting would cascade it away, so the item must be archived."""
+    # Reached through the reverse relations by name: plans does not import progress.
+    if items.filter(tracks__reports__isnull=False).exists():
+        raise Invalid(
+            gettext(
+                "%(what)s has progress reports and evidence: it cannot be deleted. "
+                "Archive it instead (set its status to archived, or close the plan)."
+            )
+            % {"what": what},
+            details={"reports": ["exist"]},
+        )
+
+
 @transaction.atomic
 def plan_delete(*, actor: Any, plan: Plan) -> None:
-    """Delete a plan and its items (each item's deletion is in the audit log too)."""
+    """Delete a plan and its items (each item's deletion is in the audit log too).
+
+    Refused once units have reported on any of its items: close the plan instead.
+    """
     permissions.require(actor, Action.EDIT, plan)
+    _refuse_if_worked_on(PlanItem.objects.filter(plan=plan), str(plan))
     items = list(PlanItem.objects.filter(plan=plan))
     for item in items:
         audit.record(actor=actor, action="item.deleted", target=item, before=audit.snapshot(item))
@@ -195,8 +214,12 @@ def item_move(*, actor: Any, item: PlanItem, target: PlanItem, position: str) ->
 
 @transaction.atomic
 def item_delete(*, actor: Any, item: PlanItem) -> None:
-    """Delete an item and its subtree, auditing each deleted item."""
+    """Delete an item and its subtree, auditing each deleted item.
+
+    Refused once a unit has reported on the item or a sub-item: archive it instead.
+    """
     permissions.require(actor, Action.EDIT, item.plan)
+    _refuse_if_worked_on(PlanItem.get_tree(item), str(item))
     subtree = list(PlanItem.get_tree(item))
     for node in reversed(subtree):
         audit.record(actor=actor, action="item.deleted", target=node, before=audit.snapshot(node))
