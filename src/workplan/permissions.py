@@ -184,6 +184,10 @@ class AuditEntryPolicy(ScopedPolicy):
     model = AuditEntry
     # Models whose entries a non-administrator may read when they may see the object.
     readable_models: ClassVar[tuple[str, ...]] = (
+        "accounts.Unit",
+        "plans.ImportDraft",
+        "progress.ReportingCalendar",
+        "progress.Period",
         "plans.Plan",
         "plans.PlanItem",
         "plans.Target",

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 
 from workplan.accounts.models import Membership, Unit, UnitQuerySet
 from workplan.core.errors import NotFound
+from workplan.core.policy import Action
 
 
 def unit_list_for_user(*, user: Any) -> UnitQuerySet:
@@ -65,3 +66,18 @@ def top_unit_for_user(*, user: Any) -> Unit | None:
     """The first top-level unit ``user`` sees (the organisation, for a single-tree site)."""
     found: Unit | None = unit_list_for_user(user=user).filter(depth=1).first()
     return found
+
+
+def unit_get_by_id_for_user(*, user: Any, unit_id: Any, action: Action = Action.VIEW) -> Unit:
+    """The unit with this id (``accounts.selectors.unit_get_for_user`` finds units by code)."""
+    unit: Unit | None = Unit.objects.visible_to(user, action).filter(pk=_pk(unit_id)).first()
+    if unit is None:
+        raise NotFound("no such unit")
+    return unit
+
+
+def _pk(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise NotFound("not found") from None

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
 from workplan.core import clock
@@ -155,3 +156,35 @@ def history(target: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).select_related("actor")
+
+
+def audit_list_for_user(
+    *,
+    user: Any,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    action: str | None = None,
+    actor_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[AuditEntry]:
+    """Audit entries the user may read: administrators all; others those about objects they see.
+
+    ``target_type`` is ``app_label.model`` (e.g. ``plans.planitem``). Entries about deleted
+    objects, users and memberships are for administrators only.
+    """
+    entries = AuditEntry.objects.visible_to(user).select_related("target_type")
+    if target_type:
+        app_label, _, model_name = target_type.partition(".")
+        entries = entries.filter(target_type__app_label=app_label, target_type__model=model_name)
+    if target_id:
+        entries = entries.filter(target_id=target_id)
+    if action:
+        entries = entries.filter(action=action)
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    if until is not None:
+        entries = entries.filter(at__lt=until)
+    return entries

@@ -6,6 +6,11 @@ computes the same paths here and inserts them with ``bulk_create``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's default
 STEPLEN = 4
 
@@ -37,3 +42,12 @@ def child_path(parent_path: str, position: int) -> str:
 def next_root_position(last_root_path: str | None) -> int:
     """The position after the last root (1 when the tree is empty)."""
     return 1 if not last_root_path else step_position(last_root_path[:STEPLEN]) + 1
+
+
+def tree_parent_ids(model: type[Model], rows: Iterable[Any], visible: QuerySet[Any]) -> dict[str, int]:
+    """{path: id} of the parents of ``rows`` (tree nodes) that ``visible`` holds: one query."""
+    steplen: int = getattr(model, "steplen", 4)
+    paths = {row.path[:-steplen] for row in rows if row.depth > 1}
+    if not paths:
+        return {}
+    return dict(visible.filter(path__in=paths).values_list("path", "id"))

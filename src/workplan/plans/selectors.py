@@ -8,9 +8,20 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from workplan.accounts.models import Unit
 from workplan.core.errors import NotFound
 from workplan.permissions import Action
-from workplan.plans.models import Assignment, Milestone, Plan, PlanItem, PlanItemQuerySet, PlanQuerySet
+from workplan.plans.models import (
+    Assignment,
+    AssignmentQuerySet,
+    ImportDraft,
+    ImportDraftQuerySet,
+    Milestone,
+    Plan,
+    PlanItem,
+    PlanItemQuerySet,
+    PlanQuerySet,
+)
 
 
 def plan_list_for_user(*, user: Any) -> PlanQuerySet:
@@ -108,3 +119,41 @@ def milestone_get_for_user(*, user: Any, milestone_id: Any, action: Action = Act
     except (Milestone.DoesNotExist, ValueError, TypeError):
         raise NotFound("no such milestone") from None
     return milestone
+
+
+def assignment_list_for_user(
+    *, user: Any, plan: Plan | None = None, item: PlanItem | None = None, unit: Unit | None = None
+) -> AssignmentQuerySet:
+    assignments = Assignment.objects.visible_to(user).select_related("unit")
+    if plan is not None:
+        assignments = assignments.filter(item__plan=plan)
+    if item is not None:
+        assignments = assignments.filter(item=item)
+    if unit is not None:
+        assignments = assignments.filter(unit=unit)
+    return assignments
+
+
+def assignment_get_for_user(*, user: Any, assignment_id: Any) -> Assignment:
+    assignment = (
+        Assignment.objects.visible_to(user)
+        .select_related("unit", "item__plan")
+        .filter(pk=_pk(assignment_id))
+        .first()
+    )
+    if assignment is None:
+        raise NotFound("no such assignment")
+    return assignment
+
+
+def draft_list_for_user(*, user: Any, status: str | None = None) -> ImportDraftQuerySet:
+    """The import drafts the user is reviewing (their own; administrators: all)."""
+    drafts = ImportDraft.objects.visible_to(user)
+    return drafts.filter(status=status) if status else drafts
+
+
+def _pk(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise NotFound("not found") from None

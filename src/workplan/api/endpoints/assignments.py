@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 from pydantic import Field, StringConstraints
 
-from workplan.api import selectors
+from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, status
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
@@ -67,11 +67,13 @@ def assignment_list(
     limit: Limit = DEFAULT_LIMIT,
 ) -> AssignmentPage:
     user = actor(request)
-    assignments = selectors.assignment_list_for_user(
+    assignments = plan_selectors.assignment_list_for_user(
         user=user,
         plan=plan_selectors.plan_get_for_user(user=user, plan_id=plan_id) if plan_id is not None else None,
         item=plan_selectors.item_get_for_user(user=user, item_id=item_id) if item_id is not None else None,
-        unit=selectors.unit_get_by_id_for_user(user=user, unit_id=unit_id) if unit_id is not None else None,
+        unit=unit_selectors.unit_get_by_id_for_user(user=user, unit_id=unit_id)
+        if unit_id is not None
+        else None,
     )
     rows, next_cursor = keyset_page(assignments, key="id", cursor=cursor, limit=limit)
     return AssignmentPage(items=[assignment_out(a) for a in rows], next_cursor=next_cursor)
@@ -90,7 +92,7 @@ class AssignmentIn(Input):
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Any:
     user = actor(request)
     item = plan_selectors.item_get_for_user(user=user, item_id=payload.item_id)
-    unit = selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
+    unit = unit_selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
     assignment = services.assignment_create(
         actor=user, item=item, unit=unit, role=payload.role, source_text=payload.source_text
     )
@@ -99,7 +101,9 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Any:
 
 @router.get("/assignments/{assignment_id}", response=responses(AssignmentOut), summary="One assignment")
 def assignment_get(request: HttpRequest, assignment_id: PathId) -> AssignmentOut:
-    return assignment_out(selectors.assignment_get_for_user(user=actor(request), assignment_id=assignment_id))
+    return assignment_out(
+        plan_selectors.assignment_get_for_user(user=actor(request), assignment_id=assignment_id)
+    )
 
 
 class AssignmentPatch(Input):
@@ -113,7 +117,7 @@ class AssignmentPatch(Input):
 )
 def assignment_update(request: HttpRequest, assignment_id: PathId, payload: AssignmentPatch) -> AssignmentOut:
     user = actor(request)
-    assignment = selectors.assignment_get_for_user(user=user, assignment_id=assignment_id)
+    assignment = plan_selectors.assignment_get_for_user(user=user, assignment_id=assignment_id)
     return assignment_out(services.assignment_update(actor=user, assignment=assignment, role=payload.role))
 
 
@@ -124,6 +128,6 @@ def assignment_update(request: HttpRequest, assignment_id: PathId, payload: Assi
 )
 def assignment_delete(request: HttpRequest, assignment_id: PathId) -> Any:
     user = actor(request)
-    assignment = selectors.assignment_get_for_user(user=user, assignment_id=assignment_id)
+    assignment = plan_selectors.assignment_get_for_user(user=user, assignment_id=assignment_id)
     services.assignment_delete(actor=user, assignment=assignment)
     return status(204, None)

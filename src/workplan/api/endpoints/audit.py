@@ -9,10 +9,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import Field
 
-from workplan.api import selectors
 from workplan.api.endpoints import actor
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, IsoDateTime, Limit, Out, QueryId, responses
+from workplan.core import audit as audit_selectors
 from workplan.core.models import AuditEntry, Interface
 
 router = Router(tags=["audit"])
@@ -70,7 +70,7 @@ def audit_list(
     cursor: IdCursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> AuditPage:
-    entries = selectors.audit_list_for_user(
+    entries = audit_selectors.audit_list_for_user(
         user=actor(request),
         target_type=target_type,
         target_id=target_id,

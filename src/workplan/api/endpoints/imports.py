@@ -10,7 +10,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
-from workplan.api import selectors
+from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, read_upload, status
 from workplan.api.endpoints.plans import PlanTitle
 from workplan.api.pagination import keyset_page
@@ -29,6 +29,7 @@ from workplan.api.schemas import (
     responses,
 )
 from workplan.plans import drafts
+from workplan.plans import selectors as plan_selectors
 from workplan.plans.models import DraftStatus, ImportDraft
 
 router = Router(tags=["imports"])
@@ -191,7 +192,7 @@ def draft_list(
     cursor: IdCursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> DraftPage:
-    drafts_found = selectors.draft_list_for_user(user=actor(request), status=status)
+    drafts_found = plan_selectors.draft_list_for_user(user=actor(request), status=status)
     rows, next_cursor = keyset_page(drafts_found, key="id", cursor=cursor, limit=limit, descending=True)
     return DraftPage(items=[DraftSummaryOut(**_summary(d)) for d in rows], next_cursor=next_cursor)
 
@@ -209,7 +210,7 @@ def draft_create(
     year: Annotated[int, Form(ge=1990, le=2200, description="Default: read from the document.")] = None,  # type: ignore[assignment]  # noqa: RUF013
 ) -> Any:
     user = actor(request)
-    owner = selectors.unit_get_by_id_for_user(user=user, unit_id=owner_unit_id)
+    owner = unit_selectors.unit_get_by_id_for_user(user=user, unit_id=owner_unit_id)
     name, data = read_upload(file)
     draft = drafts.draft_create(actor=user, data=data, filename=name, owner_unit=owner, year=year)
     return status(201, draft_out(draft))
@@ -309,7 +310,7 @@ def draft_map_unit(request: HttpRequest, draft_id: PathId, payload: UnitMapIn) -
     user = actor(request)
     draft = drafts.draft_get_for_user(user=user, draft_id=draft_id)
     unit = (
-        selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
+        unit_selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
         if payload.unit_id is not None
         else None
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import Field, StringConstraints
 
-from workplan.api import selectors
+from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, status
 from workplan.api.endpoints.plans import DispatchIn, DispatchOut, dispatch_out
 from workplan.api.pagination import keyset_page
@@ -33,6 +33,7 @@ from workplan.api.schemas import (
     Year,
     responses,
 )
+from workplan.core import tree
 from workplan.plans import selectors as plan_selectors
 from workplan.plans import services
 from workplan.plans.models import AssignmentRole, ItemStatus, PlanItem, TargetKind
@@ -160,13 +161,13 @@ def item_out(item: PlanItem, parents: dict[str, int]) -> ItemOut:
 
 
 def _render(user: Any, rows: list[PlanItem]) -> list[ItemOut]:
-    parents = selectors.tree_parent_ids(PlanItem, rows, PlanItem.objects.visible_to(user))
+    parents = tree.tree_parent_ids(PlanItem, rows, PlanItem.objects.visible_to(user))
     return [item_out(item, parents) for item in rows]
 
 
 def _one(user: Any, item_id: int) -> ItemOut:
     item = plan_selectors.item_get_for_user(user=user, item_id=item_id)
-    found = list(selectors.item_list_for_user(user=user, plan=item.plan).filter(pk=item.pk))
+    found = list(progress_selectors.item_list_for_user(user=user, plan=item.plan).filter(pk=item.pk))
     return _render(user, found)[0]
 
 
@@ -197,10 +198,12 @@ def item_list(
 ) -> ItemPage:
     user = actor(request)
     plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
-    items = selectors.item_list_for_user(
+    items = progress_selectors.item_list_for_user(
         user=user,
         plan=plan,
-        unit=selectors.unit_get_by_id_for_user(user=user, unit_id=unit_id) if unit_id is not None else None,
+        unit=unit_selectors.unit_get_by_id_for_user(user=user, unit_id=unit_id)
+        if unit_id is not None
+        else None,
         include_subunits=include_subunits,
         status=status,
         state=state,

@@ -7,10 +7,10 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router
 
-from workplan.api import selectors
 from workplan.api.endpoints import actor
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import DEFAULT_LIMIT, Done, IdCursor, Limit, Out, PathId, responses
+from workplan.progress import selectors as progress_selectors
 from workplan.progress import services
 from workplan.progress.models import Notification, NotificationKind
 
@@ -50,7 +50,7 @@ def notification_out(notification: Notification) -> NotificationOut:
 def notification_list(
     request: HttpRequest, unread: bool = False, cursor: IdCursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> NotificationPage:
-    notifications = selectors.notification_list_for_user(user=actor(request), unread=unread)
+    notifications = progress_selectors.notification_list_for_user(user=actor(request), unread=unread)
     rows, next_cursor = keyset_page(notifications, key="id", cursor=cursor, limit=limit, descending=True)
     return NotificationPage(items=[notification_out(n) for n in rows], next_cursor=next_cursor)
 
@@ -62,7 +62,7 @@ def notification_list(
 )
 def notification_read(request: HttpRequest, notification_id: PathId) -> NotificationOut:
     user = actor(request)
-    notification = selectors.notification_get_for_user(user=user, notification_id=notification_id)
+    notification = progress_selectors.notification_get_for_user(user=user, notification_id=notification_id)
     return notification_out(services.notification_mark_read(actor=user, notification=notification))
 
 

@@ -10,7 +10,7 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
-from workplan.api import selectors
+from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, read_upload, status
 from workplan.api.errors import ApiError
 from workplan.api.pagination import keyset_page
@@ -113,7 +113,7 @@ class PlanIn(Input):
 @router.post("/plans", response=responses(PlanOut, 201), summary="Create an empty plan (planners)")
 def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     user = actor(request)
-    owner = selectors.unit_get_by_id_for_user(user=user, unit_id=payload.owner_unit_id)
+    owner = unit_selectors.unit_get_by_id_for_user(user=user, unit_id=payload.owner_unit_id)
     plan = services.plan_create(
         actor=user,
         title=payload.title,
@@ -147,7 +147,9 @@ def plan_update(request: HttpRequest, plan_id: PathId, payload: PlanPatch) -> Pl
     plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
     changes = {k: v for k, v in changes_of(payload, exclude={"owner_unit_id"}).items() if v is not None}
     if payload.owner_unit_id is not None:
-        changes["owner_unit"] = selectors.unit_get_by_id_for_user(user=user, unit_id=payload.owner_unit_id)
+        changes["owner_unit"] = unit_selectors.unit_get_by_id_for_user(
+            user=user, unit_id=payload.owner_unit_id
+        )
     services.plan_update(actor=user, plan=plan, expected_version=payload.version, **changes)
     return plan_out(plan_selectors.plan_get_for_user(user=user, plan_id=plan.pk))
 

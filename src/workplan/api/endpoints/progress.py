@@ -10,7 +10,7 @@ from ninja import File, Router
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from workplan.api import selectors
+from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, read_upload, status
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import (
@@ -87,7 +87,7 @@ def _filters(user: Any, plan_id: int | None, item_id: int | None, unit_id: int |
     return {
         "plan": plan_selectors.plan_get_for_user(user=user, plan_id=plan_id) if plan_id is not None else None,
         "item": plan_selectors.item_get_for_user(user=user, item_id=item_id) if item_id is not None else None,
-        "unit": selectors.unit_get_by_id_for_user(user=user, unit_id=unit_id)
+        "unit": unit_selectors.unit_get_by_id_for_user(user=user, unit_id=unit_id)
         if unit_id is not None
         else None,
     }
@@ -104,7 +104,7 @@ def track_list(
     limit: Limit = DEFAULT_LIMIT,
 ) -> TrackPage:
     user = actor(request)
-    tracks = selectors.track_list_for_user(
+    tracks = progress_selectors.track_list_for_user(
         user=user, state=state, **_filters(user, plan_id, item_id, unit_id)
     )
     rows, next_cursor = keyset_page(tracks, key="id", cursor=cursor, limit=limit)
@@ -172,7 +172,7 @@ class ReassignIn(Input):
 def track_reassign(request: HttpRequest, track_id: PathId, payload: ReassignIn) -> TrackOut:
     user = actor(request)
     track = progress_selectors.track_get_for_user(user=user, track_id=track_id)
-    unit = selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
+    unit = unit_selectors.unit_get_by_id_for_user(user=user, unit_id=payload.unit_id)
     return track_out(
         services.track_reassign(
             actor=user, track=track, unit=unit, reason=payload.reason, expected_version=payload.version
@@ -268,7 +268,7 @@ def report_list(
         if period_id is not None
         else None
     )
-    reports = selectors.report_list_for_user(
+    reports = progress_selectors.report_list_for_user(
         user=user, period=period, status=status, **_filters(user, plan_id, item_id, unit_id)
     )
     rows, next_cursor = keyset_page(reports, key="id", cursor=cursor, limit=limit)

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from pydantic import Field, StringConstraints
 
+from workplan.accounts import selectors as unit_selectors
 from workplan.accounts.models import Unit, UnitKind
 from workplan.accounts.registers import UNITS
 from workplan.accounts.selectors import unit_list_for_user
-from workplan.api import selectors
 from workplan.api.endpoints import actor, changes_of
 from workplan.api.resources import resource_router
 from workplan.api.schemas import (
@@ -22,6 +22,7 @@ from workplan.api.schemas import (
     Input,
     Out,
 )
+from workplan.core import tree
 
 Code = Annotated[str, StringConstraints(max_length=50, pattern=r"^[^\x00\s]+$")]
 UnitName = Annotated[str, StringConstraints(max_length=200, pattern=SOME_TEXT)]
@@ -59,7 +60,7 @@ def unit_out(unit: Unit, parents: dict[str, int]) -> UnitOut:
 
 def units_out(request: HttpRequest, rows: Sequence[Unit]) -> list[UnitOut]:
     """A page of units, with their parents' ids found in one query."""
-    parents = selectors.tree_parent_ids(Unit, rows, unit_list_for_user(user=actor(request)))
+    parents = tree.tree_parent_ids(Unit, rows, unit_list_for_user(user=actor(request)))
     return [unit_out(unit, parents) for unit in rows]
 
 
@@ -87,7 +88,9 @@ class UnitPatch(Input):
 def _create_values(request: HttpRequest, payload: UnitIn) -> dict[str, Any]:
     values = payload.model_dump(exclude={"parent_id"})
     if payload.parent_id is not None:
-        values["parent"] = selectors.unit_get_by_id_for_user(user=actor(request), unit_id=payload.parent_id)
+        values["parent"] = unit_selectors.unit_get_by_id_for_user(
+            user=actor(request), unit_id=payload.parent_id
+        )
     return values
 
 

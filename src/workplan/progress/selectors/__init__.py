@@ -26,8 +26,11 @@ from workplan.progress.selectors.item_page import (
     default_as_of,
     item_page,
 )
+from workplan.progress.selectors.items import item_list_for_user
 from workplan.progress.selectors.notifications import (
+    notification_get_for_user,
     notification_list,
+    notification_list_for_user,
     notification_unread,
     notification_unread_count,
 )
@@ -50,16 +53,19 @@ from workplan.progress.selectors.timeline import (
     escalation_list,
     item_remarks,
     item_timeline,
+    remark_get_for_user,
 )
 from workplan.progress.selectors.tracks import (
     item_reports,
     item_tracks,
     open_subitems,
     report_get_for_user,
+    report_list_for_user,
     report_of,
     reports_to_review,
     track_facts,
     track_get_for_user,
+    track_list_for_user,
     with_latest,
 )
 
@@ -77,6 +83,7 @@ __all__ = [
     "feed_ics",
     "feed_token_list",
     "holiday_list",
+    "item_list_for_user",
     "item_page",
     "item_remarks",
     "item_reports",
@@ -84,7 +91,9 @@ __all__ = [
     "item_timeline",
     "item_tracks",
     "my_tasks",
+    "notification_get_for_user",
     "notification_list",
+    "notification_list_for_user",
     "notification_unread",
     "notification_unread_count",
     "occurrence_list",
@@ -94,11 +103,14 @@ __all__ = [
     "period_get_for_user",
     "plan_periods",
     "plan_status_board",
+    "remark_get_for_user",
     "report_get_for_user",
+    "report_list_for_user",
     "report_of",
     "reports_to_review",
     "track_facts",
     "track_get_for_user",
+    "track_list_for_user",
     "with_latest",
     "working_days",
 ]

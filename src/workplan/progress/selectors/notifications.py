@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workplan.core.errors import NotFound
 from workplan.progress.models import (
     Notification,
     NotificationQuerySet,
@@ -24,3 +25,22 @@ def notification_list(*, user: Any, limit: int = 50) -> list[Notification]:
     return list(
         Notification.objects.visible_to(user).select_related("item").order_by("-created_at", "-id")[:limit]
     )
+
+
+def notification_list_for_user(*, user: Any, unread: bool = False) -> NotificationQuerySet:
+    notifications = Notification.objects.visible_to(user)
+    return notifications.unread() if unread else notifications
+
+
+def notification_get_for_user(*, user: Any, notification_id: Any) -> Notification:
+    notification = Notification.objects.visible_to(user).filter(pk=_pk(notification_id)).first()
+    if notification is None:
+        raise NotFound("no such notification")
+    return notification
+
+
+def _pk(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise NotFound("not found") from None

@@ -48,3 +48,17 @@ def escalation_list(
     if item is not None:
         warnings = warnings.filter(item=item)
     return warnings.order_by("-raised_at", "-id")
+
+
+def remark_get_for_user(*, user: Any, remark_id: Any) -> ItemEvent:
+    remark = ItemEvent.objects.visible_to(user).filter(pk=_pk(remark_id)).first()
+    if remark is None:
+        raise NotFound("no such comment or instruction")
+    return remark
+
+
+def _pk(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise NotFound("not found") from None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from workplan.accounts.models import Unit
 from workplan.core.errors import NotFound
 from workplan.permissions import Action
 from workplan.plans.models import ItemStatus, Plan, PlanItem
@@ -17,6 +18,7 @@ from workplan.progress.models import (
     ItemState,
     Period,
     ProgressReport,
+    ProgressReportQuerySet,
     ReportStatus,
     SelfStatus,
     Track,
@@ -126,3 +128,46 @@ def report_of(*, user: Any, track: Track, period: Period) -> ProgressReport | No
         ProgressReport.objects.visible_to(user).filter(track=track, period=period).first()
     )
     return found
+
+
+def track_list_for_user(
+    *,
+    user: Any,
+    plan: Plan | None = None,
+    item: PlanItem | None = None,
+    unit: Unit | None = None,
+    state: str | None = None,
+) -> TrackQuerySet:
+    tracks = Track.objects.visible_to(user).select_related("unit")
+    if plan is not None:
+        tracks = tracks.filter(item__plan=plan)
+    if item is not None:
+        tracks = tracks.filter(item=item)
+    if unit is not None:
+        tracks = tracks.filter(unit=unit)
+    if state:
+        tracks = tracks.filter(state=state)
+    return tracks
+
+
+def report_list_for_user(
+    *,
+    user: Any,
+    plan: Plan | None = None,
+    item: PlanItem | None = None,
+    unit: Unit | None = None,
+    period: Period | None = None,
+    status: str | None = None,
+) -> ProgressReportQuerySet:
+    reports = ProgressReport.objects.visible_to(user).prefetch_related("evidence")
+    if plan is not None:
+        reports = reports.filter(item__plan=plan)
+    if item is not None:
+        reports = reports.filter(item=item)
+    if unit is not None:
+        reports = reports.filter(unit=unit)
+    if period is not None:
+        reports = reports.filter(period=period)
+    if status:
+        reports = reports.filter(status=status)
+    return reports
