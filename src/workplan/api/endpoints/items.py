@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, status
@@ -45,8 +45,19 @@ router = Router(tags=["items"])
 
 Number = Annotated[str, StringConstraints(max_length=30, pattern=NO_NUL)]
 Label = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+
+
+def _not_a_boolean(value: object) -> object:
+    # pydantic reads true/false as 1/0; the schema says a number, so a boolean is refused.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true or false")
+    return value
+
+
 Weight = Annotated[
-    float, Field(ge=0, le=99999.99, description="Relative weight; stored with two decimal places.")
+    float,
+    BeforeValidator(_not_a_boolean),
+    Field(ge=0, le=99999.99, description="Relative weight; stored with two decimal places."),
 ]
 
 
