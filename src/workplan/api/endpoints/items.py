@@ -56,8 +56,8 @@ def _not_a_boolean(value: object) -> object:
 
 Weight = Annotated[
     float,
-    BeforeValidator(_not_a_boolean),
     Field(ge=0, le=99999.99, description="Relative weight; stored with two decimal places."),
+    BeforeValidator(_not_a_boolean),
 ]
 
 
