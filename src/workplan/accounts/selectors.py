@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch
 
 from workplan.accounts.models import Membership, Unit, UnitQuerySet
-from workplan.core.errors import NotFound
+from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.core.policy import Action
 
 
@@ -70,14 +70,7 @@ def top_unit_for_user(*, user: Any) -> Unit | None:
 
 def unit_get_by_id_for_user(*, user: Any, unit_id: Any, action: Action = Action.VIEW) -> Unit:
     """The unit with this id (``accounts.selectors.unit_get_for_user`` finds units by code)."""
-    unit: Unit | None = Unit.objects.visible_to(user, action).filter(pk=_pk(unit_id)).first()
+    unit: Unit | None = Unit.objects.visible_to(user, action).filter(pk=pk_or_not_found(unit_id)).first()
     if unit is None:
         raise NotFound("no such unit")
     return unit
-
-
-def _pk(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise NotFound("not found") from None

@@ -9,15 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from workplan.api.models import ApiToken, ApiTokenQuerySet
-from workplan.core.errors import NotFound
-
-
-def _pk(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise NotFound("not found") from None
-
+from workplan.core.errors import NotFound, pk_or_not_found
 
 # --- tokens ---------------------------------------------------------------------------------
 
@@ -28,7 +20,7 @@ def token_list_for_user(*, user: Any) -> ApiTokenQuerySet:
 
 
 def token_get_for_user(*, user: Any, token_id: Any) -> ApiToken:
-    token = token_list_for_user(user=user).filter(pk=_pk(token_id)).first()
+    token = token_list_for_user(user=user).filter(pk=pk_or_not_found(token_id)).first()
     if token is None:
         raise NotFound("no such API token")
     return token

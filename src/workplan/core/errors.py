@@ -42,3 +42,11 @@ class Conflict(DomainError):
     """The write is stale: someone else changed the object first."""
 
     code = "conflict"
+
+
+def pk_or_not_found(raw: Any) -> int:
+    """An id from a URL or a request as an integer; anything else is simply not found."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise NotFound("not found") from None

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from workplan.accounts.models import Unit
-from workplan.core.errors import NotFound
+from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.permissions import Action
 from workplan.plans.models import (
     Assignment,
@@ -138,7 +138,7 @@ def assignment_get_for_user(*, user: Any, assignment_id: Any) -> Assignment:
     assignment = (
         Assignment.objects.visible_to(user)
         .select_related("unit", "item__plan")
-        .filter(pk=_pk(assignment_id))
+        .filter(pk=pk_or_not_found(assignment_id))
         .first()
     )
     if assignment is None:
@@ -150,10 +150,3 @@ def draft_list_for_user(*, user: Any, status: str | None = None) -> ImportDraftQ
     """The import drafts the user is reviewing (their own; administrators: all)."""
     drafts = ImportDraft.objects.visible_to(user)
     return drafts.filter(status=status) if status else drafts
-
-
-def _pk(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise NotFound("not found") from None

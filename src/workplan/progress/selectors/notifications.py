@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan.core.errors import NotFound
+from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.progress.models import (
     Notification,
     NotificationQuerySet,
@@ -33,14 +33,7 @@ def notification_list_for_user(*, user: Any, unread: bool = False) -> Notificati
 
 
 def notification_get_for_user(*, user: Any, notification_id: Any) -> Notification:
-    notification = Notification.objects.visible_to(user).filter(pk=_pk(notification_id)).first()
+    notification = Notification.objects.visible_to(user).filter(pk=pk_or_not_found(notification_id)).first()
     if notification is None:
         raise NotFound("no such notification")
     return notification
-
-
-def _pk(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise NotFound("not found") from None

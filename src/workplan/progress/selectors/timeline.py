@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from workplan.accounts.models import Unit
-from workplan.core.errors import NotFound
+from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.models import (
     Escalation,
@@ -51,14 +51,7 @@ def escalation_list(
 
 
 def remark_get_for_user(*, user: Any, remark_id: Any) -> ItemEvent:
-    remark = ItemEvent.objects.visible_to(user).filter(pk=_pk(remark_id)).first()
+    remark = ItemEvent.objects.visible_to(user).filter(pk=pk_or_not_found(remark_id)).first()
     if remark is None:
         raise NotFound("no such comment or instruction")
     return remark
-
-
-def _pk(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise NotFound("not found") from None

@@ -6,7 +6,7 @@ all in one transaction; messages to people go through ``progress.notify`` (e-mai
 commit). Optimistic locking: pass the ``version`` you loaded as ``expected_version`` (``0``
 for "I expect no report yet") and a stale save is refused with ``Conflict``.
 
-Who may do what (see ``permissions.track_rule``): reporters of the assigned unit (or a
+Who may do what (see ``progress/policies.py``): reporters of the assigned unit (or a
 parent unit) acknowledge, start, report, attach evidence and request completion;
 planners of the plan's owner unit review, complete, carry over and reassign; leaders write
 instructions (批示).
