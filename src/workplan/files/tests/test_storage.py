@@ -50,7 +50,7 @@ def test_overwriting_storages_replace_in_place(tmp_path, db):
 
 @pytest.mark.parametrize("name", ["../escape.txt", "a/../../escape.txt"])
 def test_names_that_leave_the_storage_are_refused(storage, name):
-    with pytest.raises(Exception, match="(?i)traversal|unsafe"):
+    with pytest.raises(Exception, match=r"(?i)traversal|unsafe"):
         save_bytes(storage, name, b"x")
 
 
