@@ -44,10 +44,15 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
 
-    serve = sub.add_parser("serve", help="serve the site with waitress")
+    serve = sub.add_parser("serve", help="serve the site with gunicorn: one process per core (production)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
+    serve.add_argument("--threads", type=int, default=4, help="threads in each worker")
+    serve.add_argument(
+        "--timeout", type=int, default=60, help="seconds before a stuck request's worker restarts"
+    )
+    serve.add_argument("--embedded", action="store_true", help="one process with waitress, as the demo runs")
 
     synth = sub.add_parser("synth", help="generate a realistic organisation and plan for benchmarks")
     synth.add_argument("--units", type=int, default=50)
@@ -231,16 +236,32 @@ def _demo(args: argparse.Namespace) -> int:
     print(report.describe())
     if args.no_serve:
         return 0
-    return _serve(argparse.Namespace(host=args.host, port=args.port, threads=8))
+    return _serve_embedded(args.host, args.port, threads=8)
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.embedded:
+        return _serve_embedded(args.host, args.port, threads=args.threads)
+    from workplan import server
+
+    if min(args.workers, args.threads - 1, args.timeout - 1) < 0:
+        raise CommandError("--workers must be 0 or more, --threads and --timeout 1 or more")
+    options = server.ServerOptions(
+        host=args.host, port=args.port, workers=args.workers, threads=args.threads, timeout=args.timeout
+    )
+    workers = options.gunicorn_config()["workers"]
+    print(f"Serving workplan on http://{args.host}:{args.port}/ with {workers} process(es)", flush=True)
+    server.serve(options)
+    return 0
+
+
+def _serve_embedded(host: str, port: int, *, threads: int) -> int:
     from waitress import serve
 
     from workplan.config.wsgi import application
 
-    print(f"Serving workplan on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="workplan")
+    print(f"Serving workplan on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    serve(application, host=host, port=port, threads=threads, ident="workplan")
     return 0
 
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "treebeard",
     "workplan.core",
+    "workplan.files",
     "workplan.accounts",
     "workplan.plans",
     "workplan.progress",
@@ -96,8 +97,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.ensure_writable_dir(DATA_DIR / "static")  # whitenoise also serves from the app folders
 MEDIA_ROOT = DATA_DIR / "media"
+# Every kept file goes through these storages (workplan/files/storage.py): the data folder by
+# default, or the database, so that app hosts sharing one PostgreSQL share their files too.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env.file_storage(MEDIA_ROOT, "media"),
+    "evidence": env.file_storage(MEDIA_ROOT / "evidence", "evidence", allow_overwrite=True),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
