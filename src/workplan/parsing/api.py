@@ -163,6 +163,7 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
             units=dedupe_units(item_units) if draft.unit_cells else item_units,  # else deduped already
             children=[built[id(child)] for child in draft.children],
             confidence=draft.confidence,
+            reasons=draft.reasons,
         )
     return [built[id(root)] for root in roots]
 

@@ -26,6 +26,7 @@ from operator import itemgetter
 
 from workplan.parsing.document import Document
 from workplan.parsing.result import Segment, SegmentRole, Span, UnitRole
+from workplan.parsing.structure.doubts import mark_doubts
 from workplan.parsing.structure.furniture import (
     DATE_PARTS,
     ISO_DATE,
@@ -170,7 +171,7 @@ class _Walk:
             self.after_signature = False
             self.after_table = True
             return 1
-        if line.kind == "item" and line.label is not None and self.numbered(line, line.label):
+        if line.kind == "item" and line.label is not None and self.numbered(pos, line, line.label):
             self.after_table = False
             return 1
         return self.unnumbered(pos, line)
@@ -185,9 +186,17 @@ class _Walk:
             for line in following
         )
 
-    def numbered(self, line: Line, label: Label) -> bool:
+    def numbered(self, pos: int, line: Line, label: Label) -> bool:
         """Place a numbered line in the tree; False when its number fits no sequence."""
-        placed = self.builder.machine.place(label)
+        machine = self.builder.machine
+        placed = machine.place(label)
+        reason = machine.reason
+        if placed is None and label.alternative is not None:
+            label = label.alternative
+            placed, reason = machine.place(label), machine.reason
+        if placed is None:
+            placed = machine.resync(label, self.following_labels(pos))
+            reason = machine.reason
         if placed is None:
             return False
         index, reading, confidence = placed
@@ -196,10 +205,20 @@ class _Walk:
         else:
             title, body = Span(line.end, line.end), None
         item = self.builder.new_item(label, reading, index, title, confidence)
+        if reason:
+            item.reasons.append(reason)
         self.add_body(item, body)
         self.pending_title = item if title.end <= title.start else None
         self.after_signature = False
         return True
+
+    def following_labels(self, pos: int, lines: int = 60) -> list[Label]:
+        """The labels of the numbered lines after ``pos`` (a look-ahead of ``lines`` lines)."""
+        return [
+            line.label
+            for line in self.lines[pos + 1 : pos + 1 + lines]
+            if line.kind == "item" and line.label is not None
+        ]
 
     def add_body(self, item: DraftItem, body: Span | None) -> None:
         if body:
@@ -311,6 +330,7 @@ def parse_structure(doc: Document) -> Structure:
 
     walk = _Walk(text, lines)
     walk.run()
+    mark_doubts(text, walk.builder.roots)
     chosen_title = walk.title
     if chosen_title is None and doc.title_hint:
         chosen_title = doc.title_hint.strip() or None

@@ -57,6 +57,9 @@ _RE_AR_DUN = re.compile(rf"({DIG})\s*、\s*")
 _RE_AR_DOT = re.compile(rf"({DIG})\s*[.．](?![0-9０-９])\s*")
 # "1.12月下旬…" "2.2026年底前…": a dot label whose text begins with a date.
 _RE_AR_DOT_DATE = re.compile(rf"({DIG})[.．](?=[0-9０-９]{{1,2}}\s*[月日号]|[0-9０-９]{{4}}\s*年)")
+# "11.300家企业…": a dot label glued to the digits its text begins with -- not a decimal
+# quantity ("1.5万元", "2.35亿", "0.5%").
+_RE_AR_DOT_GLUED = re.compile(rf"({DIG})[.．](?=[0-9０-９])(?![0-9０-９]{{1,2}}\s*[万亿千百%％‰倍])")
 _RE_AR_RPAREN = re.compile(rf"({DIG})\s*[)）]\s*")
 _RE_CIRCLED = re.compile(r"([①-⑳㉑-㉟❶-❿➀-➉])\s*[、.．]?\s*")
 _RE_CIRCLED_PAREN = re.compile(r"([⑴-⒇])\s*")
@@ -91,6 +94,12 @@ class Label:
     strong: bool  # a style that hardly ever starts a line by accident (一、（一）①)
     # "1.12月下旬完成": a label only where it continues a sequence (or starts one at 1)
     sequence_only: bool = False
+    # "11.300家企业…" (a dot label glued to the digits of its text): a label only where it
+    # is the very number an open sequence expects
+    continue_only: bool = False
+    # another reading with a shorter label, tried when this one fits no sequence: "11.121人才…"
+    # may be the decimal 11.121 or the label "11." glued to "121人才"
+    alternative: Label | None = None
 
 
 def _letter_reading(style: str, letter: str) -> Reading:
@@ -117,6 +126,8 @@ class _Found:
     readings: list[Reading]
     strong: bool = False
     sequence_only: bool = False
+    continue_only: bool = False
+    glued_end: int | None = None  # a decimal's other reading: a dot label ending here
 
 
 def _letter_or_roman(kind: str, token: str) -> list[Reading]:
@@ -219,13 +230,16 @@ def _digit_label(text: str) -> _Found | None:
         if style == "decimal":
             parts = token.split(".")
             reading = Reading(f"decimal{len(parts)}", int(parts[-1]), token)
-        else:
-            reading = Reading(style, int(token), str(int(token)))
-        return _Found(match, [reading], strong=is_strong)
+            glued_end = len(parts[0]) + 1 if len(parts) == 2 else None
+            return _Found(match, [reading], strong=is_strong, glued_end=glued_end)
+        return _Found(match, [Reading(style, int(token), str(int(token)))], strong=is_strong)
     match = _RE_AR_DOT_DATE.match(text)
+    if match is not None:
+        return _Found(match, [Reading("ar_dot", int(ascii_digits(match.group(1))), "")], sequence_only=True)
+    match = _RE_AR_DOT_GLUED.match(text)
     if match is None:
         return None
-    return _Found(match, [Reading("ar_dot", int(ascii_digits(match.group(1))), "")], sequence_only=True)
+    return _Found(match, [Reading("ar_dot", int(ascii_digits(match.group(1))), "")], continue_only=True)
 
 
 def _keyword_readings(keyword: str, token: str) -> list[Reading]:
@@ -306,7 +320,23 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
         return None
     label_end = len(text[:end].rstrip())
     readings = [r if r.number else Reading(r.style, r.value, str(r.value)) for r in readings]
-    return Label(tuple(readings), offset, offset + label_end, offset + end, found.strong, found.sequence_only)
+    alternative = None
+    if found.glued_end is not None and found.glued_end < len(text):
+        value = int(ascii_digits(text[: found.glued_end - 1]))
+        glued_end = offset + found.glued_end
+        alternative = Label(
+            (Reading("ar_dot", value, str(value)),), offset, glued_end, glued_end, False, continue_only=True
+        )
+    return Label(
+        tuple(readings),
+        offset,
+        offset + label_end,
+        offset + end,
+        found.strong,
+        found.sequence_only,
+        found.continue_only,
+        alternative,
+    )
 
 
 def parse_table_number(text: str, offset: int) -> Label | None:
