@@ -26,6 +26,9 @@ REASONS: dict[str, str] = {
     "long_body": "its body is much longer than its siblings' (items swallowed?)",
     "column_role_inferred": "a table column's role was inferred from its contents, not its header",
 }
+#: Where ``ParsedPlan.year`` came from: the caller, the title, or a guess from the text's
+#: years and the issuing date (the review asks the planner to check a guess).
+YearSource = Literal["given", "title", "guessed"]
 SegmentRole = Literal["number", "title", "body", "furniture", "preamble", "doc_title", "separator"]
 
 
@@ -121,6 +124,7 @@ class ParsedPlan:
     items: list[ParsedItem] = field(default_factory=list)
     title: str | None = None
     year: int | None = None
+    year_source: YearSource | None = None
     source_format: str = "txt"
     furniture: list[Span] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
@@ -138,6 +142,7 @@ class ParsedPlan:
             "title": self.title,
             "language": self.language,
             "year": self.year,
+            "year_source": self.year_source,
             "source_format": self.source_format,
             "items": [_item_dict(item) for item in self.items],
             "furniture": [

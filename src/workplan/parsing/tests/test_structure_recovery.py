@@ -142,3 +142,20 @@ def test_a_body_far_longer_than_its_siblings_is_flagged():
     lines.insert(3, swallowed)  # the body of task 2
     tasks = parse_text("\n".join(lines)).items[0].children
     assert [item.reasons for item in tasks] == [[], ["long_body"], [], [], []]
+
+
+def test_kangxi_radicals_from_a_pdf_printer_are_read_as_ordinary_characters():
+    # "⼀" is U+2F00 KANGXI RADICAL ONE, "⼆" U+2F06, "⾃" U+2F83: what a browser's PDF printer writes
+    text = (
+        "⼯作⽅案\n\u2f00、总体要求\n（\u2f00）指导思想\n\u2f06、主要任务\n（\u2f00）⾃主创新，6⽉底前完成。"
+    )
+    plan = parse_text(text)
+    assert [(item.level, item.number) for item in plan.flat_items()] == [
+        (1, "1"),
+        (2, "1"),
+        (1, "2"),
+        (2, "1"),
+    ]
+    assert plan.flat_items()[-1].title.startswith("自主创新")
+    assert [d.text for d in plan.flat_items()[-1].deadlines] == ["6月底前"]
+    assert len(plan.text) == len(text)  # one character for one: offsets into the input hold
