@@ -104,6 +104,11 @@ def _build_parser() -> argparse.ArgumentParser:
     token_revoke = token_actions.add_parser("revoke", help="revoke a token: it stops working at once")
     token_revoke.add_argument("token", help="the token's id or prefix (as `token list` shows)")
 
+    worker = sub.add_parser("worker", help="run background tasks (WORKPLAN_TASKS=database or celery)")
+    worker.add_argument("--once", action="store_true", help="run the tasks that are due, then exit")
+    worker.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the queue")
+    worker.add_argument("--concurrency", type=int, default=2, help="Celery worker threads")
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -111,7 +116,9 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
+OWN_COMMANDS = frozenset(
+    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "worker"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,6 +150,7 @@ def _run_own(argv: list[str]) -> int:
         "import": _import,
         "breakdown": _breakdown,
         "tick": _tick,
+        "worker": _worker,
         "token": _token,
     }
     from workplan.core import audit
@@ -387,7 +395,7 @@ def _tick(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from workplan.progress.jobs import tick
+    from workplan.progress.jobs import run_due_tasks, tick
 
     now = None
     if args.now:
@@ -398,7 +406,23 @@ def _tick(args: argparse.Namespace) -> int:
         if timezone.is_naive(now):
             now = timezone.make_aware(now)
     print(tick(now=now))
+    retried = run_due_tasks()
+    if retried:
+        print(f"{retried} background task attempt(s) run")
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from workplan.tasks import engines, worker
+
+    if args.interval <= 0 or args.concurrency < 1:
+        raise CommandError("--interval must be above 0 and --concurrency at least 1")
+    if engines.engine() == "celery":
+        return worker.run_celery(concurrency=args.concurrency)
+    if args.once:
+        print(f"{worker.run_once()} task attempt(s) run")
+        return 0
+    return worker.run_forever(interval=args.interval)
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -112,6 +112,19 @@ def time_zone() -> str:
     return name
 
 
+TASK_ENGINES = ("immediate", "database", "celery")
+
+
+def task_engine() -> str:
+    """WORKPLAN_TASKS: who runs background tasks (see workplan/tasks/engines.py)."""
+    kind = os.environ.get("WORKPLAN_TASKS", "").strip().lower() or "immediate"
+    if kind not in TASK_ENGINES:
+        raise ConfigurationError(f"WORKPLAN_TASKS must be one of {', '.join(TASK_ENGINES)}, not {kind!r}")
+    if kind == "celery" and not os.environ.get("WORKPLAN_BROKER_URL", "").strip():
+        raise ConfigurationError("WORKPLAN_TASKS=celery needs WORKPLAN_BROKER_URL (redis://… or amqp://…)")
+    return kind
+
+
 FILE_STORAGES = ("filesystem", "database")
 
 

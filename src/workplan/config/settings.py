@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workplan.accounts",
     "workplan.plans",
     "workplan.progress",
+    "workplan.tasks",
     "workplan.web",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
@@ -132,6 +133,14 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workplan@localhost")
 EMAIL_SUBJECT_PREFIX = "[workplan] "
+
+# Background tasks (workplan/tasks): run after commit in this process by default; or by
+# `workplan worker` processes polling the database; or by Celery workers through a broker.
+WORKPLAN_TASKS = env.task_engine()
+WORKPLAN_BROKER_URL = os.environ.get("WORKPLAN_BROKER_URL", "").strip()
+WORKPLAN_TASK_QUEUE = (
+    os.environ.get("WORKPLAN_TASK_QUEUE", "").strip() or "workplan"
+)  # one per site on a shared broker
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
