@@ -8,6 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const asOf = box.dataset.asOf;
   const go = (query) => { window.location.href = `${treeUrl}?${query}&as_of=${asOf}`; };
   const colour = "#0b5cad";
+  // ECharts tooltips are HTML: names a planner or a unit typed are escaped before they go in.
+  const esc = (text) => echarts.format.encodeHTML(String(text));
   const bars = (id, series, key) => {
     const node = document.getElementById(id);
     if (!node || !series.labels.length) return;
@@ -44,7 +46,7 @@ document.addEventListener("DOMContentLoaded", () => {
       xAxis: { type: "category", data: data.heat.parts },
       yAxis: { type: "category", data: data.heat.units, inverse: true },
       visualMap: { min: 0, max: 100, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#a4161a", "#f5a623", "#2e7d32"] } },
-      tooltip: { formatter: (p) => `${data.heat.units[p.value[1]]} · ${data.heat.parts[p.value[0]]}: ${p.value[2]}%` },
+      tooltip: { formatter: (p) => `${esc(data.heat.units[p.value[1]])} · ${esc(data.heat.parts[p.value[0]])}: ${p.value[2]}%` },
       series: [{ type: "heatmap", data: data.heat.values, label: { show: true, formatter: (p) => `${p.value[2]}` } }],
     });
     chart.on("click", (p) => go(`unit=${data.units.ids[data.units.labels.indexOf(data.heat.units[p.value[1]])]}&part=${data.parts.ids[p.value[0]]}`));
