@@ -53,3 +53,26 @@ def test_no_template_or_module_marks_data_safe():
         if re.search(r"\|\s*safe\b|mark_safe\(|\{% autoescape off", line)
     ]
     assert offenders == []
+
+
+def test_every_response_carries_a_strict_content_security_policy(client, personas):
+    client.force_login(personas.planner)
+    for url in (reverse("web:plan_list"), reverse("web:login"), "/api/v1/docs"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+        assert directives["script-src"] == "'self'"
+        assert directives["style-src"] == "'self'"
+        assert directives["object-src"] == "'none'"
+        assert directives["frame-ancestors"] == "'none'"
+        assert "unsafe" not in policy
+
+
+def test_no_template_has_an_inline_script_or_handler():
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\son[a-z]+\s*=|\sstyle\s*=", re.I)
+    offenders = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in SRC.rglob("*.html")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if inline.search(line)
+    ]
+    assert offenders == []
