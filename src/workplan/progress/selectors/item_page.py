@@ -26,9 +26,13 @@ from workplan.progress.selectors.tracks import item_reports, item_tracks
 
 
 def default_as_of(plan: Plan) -> dt.date:
-    """Today within the plan's year; its last day for a past plan, its first for a future one."""
+    """Today, or the first day of a future plan's year.
+
+    Never clamped to a past plan's last day: work unfinished after its due date is overdue
+    on the tree and the dashboard exactly as it is in My tasks (one status, one date).
+    """
     today = clock.today()
-    return min(max(today, dt.date(plan.year, 1, 1)), dt.date(plan.year, 12, 31))
+    return max(today, dt.date(plan.year, 1, 1))
 
 
 @dataclass(frozen=True)
