@@ -120,7 +120,7 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
         ]
         due = next((p for p in relevant if p.due_date >= today), None)
         report_period = _report_period(periods, current, today) if track.state in WRITABLE_STATES else None
-        report = reports.get((track.pk, report_period.pk)) if report_period else None
+        written = reports.get((track.pk, report_period.pk)) if report_period else None
         rows.append(
             TaskRow(
                 track=track,
@@ -131,7 +131,7 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
                 overdue_periods=[p for p in relevant if p.due_date < today],
                 returned_reports=returned.get(track.pk, []),
                 report_period=report_period,
-                awaiting_review=report if report and report.status == ReportStatus.SUBMITTED else None,
+                awaiting_review=written if written and written.status == ReportStatus.SUBMITTED else None,
             )
         )
     rows.sort(key=lambda r: (not r.needs_action, r.next_due_date or dt.date.max, r.track.item.path))
