@@ -14,6 +14,7 @@ A control run calls every GET operation as an administrator with the same ids an
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -27,12 +28,22 @@ from workplan.accounts.models import Role, Unit
 from workplan.api.models import ApiToken
 from workplan.api.router import api
 from workplan.api.testing import client_for, token_for
+from workplan.core import clock
 from workplan.core.testing import assignment_of, make_plan_with_task, make_user
 from workplan.plans import drafts
 from workplan.plans import services as plans
 from workplan.plans.models import ImportDraft, Plan, PlanItem
 from workplan.progress import services as progress
-from workplan.progress.models import Evidence, Notification, Period, ProgressReport, Track
+from workplan.progress.models import (
+    Evidence,
+    ExtensionRequest,
+    Notification,
+    Occurrence,
+    Period,
+    ProgressReport,
+    SupervisionNotice,
+    Track,
+)
 
 MARKER = "SECRET-B"
 DRAFT_TEXT = "2019年要点\n一、SECRET-B 组织领导\n（一）完善机制。6月底前完成。（县财政局负责）\n".encode()
@@ -84,6 +95,11 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         list(Notification.objects.filter(pk=world_ids["notification_id"]).values_list("read_at")),
         list(ImportDraft.objects.filter(pk=world_ids["draft_id"]).values_list("status", "version")),
         list(Unit.objects.filter(pk=world_ids["unit_id"]).values_list("name", "version")),
+        list(SupervisionNotice.objects.filter(pk=world_ids["notice_id"]).values_list("state", "version")),
+        list(ExtensionRequest.objects.filter(pk=world_ids["extension_id"]).values_list("state", "version")),
+        list(Occurrence.objects.filter(pk=world_ids["occurrence_id"]).values_list("met_by_id", "version")),
+        SupervisionNotice.objects.count(),
+        ExtensionRequest.objects.count(),
         Plan.objects.count(),
         PlanItem.objects.count(),
     )
@@ -116,6 +132,16 @@ def world_b(actor, org, personas) -> WorldB:
     with transaction.atomic():
         task_b = enqueue("progress.tick", {}, created_by=personas.reporter_b)
     Task.objects.filter(pk=task_b.pk).update(state=TaskState.FAILED)
+    notice = progress.notice_issue(
+        actor=actor, track=track, reason=f"{MARKER} notice", reply_due=clock.today() + dt.timedelta(days=7)
+    )
+    extension = progress.extension_request(
+        actor=actor, track=track, reason=f"{MARKER} extension", requested_due=dt.date(2020, 6, 30)
+    )
+    plans.target_create(
+        actor=actor, item=task, text="每季度1次", kind="frequency", value=1, unit="per quarter"
+    )
+    progress.obligation_generate(actor=actor, plan=task.plan)
     ids = {
         "plan_id": task.plan_id,
         "item_id": task.pk,
@@ -133,6 +159,9 @@ def world_b(actor, org, personas) -> WorldB:
         "token_id": ApiToken.objects.get(name=f"{MARKER} token").pk,
         "comment_id": comment.pk,
         "task_id": task_b.pk,
+        "notice_id": notice.pk,
+        "extension_id": extension.pk,
+        "occurrence_id": Occurrence.objects.filter(item=task).order_by("index").first().pk,
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
 

@@ -283,7 +283,24 @@ def _progress_calls(actor, org):
         plans.assignment_create(actor=actor, item=item, unit=org.unit_b, role="lead")
         return item
 
+    def notice():
+        with clock.frozen(moment(2019, 3, 1)):
+            return prog.notice_issue(
+                actor=actor, track=ctx().track, reason="进度滞后", reply_due=dt.date(2019, 3, 8)
+            )
+
+    def extension():
+        return prog.extension_request(
+            actor=actor, track=ctx().track, reason="资金未到位", requested_due=dt.date(2019, 6, 30)
+        )
+
     return {
+        "notice_issue": notice,
+        "notice_answer": lambda: prog.notice_answer(actor=actor, notice=notice(), answer="已召开专题会"),
+        "notice_lift": lambda: prog.notice_lift(actor=actor, notice=notice(), reason="已整改"),
+        "extension_request": extension,
+        "extension_decide": lambda: prog.extension_decide(actor=actor, extension=extension(), approve=True),
+        "track_refuse": lambda: prog.track_refuse(actor=actor, track=ctx().track, reason="非本单位职责"),
         "plan_dispatch": lambda: prog.plan_dispatch(
             actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         ),

@@ -68,6 +68,8 @@ MODEL_GROUP: dict[str, str] = {
     "progress.ProgressReport": "report",
     "progress.Evidence": "report",
     "progress.Escalation": "report",
+    "progress.SupervisionNotice": "report",
+    "progress.ExtensionRequest": "report",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -156,6 +158,12 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
         "progress.ProgressReport": report,
         "progress.Evidence": evidence,
         "progress.Escalation": Escalation.objects.filter(track=track).first(),
+        "progress.SupervisionNotice": progress.notice_issue(
+            actor=actor, track=track, reason="进度滞后", reply_due=clock.today() + dt.timedelta(days=7)
+        ),
+        "progress.ExtensionRequest": progress.extension_request(
+            actor=actor, track=track, reason="资金未到位", requested_due=dt.date(2020, 3, 31)
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from workplan.api.endpoints import (
     notifications,
     plans,
     progress,
+    supervision,
     tasks,
     units,
 )
@@ -60,5 +61,17 @@ def _handle(request: HttpRequest, error: Exception | type[Exception]) -> HttpRes
 for kind in (Exception, Http404, HttpError, NinjaValidationError, DomainError, ApiError):
     api.add_exception_handler(kind, _handle)
 
-for module in (account, units, plans, imports, items, assignments, progress, notifications, audit, tasks):
+for module in (
+    account,
+    units,
+    plans,
+    imports,
+    items,
+    assignments,
+    progress,
+    supervision,
+    notifications,
+    audit,
+    tasks,
+):
     api.add_router("", module.router)
