@@ -13,7 +13,9 @@ from workplan.api.endpoints import (
     assignments,
     audit,
     imports,
+    indicators,
     items,
+    ledgers,
     notifications,
     plans,
     progress,
@@ -59,5 +61,17 @@ def _handle(request: HttpRequest, error: Exception | type[Exception]) -> HttpRes
 for kind in (Exception, Http404, HttpError, NinjaValidationError, DomainError, ApiError):
     api.add_exception_handler(kind, _handle)
 
-for module in (account, units, plans, imports, items, assignments, progress, notifications, audit):
+for module in (
+    account,
+    units,
+    plans,
+    imports,
+    items,
+    assignments,
+    progress,
+    notifications,
+    audit,
+    ledgers,
+    indicators,
+):
     api.add_router("", module.router)

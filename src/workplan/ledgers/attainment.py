@@ -79,3 +79,17 @@ def ratio(value: float | None, goal: Goal) -> float | None:
     if goal.lower_is_better:
         return goal.value / value if value else None
     return value / goal.value if goal.value else None
+
+
+def label(status_code: str) -> str:
+    """The status in the reader's language."""
+    from django.utils.translation import gettext
+
+    labels = {
+        MET: gettext("met"),
+        ON_TRACK: gettext("on track"),
+        BEHIND: gettext("behind"),
+        NO_DATA: gettext("no data"),
+        NO_TARGET: gettext("no target"),
+    }
+    return labels.get(status_code, status_code)

@@ -34,7 +34,9 @@ class LedgerPolicy(ScopedPolicy):
 
     def scope_allows_create(self, scope: Scope, **values: Any) -> bool:
         owner = values.get("owner_unit")
-        return owner is not None and owner.pk in scope.units(Role.PLANNER)
+        if owner is None:  # "may this user create any?" (the list's Add button)
+            return bool(scope.units(Role.PLANNER))
+        return owner.pk in scope.units(Role.PLANNER)
 
 
 @register
@@ -116,7 +118,9 @@ class IndicatorPolicy(ScopedPolicy):
 
     def scope_allows_create(self, scope: Scope, **values: Any) -> bool:
         owner = values.get("owner_unit")
-        return owner is not None and owner.pk in scope.units(Role.PLANNER)
+        if owner is None:  # "may this user create any?" (the list's Add button)
+            return bool(scope.units(Role.PLANNER))
+        return owner.pk in scope.units(Role.PLANNER)
 
 
 @register
@@ -128,3 +132,23 @@ class IndicatorValuePolicy(ScopedPolicy):
             return NOTHING
         visible = policy_for(Indicator).visible(Indicator.objects.all(), user, action)
         return Q(indicator__in=visible.values("pk"))
+
+
+def ledgers_writable_by(user: Any) -> Any:
+    """The ledgers for which ``user`` may add records for some unit (the create rule, as rows)."""
+    scope = scope_for(user)
+    rows = policy_for(Ledger).visible(Ledger.objects.all(), user, Action.VIEW)
+    if scope.is_admin:
+        return rows
+    paths = Unit.objects.filter(pk__in=scope.units(Role.REPORTER, Role.PLANNER)).values_list(
+        "path", flat=True
+    )
+    step = Unit.steplen
+    # A keeping unit (or, without any, the owner) at or above one of the user's units.
+    above = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+    kept = Ledger.keeping_units.through.objects.filter(unit__path__in=above).values("ledger_id")
+    return rows.filter(
+        Q(owner_unit_id__in=scope.units(Role.PLANNER))
+        | Q(pk__in=kept)
+        | Q(keeping_units__isnull=True, owner_unit__path__in=above)
+    ).distinct()

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from workplan.accounts.models import Unit
 from workplan.core import clock
@@ -161,11 +161,15 @@ def item_indicators(item: PlanItem, *, user: Any, as_of: dt.date | None = None) 
     return [attainment_of(indicator, as_of=as_of) for indicator in rows]
 
 
-def indicator_list(*, user: Any, plan: Plan | None = None) -> list[IndicatorAttainment]:
-    """Every indicator ``user`` sees (of one plan), with its figures (no breakdown)."""
+def indicator_list(
+    *, user: Any, plan: Plan | None = None, ledger: Ledger | None = None
+) -> list[IndicatorAttainment]:
+    """Every indicator ``user`` sees (of one plan, or over one ledger), with its figures (no breakdown)."""
     rows = _indicators(user).order_by("code")
     if plan is not None:
         rows = rows.filter(item__plan=plan)
+    if ledger is not None:
+        rows = rows.filter(ledger=ledger)
     return [attainment_of(indicator, with_breakdown=False) for indicator in rows]
 
 
@@ -253,9 +257,108 @@ def record_get_for_user(*, user: Any, record_id: Any, action: Action = Action.VI
     return record
 
 
-def keeping_units_for(*, user: Any, ledger: Ledger) -> QuerySet[Unit]:
-    """The units ``user`` may add records of ``ledger`` for."""
+def keeping_units_for(*, user: Any, ledger: Ledger, record: LedgerRecord | None = None) -> QuerySet[Unit]:
+    """The units ``user`` may add records of ``ledger`` for (and the unit of ``record``)."""
     from workplan.ledgers.policies import record_units_for
 
     rows: QuerySet[Unit] = record_units_for(user, ledger)
+    if record is not None:
+        rows = Unit.objects.filter(Q(pk__in=rows.values("pk")) | Q(pk=record.unit_id)).order_by("path")
     return rows
+
+
+def record_units_seen(*, user: Any, ledger: Ledger) -> QuerySet[Unit]:
+    """The units whose records of ``ledger`` ``user`` sees (for the list's unit filter)."""
+    kept = LedgerRecord.objects.visible_to(user).filter(ledger=ledger).values("unit_id")
+    rows: QuerySet[Unit] = Unit.objects.filter(pk__in=kept).order_by("path")
+    return rows
+
+
+def open_occurrences(*, user: Any, item_id: int | None = None, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, label) of unmet occurrences ``user`` may check off (of one item), soonest first."""
+    from workplan.progress.models import Occurrence
+
+    rows = (
+        Occurrence.objects.visible_to(user)
+        .filter(met_at__isnull=True, met_by__isnull=True)
+        .select_related("item")
+        .order_by("window_end", "id")
+    )
+    if item_id is not None:
+        rows = rows.filter(item_id=item_id)
+    return [
+        (o.pk, f"{o.item.heading[:40]} · {o.window_start:%Y-%m-%d}–{o.window_end:%Y-%m-%d}")
+        for o in rows[:limit]
+    ]
+
+
+def item_get_for_user(*, user: Any, item_id: Any) -> PlanItem:
+    try:
+        item: PlanItem = PlanItem.objects.visible_to(user).select_related("plan").get(pk=item_id)
+    except (PlanItem.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"No item {item_id}.") from None
+    return item
+
+
+def occurrence_get_for_user(*, user: Any, occurrence_id: Any) -> Any:
+    from workplan.progress.models import Occurrence
+
+    try:
+        return Occurrence.objects.visible_to(user).select_related("item").get(pk=occurrence_id)
+    except (Occurrence.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"No occurrence {occurrence_id}.") from None
+
+
+def target_get_for_user(*, user: Any, target_id: Any) -> Any:
+    from workplan.plans.models import Target
+
+    try:
+        return Target.objects.visible_to(user).get(pk=target_id)
+    except (Target.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"No target {target_id}.") from None
+
+
+def reference_names(
+    *, user: Any, definitions: list[LedgerField], records: list[LedgerRecord]
+) -> dict[tuple[str, int], str]:
+    """Names of the units and items that a page of records names in reference fields (2 queries)."""
+    ids: dict[str, set[int]] = {"unit": set(), "item": set()}
+    for definition in definitions:
+        if definition.kind in ("unit", "item"):
+            for record in records:
+                value = record.values.get(definition.key)
+                if isinstance(value, int):
+                    ids[definition.kind].add(value)
+    names: dict[tuple[str, int], str] = {}
+    if ids["unit"]:
+        names |= {
+            ("unit", pk): name
+            for pk, name in Unit.objects.filter(pk__in=ids["unit"]).values_list("pk", "name")
+        }
+    if ids["item"]:
+        for item in PlanItem.objects.visible_to(user).filter(pk__in=ids["item"]):
+            names[("item", item.pk)] = item.heading[:60]
+    return names
+
+
+def ledgers_kept_by(*, user: Any) -> QuerySet[Ledger]:
+    """Active ledgers ``user`` may add records to (for "check off with a record" links)."""
+    from workplan.ledgers.policies import ledgers_writable_by
+
+    rows: QuerySet[Ledger] = ledgers_writable_by(user).filter(is_active=True).order_by("code")
+    return rows
+
+
+def ledger_page_details(
+    *, user: Any, ledger_ids: list[int]
+) -> tuple[dict[int, list[LedgerField]], dict[int, list[int]]]:
+    """For a page of ledgers: their fields and their keeping units' ids (two queries)."""
+    fields: dict[int, list[LedgerField]] = {pk: [] for pk in ledger_ids}
+    rows = LedgerField.objects.visible_to(user).filter(ledger_id__in=ledger_ids).order_by("position", "id")
+    for one in rows:
+        fields[one.ledger_id].append(one)
+    keeping: dict[int, list[int]] = {pk: [] for pk in ledger_ids}
+    through = Ledger.keeping_units.through.objects.filter(ledger_id__in=ledger_ids)
+    for ledger_id, unit_id in through.values_list("ledger_id", "unit_id"):
+        keeping[ledger_id].append(unit_id)
+    return fields, keeping

@@ -71,17 +71,17 @@ def ledger_create(
         raise Invalid(
             gettext("A ledger with this code already exists."), details={"code": ["already exists"]}
         )
-    ledger = instance_create(
-        actor=actor,
-        instance=Ledger(
-            code=code,
-            name=_text(name, "name", 200),
-            owner_unit=owner_unit,
-            description=_text(description, "description", 5000, required=False),
-        ),
-        action="ledger.created",
+    ledger = Ledger(
+        code=code,
+        name=_text(name, "name", 200),
+        owner_unit=owner_unit,
+        description=_text(description, "description", 5000, required=False),
     )
-    _set_keeping(actor, ledger, keeping_units)
+    ledger.save(force_insert=True)
+    units = list(keeping_units)
+    ledger.keeping_units.set(units)
+    after = {**audit.snapshot(ledger), "keeping_units": sorted(u.code for u in units)}
+    audit.record(actor=actor, action="ledger.created", target=ledger, after=after)
     return ledger
 
 

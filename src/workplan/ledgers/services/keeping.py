@@ -3,10 +3,13 @@ about an occurrence of a recurring obligation checks it off (the record is its e
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -54,6 +57,20 @@ def _check_off(actor: Any, occurrence: Occurrence | None) -> None:
         )
 
 
+MAX_FILE = 10 * 1024 * 1024
+
+
+def _with_files(ledger: Ledger, values: Mapping[str, Any], files: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``values`` with each uploaded file stored and named under its field's key."""
+    merged = dict(values)
+    for key, upload in (files or {}).items():
+        if getattr(upload, "size", 0) > MAX_FILE:
+            raise Invalid(gettext("The file is larger than 10 MB."), details={key: [gettext("too large")]})
+        name = os.path.basename(str(getattr(upload, "name", "file")))[-100:] or "file"
+        merged[key] = default_storage.save(f"ledgers/{ledger.code}/{uuid.uuid4().hex}-{name}", upload)
+    return merged
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -63,6 +80,7 @@ def record_create(
     values: Mapping[str, Any],
     item: PlanItem | None = None,
     occurrence: Occurrence | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> LedgerRecord:
     """A new record of ``ledger`` kept by ``unit`` (a keeping unit or one of its sub-units)."""
     policy_for(LedgerRecord).require_create(
@@ -83,7 +101,7 @@ def record_create(
             unit=unit,
             item=item,
             occurrence=occurrence,
-            values=checked_values(actor, ledger, values),
+            values=checked_values(actor, ledger, _with_files(ledger, values, files)),
             created_by=actor if getattr(actor, "pk", None) else None,
         ),
         action="record.created",
@@ -94,7 +112,12 @@ def record_create(
 
 @transaction.atomic
 def record_update(
-    *, actor: Any, record: LedgerRecord, expected_version: int | None = None, **changes: Any
+    *,
+    actor: Any,
+    record: LedgerRecord,
+    expected_version: int | None = None,
+    files: Mapping[str, Any] | None = None,
+    **changes: Any,
 ) -> LedgerRecord:
     """Change a record's values (all active fields at once), item, occurrence or unit."""
     permissions.require(actor, Action.EDIT, record, _refused())
@@ -104,8 +127,12 @@ def record_update(
         raise Invalid(gettext("Unknown record fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
     if "unit" in changes and changes["unit"] != record.unit:
         policy_for(LedgerRecord).require_create(actor, _refused(), ledger=ledger, unit=changes["unit"])
-    if "values" in changes:
-        changes["values"] = checked_values(actor, ledger, changes["values"], previous=record.values)
+    if "values" in changes or files:
+        raw = _with_files(ledger, changes.get("values", {}), files)
+        for definition in ledger.fields.filter(kind="file", retired=False):
+            if definition.key not in raw and definition.key in record.values:
+                raw[definition.key] = record.values[definition.key]  # a file not re-uploaded stays
+        changes["values"] = checked_values(actor, ledger, raw, previous=record.values)
     _check_links(actor, ledger, changes.get("item", record.item), changes.get("occurrence"))
     record = instance_update(
         actor=actor,
