@@ -90,11 +90,18 @@ def _ledger_world_b(actor, org, task) -> dict[str, int]:
         actor=actor, code="LB", name=f"{MARKER} ledger", owner_unit=org.unit_b, keeping_units=[org.unit_b]
     )
     field = ledgers.field_add(actor=actor, ledger=ledger, label=f"{MARKER} field", kind="text", key="name")
-    record = ledgers.record_create(actor=actor, ledger=ledger, unit=org.unit_b, values={"name": f"{MARKER} record"})
+    record = ledgers.record_create(
+        actor=actor, ledger=ledger, unit=org.unit_b, values={"name": f"{MARKER} record"}
+    )
     indicator = ledgers.indicator_create(
         actor=actor, code="IB", name=f"{MARKER} indicator", owner_unit=org.unit_b, ledger=ledger, item=task
     )
-    return {"ledger_id": ledger.pk, "field_id": field.pk, "record_id": record.pk, "indicator_id": indicator.pk}
+    return {
+        "ledger_id": ledger.pk,
+        "field_id": field.pk,
+        "record_id": record.pk,
+        "indicator_id": indicator.pk,
+    }
 
 
 def _ledger_fingerprint(world_ids: dict[str, int]) -> Any:
