@@ -362,3 +362,9 @@ def ledger_page_details(
     for ledger_id, unit_id in through.values_list("ledger_id", "unit_id"):
         keeping[ledger_id].append(unit_id)
     return fields, keeping
+
+
+def record_items(*, user: Any, ids: list[int]) -> QuerySet[PlanItem]:
+    """The plan items among ``ids`` that ``user`` sees (for a plan-item field)."""
+    rows: QuerySet[PlanItem] = PlanItem.objects.visible_to(user).filter(pk__in=ids)
+    return rows
