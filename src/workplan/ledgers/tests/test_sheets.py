@@ -134,7 +134,7 @@ def test_a_large_sheet_with_formulas_and_merged_cells_is_refused_whole(actor, or
         (700, None),
         (701, "场所名称"),
     }
-    assert len(preview.added) == 9_997 and not preview.applied
+    assert len(preview.added) == 9_998 and not preview.applied
     assert LedgerRecord.objects.count() == count
 
 
