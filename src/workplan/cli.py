@@ -99,6 +99,10 @@ def _build_parser() -> argparse.ArgumentParser:
     token_revoke = token_actions.add_parser("revoke", help="revoke a token: it stops working at once")
     token_revoke.add_argument("token", help="the token's id or prefix (as `token list` shows)")
 
+    from workplan.ledgers.cli import add_commands as add_ledger_commands
+
+    add_ledger_commands(sub, _Parser)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -106,7 +110,9 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
+OWN_COMMANDS = frozenset(
+    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "ledger", "indicator"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,6 +145,8 @@ def _run_own(argv: list[str]) -> int:
         "breakdown": _breakdown,
         "tick": _tick,
         "token": _token,
+        "ledger": _ledgers,
+        "indicator": _ledgers,
     }
     from workplan.core import audit
 
@@ -359,6 +367,17 @@ def _breakdown(args: argparse.Namespace) -> int:
     preview = breakdown_import(actor=actor, plan=plan, data=data, filename=path.name, apply=args.apply)
     print(preview.describe())
     return 0 if preview.ok else EXIT_USAGE
+
+
+def _ledgers(args: argparse.Namespace) -> int:
+    from workplan.ledgers import cli as ledgers
+
+    try:
+        if args.command == "ledger":
+            return ledgers.ledger_command(args, _actor(args.username))
+        return ledgers.indicator_command(args, _actor(args.username))
+    except ledgers.CommandFailed as error:
+        raise CommandError(str(error)) from None
 
 
 def _tick(args: argparse.Namespace) -> int:

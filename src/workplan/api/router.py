@@ -15,6 +15,7 @@ from workplan.api.endpoints import (
     imports,
     indicators,
     items,
+    ledger_sheets,
     ledgers,
     notifications,
     plans,
@@ -72,6 +73,7 @@ for module in (
     notifications,
     audit,
     ledgers,
+    ledger_sheets,
     indicators,
 ):
     api.add_router("", module.router)

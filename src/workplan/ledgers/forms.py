@@ -203,3 +203,16 @@ class IndicatorForm(forms.Form):
 
     def clean_condition(self) -> list[Any]:
         return _json_list(self.cleaned_data.get("condition") or "", FILTER_EXAMPLE)
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(label=_("sheet (.xlsx)"), max_length=200)
+    apply = forms.BooleanField(
+        label=_("apply"), required=False, help_text=_("Unticked: a dry run that changes nothing.")
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(gettext("The file is larger than 20 MB."))
+        return upload

@@ -23,8 +23,9 @@ from workplan.core.pagination import keyset_page
 from workplan.core.policy import Action, policy_for
 from workplan.ledgers import selectors, services
 from workplan.ledgers.fields import display
-from workplan.ledgers.forms import FieldForm, IndicatorForm, RecordForm
+from workplan.ledgers.forms import FieldForm, IndicatorForm, RecordForm, SheetForm
 from workplan.ledgers.models import Indicator, LedgerRecord
+from workplan.ledgers.sheets import export_ledger, import_ledger
 from workplan.web.records import _form_errors
 
 PAGE_SIZE = 50
@@ -332,3 +333,46 @@ def _save_indicator(
     except Invalid as error:
         _form_errors(form, error)
     return None
+
+
+# --- .xlsx out and in ------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+@domain_errors
+def ledger_export(request: HttpRequest, key: str) -> HttpResponse:
+    ledger = selectors.ledger_get_for_user(user=request.user, key=key)
+    response = HttpResponse(export_ledger(user=request.user, ledger=ledger), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{ledger.code}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def ledger_import(request: HttpRequest, key: str) -> HttpResponse:
+    """Upload a sheet: a dry run shows additions, changes and problems; "apply" stores it all."""
+    ledger = selectors.ledger_get_for_user(user=request.user, key=key)
+    form = SheetForm(request.POST or None, request.FILES or None)
+    preview, error = None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = import_ledger(
+                user=request.user,
+                ledger=ledger,
+                data=upload.read(),
+                filename=upload.name or "sheet.xlsx",
+                apply=form.cleaned_data["apply"],
+            )
+        except Invalid as refused:
+            error = refused.message
+        else:
+            if preview.applied:
+                messages.success(request, gettext("Imported."))
+                return redirect("ledgers:record_list", ledger.code)
+    context = {"ledger": ledger, "form": form, "preview": preview, "error": error}
+    return render(request, "ledgers/import.html", context)

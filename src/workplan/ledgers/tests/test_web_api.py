@@ -153,3 +153,29 @@ def test_the_api_refuses_bad_values_by_field(actor, org, personas, values, field
         content_type="application/json",
     )
     assert stale.status_code == 409
+
+
+def test_export_and_import_through_the_web_and_the_api(actor, org, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ledger = make_site_ledger(actor, org.root, [org.unit_a])
+    services.record_create(actor=actor, ledger=ledger, unit=org.unit_a, values={"name": "寺"})
+    web = _web(personas.planner)
+    exported = web.get(reverse("ledgers:ledger_export", args=[ledger.code]))
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
+    dry = web.post(
+        reverse("ledgers:ledger_import", args=[ledger.code]),
+        {"file": SimpleUploadedFile("s.xlsx", exported.content)},
+    )
+    assert dry.status_code == 200 and "0 to add, 0 to change, 1 unchanged" in dry.content.decode()
+    api = client_for(personas.planner)
+    answer = api.get(f"/api/v1/ledgers/{ledger.pk}/export")
+    assert answer.status_code == 200
+    imported = api.post(
+        f"/api/v1/ledgers/{ledger.pk}/imports",
+        {"file": SimpleUploadedFile("s.xlsx", answer.content), "apply": "true"},
+    )
+    assert imported.status_code == 200, imported.content
+    assert (imported.json()["unchanged"], imported.json()["applied"]) == (1, False)
+    junk = api.post(f"/api/v1/ledgers/{ledger.pk}/imports", {"file": SimpleUploadedFile("s.xlsx", b"junk")})
+    assert junk.status_code == 422
