@@ -52,7 +52,7 @@ def ledger_command(args: argparse.Namespace, actor: Any) -> int:
             {
                 "code": ledger.code,
                 "name": ledger.name,
-                "records": ledger.record_count,
+                "records": getattr(ledger, "record_count", 0),
                 "active": ledger.is_active,
             }
             for ledger in selectors.ledger_list(user=actor)
