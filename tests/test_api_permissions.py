@@ -102,6 +102,43 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         ExtensionRequest.objects.count(),
         Plan.objects.count(),
         PlanItem.objects.count(),
+        _ledger_fingerprint(world_ids),
+    )
+
+
+def _ledger_world_b(actor, org, task) -> dict[str, int]:
+    """Unit B's ledger (owned and kept by B), its field, a record and an indicator."""
+    from workplan.ledgers import services as ledgers
+
+    ledger = ledgers.ledger_create(
+        actor=actor, code="LB", name=f"{MARKER} ledger", owner_unit=org.unit_b, keeping_units=[org.unit_b]
+    )
+    field = ledgers.field_add(actor=actor, ledger=ledger, label=f"{MARKER} field", kind="text", key="name")
+    record = ledgers.record_create(
+        actor=actor, ledger=ledger, unit=org.unit_b, values={"name": f"{MARKER} record"}
+    )
+    indicator = ledgers.indicator_create(
+        actor=actor, code="IB", name=f"{MARKER} indicator", owner_unit=org.unit_b, ledger=ledger, item=task
+    )
+    return {
+        "ledger_id": ledger.pk,
+        "field_id": field.pk,
+        "record_id": record.pk,
+        "indicator_id": indicator.pk,
+    }
+
+
+def _ledger_fingerprint(world_ids: dict[str, int]) -> Any:
+    from workplan.ledgers.models import Indicator, Ledger, LedgerField, LedgerRecord
+
+    return (
+        list(Ledger.objects.filter(pk=world_ids["ledger_id"]).values_list("name", "version")),
+        list(LedgerField.objects.filter(pk=world_ids["field_id"]).values_list("label", "version")),
+        list(LedgerRecord.objects.filter(pk=world_ids["record_id"]).values_list("values", "version")),
+        list(Indicator.objects.filter(pk=world_ids["indicator_id"]).values_list("name", "version")),
+        Ledger.objects.count(),
+        LedgerRecord.objects.count(),
+        Indicator.objects.count(),
     )
 
 
@@ -142,7 +179,9 @@ def world_b(actor, org, personas) -> WorldB:
         actor=actor, item=task, text="每季度1次", kind="frequency", value=1, unit="per quarter"
     )
     progress.obligation_generate(actor=actor, plan=task.plan)
+    ledger_ids = _ledger_world_b(actor, org, task)
     ids = {
+        **ledger_ids,
         "plan_id": task.plan_id,
         "item_id": task.pk,
         "parent_id": task.pk,

@@ -198,6 +198,7 @@ def _call_table(actor, org):
         **_progress_calls(actor, org),
         **_api_calls(actor, user),
         **_task_calls(actor),
+        **_ledger_calls(actor, org, task),
     }
 
 
@@ -215,6 +216,62 @@ def _task_calls(actor):
     return {
         "task_start": lambda: tasks.task_start(actor=actor, name="progress.tick"),
         "task_retry": failed_then_retried,
+    }
+
+
+def _ledger_calls(actor, org, task):
+    """Ledgers, fields, records and indicators (a fresh ledger per call)."""
+    from workplan.ledgers import services as ledgers
+    from workplan.ledgers.services.keeping import ImportRow
+
+    made = {"n": 0}
+
+    def ledger():
+        made["n"] += 1
+        return ledgers.ledger_create(
+            actor=actor, code=f"L{made['n']}", name="台账", owner_unit=org.unit_a, keeping_units=[org.unit_a]
+        )
+
+    def field():
+        return ledgers.field_add(actor=actor, ledger=ledger(), label="名称", kind="text", key="name")
+
+    def record():
+        return ledgers.record_create(
+            actor=actor, ledger=field().ledger, unit=org.unit_a, values={"name": "x"}
+        )
+
+    def indicator(measure="count"):
+        made["n"] += 1
+        return ledgers.indicator_create(
+            actor=actor,
+            code=f"I{made['n']}",
+            name="指标",
+            owner_unit=org.unit_a,
+            ledger=None if measure == "manual" else ledger(),
+            measure=measure,
+        )
+
+    return {
+        "ledger_create": ledger,
+        "ledger_update": lambda: ledgers.ledger_update(actor=actor, ledger=ledger(), name="改名"),
+        "ledger_delete": lambda: ledgers.ledger_delete(actor=actor, ledger=ledger()),
+        "field_add": field,
+        "field_update": lambda: ledgers.field_update(actor=actor, field=field(), label="新名"),
+        "field_delete": lambda: ledgers.field_delete(actor=actor, field=field()),
+        "record_create": record,
+        "record_update": lambda: ledgers.record_update(actor=actor, record=record(), values={"name": "y"}),
+        "record_delete": lambda: ledgers.record_delete(actor=actor, record=record()),
+        "record_import": lambda: ledgers.record_import(
+            actor=actor,
+            ledger=field().ledger,
+            rows=[ImportRow(record=None, unit=org.unit_a, values={"name": "z"})],
+        ),
+        "indicator_create": indicator,
+        "indicator_update": lambda: ledgers.indicator_update(actor=actor, indicator=indicator(), name="改"),
+        "indicator_delete": lambda: ledgers.indicator_delete(actor=actor, indicator=indicator()),
+        "indicator_value_set": lambda: ledgers.indicator_value_set(
+            actor=actor, indicator=indicator("manual"), as_of=dt.date(2019, 6, 30), value=1
+        ),
     }
 
 

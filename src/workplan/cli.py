@@ -109,6 +109,10 @@ def _build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the queue")
     worker.add_argument("--concurrency", type=int, default=2, help="Celery worker threads")
 
+    from workplan.ledgers.cli import add_commands as add_ledger_commands
+
+    add_ledger_commands(sub, _Parser)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -117,7 +121,19 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 OWN_COMMANDS = frozenset(
-    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "worker"}
+    {
+        "demo",
+        "serve",
+        "synth",
+        "parse",
+        "import",
+        "breakdown",
+        "tick",
+        "token",
+        "worker",
+        "ledger",
+        "indicator",
+    }
 )
 
 
@@ -152,6 +168,8 @@ def _run_own(argv: list[str]) -> int:
         "tick": _tick,
         "worker": _worker,
         "token": _token,
+        "ledger": _ledgers,
+        "indicator": _ledgers,
     }
     from workplan.core import audit
 
@@ -388,6 +406,17 @@ def _breakdown(args: argparse.Namespace) -> int:
     preview = breakdown_import(actor=actor, plan=plan, data=data, filename=path.name, apply=args.apply)
     print(preview.describe())
     return 0 if preview.ok else EXIT_USAGE
+
+
+def _ledgers(args: argparse.Namespace) -> int:
+    from workplan.ledgers import cli as ledgers
+
+    try:
+        if args.command == "ledger":
+            return ledgers.ledger_command(args, _actor(args.username))
+        return ledgers.indicator_command(args, _actor(args.username))
+    except ledgers.CommandFailed as error:
+        raise CommandError(str(error)) from None
 
 
 def _tick(args: argparse.Namespace) -> int:

@@ -13,7 +13,10 @@ from workplan.api.endpoints import (
     assignments,
     audit,
     imports,
+    indicators,
     items,
+    ledger_sheets,
+    ledgers,
     notifications,
     plans,
     progress,
@@ -73,5 +76,8 @@ for module in (
     notifications,
     audit,
     tasks,
+    ledgers,
+    ledger_sheets,
+    indicators,
 ):
     api.add_router("", module.router)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "workplan.plans",
     "workplan.progress",
     "workplan.tasks",
+    "workplan.ledgers",
     "workplan.web",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
