@@ -80,6 +80,14 @@ OTHER_MODELS = {
     "api.ApiToken",
     "plans.ImportDraft",
     "core.AuditEntry",
+    # Assessment: tested in src/workplan/assessment/tests/test_permissions.py.
+    "assessment.Rubric",
+    "assessment.Criterion",
+    "assessment.ManualScore",
+    "assessment.Bonus",
+    "assessment.Run",
+    "assessment.Result",
+    "assessment.Objection",
 }
 
 

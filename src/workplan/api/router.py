@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from workplan.api.auth import SessionAuth, TokenAuth
 from workplan.api.endpoints import (
     account,
+    assessment,
     assignments,
     audit,
     imports,
@@ -59,5 +60,16 @@ def _handle(request: HttpRequest, error: Exception | type[Exception]) -> HttpRes
 for kind in (Exception, Http404, HttpError, NinjaValidationError, DomainError, ApiError):
     api.add_exception_handler(kind, _handle)
 
-for module in (account, units, plans, imports, items, assignments, progress, notifications, audit):
+for module in (
+    account,
+    units,
+    plans,
+    imports,
+    items,
+    assignments,
+    progress,
+    notifications,
+    audit,
+    assessment,
+):
     api.add_router("", module.router)

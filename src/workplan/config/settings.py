@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "workplan.accounts",
     "workplan.plans",
     "workplan.progress",
+    "workplan.assessment",
     "workplan.web",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
