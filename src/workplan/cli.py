@@ -99,6 +99,10 @@ def _build_parser() -> argparse.ArgumentParser:
     token_revoke = token_actions.add_parser("revoke", help="revoke a token: it stops working at once")
     token_revoke.add_argument("token", help="the token's id or prefix (as `token list` shows)")
 
+    from workplan.assessment.cli import add_parser as add_assess_parser
+
+    add_assess_parser(sub, _Parser)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -106,7 +110,9 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
+OWN_COMMANDS = frozenset(
+    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "assess"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,6 +145,7 @@ def _run_own(argv: list[str]) -> int:
         "breakdown": _breakdown,
         "tick": _tick,
         "token": _token,
+        "assess": _assess,
     }
     from workplan.core import audit
 
@@ -359,6 +366,12 @@ def _breakdown(args: argparse.Namespace) -> int:
     preview = breakdown_import(actor=actor, plan=plan, data=data, filename=path.name, apply=args.apply)
     print(preview.describe())
     return 0 if preview.ok else EXIT_USAGE
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from workplan.assessment.cli import handle
+
+    return handle(args, _actor(args.username), CommandError)
 
 
 def _tick(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from workplan.accounts import services as accounts
 from workplan.accounts.models import Role, Unit, UnitKind, User
+from workplan.assessment.demo import demo_assessment
 from workplan.parsing import ParseError, parse_text
 from workplan.plans import services as plans
 from workplan.plans.importing import plan_import
@@ -146,6 +147,7 @@ def demo_setup() -> DemoReport:
     existing = Plan.objects.filter(owner_unit=department, source_name=SEED_NAME).first()
     if existing is not None:
         report.plan = existing
+        report.message = demo_assessment(existing)
         return report
     text = resources.files("workplan.demo_data").joinpath(SEED_NAME).read_text(encoding="utf-8")
     try:
@@ -167,4 +169,5 @@ def demo_setup() -> DemoReport:
     # screen has something to show.
     synthesise_reports(result.plan, 6, random.Random(2019))  # noqa: S311 - demo data
     report.plan, report.plan_created = result.plan, True
+    report.message = demo_assessment(result.plan)
     return report
