@@ -361,7 +361,8 @@ def run_compute(*, actor: Any, rubric: Rubric, period: str, publish: bool = Fals
             )
             for s, (position, tied) in zip(scored, ranks, strict=True)
         ],
-        batch_size=500,
+        # One statement however many units (SQLite splits by its own variable limit).
+        batch_size=None,
     )
     audit.record(
         actor=actor,
