@@ -113,6 +113,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub, _Parser)
 
+    from workplan.assessment.cli import add_parser as add_assess_parser
+
+    add_assess_parser(sub, _Parser)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -133,6 +137,7 @@ OWN_COMMANDS = frozenset(
         "worker",
         "ledger",
         "indicator",
+        "assess",
     }
 )
 
@@ -170,6 +175,7 @@ def _run_own(argv: list[str]) -> int:
         "token": _token,
         "ledger": _ledgers,
         "indicator": _ledgers,
+        "assess": _assess,
     }
     from workplan.core import audit
 
@@ -417,6 +423,12 @@ def _ledgers(args: argparse.Namespace) -> int:
         return ledgers.indicator_command(args, _actor(args.username))
     except ledgers.CommandFailed as error:
         raise CommandError(str(error)) from None
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from workplan.assessment.cli import handle
+
+    return handle(args, _actor(args.username), CommandError)
 
 
 def _tick(args: argparse.Namespace) -> int:
