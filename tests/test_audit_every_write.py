@@ -182,6 +182,7 @@ def _call_table(actor, org):
         "plan_import": import_parsed,
         **_progress_calls(actor, org),
         **_api_calls(actor, user),
+        **_operations_calls(actor, user),
     }
 
 
@@ -194,6 +195,41 @@ def _api_calls(actor, user):
         "token_revoke": lambda: api.token_revoke(
             actor=actor, token=api.token_create(actor=actor, user=user)[0]
         ),
+    }
+
+
+def _operations_calls(actor, user):
+    """First run, passwords and the organisation workbook (on a site that has units already,
+    so the first run is tried on an emptied tree inside a savepoint)."""
+    from workplan.operations import services as ops
+    from workplan.operations.testing import org_workbook
+
+    def initialise():
+        from workplan.accounts.models import Unit
+        from workplan.plans.models import Plan
+
+        with transaction.atomic():
+            Plan.objects.all().delete()
+            Unit.objects.all().delete()
+            ops.site_initialise(
+                actor=actor, organisation="新单位", code="NEW", admin_username="boss", admin_password=None
+            )
+
+    def change_own_password():
+        actor.set_password("Old-secret-91")
+        actor.save(update_fields=["password"])
+        return ops.user_password_change(
+            actor=actor, current_password="Old-secret-91", new_password="New-secret-92"
+        )
+
+    sheet = org_workbook(
+        [["S1", "办公室", "", "ROOT", "", "", ""]], [["zhang", "", "S1", "viewer", "", "", ""]]
+    )
+    return {
+        "site_initialise": initialise,
+        "user_password_reset": lambda: ops.user_password_reset(actor=actor, user=user),
+        "user_password_change": change_own_password,
+        "organisation_import": lambda: ops.organisation_import(actor=actor, data=sheet, apply=True),
     }
 
 

@@ -99,6 +99,10 @@ def _build_parser() -> argparse.ArgumentParser:
     token_revoke = token_actions.add_parser("revoke", help="revoke a token: it stops working at once")
     token_revoke.add_argument("token", help="the token's id or prefix (as `token list` shows)")
 
+    from workplan.operations.cli import add_commands
+
+    add_commands(sub)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -106,7 +110,10 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
+OWN_COMMANDS = frozenset(
+    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "init", "org"}
+    | {"backup", "restore", "move-to"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,6 +137,9 @@ def _run_own(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args)
+    from workplan.operations import cli as operations
+
+    operations.data_dir_from_flags(args)
     _setup_django()
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
@@ -139,6 +149,7 @@ def _run_own(argv: list[str]) -> int:
         "breakdown": _breakdown,
         "tick": _tick,
         "token": _token,
+        **operations.HANDLERS,
     }
     from workplan.core import audit
 
@@ -281,7 +292,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"no unit with code {args.owner!r}"
             if args.owner
-            else "no units yet: create the organisation first"
+            else "no units yet: create the organisation first (`workplan init`, then `workplan org import`)"
         )
     if not args.yes:
         if not sys.stdin.isatty():

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from workplan.operations import views
+
+app_name = "operations"
+
+urlpatterns = [
+    path("welcome/", views.welcome, name="welcome"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/export.xlsx", views.organisation_export, name="organisation_export"),
+    path("organisation/template.xlsx", views.organisation_template, name="organisation_template"),
+]
