@@ -55,6 +55,15 @@ def add_commands(sub: Any) -> None:
     for parser in (export, imp):
         parser.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
 
+    backup = sub.add_parser(
+        "backup", help="write one archive: the database, every stored file, a manifest with checksums"
+    )
+    backup.add_argument("-o", "--output", required=True, help="the archive to write (.tar.gz)")
+    restore = sub.add_parser(
+        "restore", help="restore an archive into an empty data folder or database, then migrate"
+    )
+    restore.add_argument("file")
+
 
 def data_dir_from_flags(args: argparse.Namespace) -> None:
     """``--data-dir`` of ``init`` becomes WORKPLAN_DATA_DIR before Django reads its settings."""
@@ -175,4 +184,35 @@ def _org(args: argparse.Namespace) -> int:
     return 0 if preview.ok else EXIT_USAGE
 
 
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {"init": _init, "org": _org}
+def _backup(args: argparse.Namespace) -> int:
+    import time
+
+    from workplan.operations.archive import backup_create
+
+    started = time.perf_counter()
+    result = backup_create(output=Path(args.output))
+    print(f"{result.describe()} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from workplan.operations.archive import backup_restore
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"cannot read {path}: no such file")
+    result = backup_restore(path=path)
+    call_command("migrate", interactive=False, verbosity=0)
+    print(result.describe())
+    print("The site is ready: `workplan serve`.")
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": _init,
+    "org": _org,
+    "backup": _backup,
+    "restore": _restore,
+}
