@@ -118,6 +118,8 @@ def world_b(actor, org, personas) -> WorldB:
         "notification_id": Notification.objects.filter(recipient=personas.reporter_b).latest("id").pk,
         "token_id": ApiToken.objects.get(name=f"{MARKER} token").pk,
         "comment_id": comment.pk,
+        "user_id": personas.reporter_b.pk,
+        "membership_id": personas.reporter_b.memberships.get().pk,
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
 

@@ -222,6 +222,11 @@ def _operations_calls(actor, user):
             actor=actor, current_password="Old-secret-91", new_password="New-secret-92"
         )
 
+    def user_unit():
+        from workplan.accounts.models import Unit
+
+        return Unit.objects.get(code="ROOT")
+
     sheet = org_workbook(
         [["S1", "办公室", "", "ROOT", "", "", ""]], [["zhang", "", "S1", "viewer", "", "", ""]]
     )
@@ -230,6 +235,12 @@ def _operations_calls(actor, user):
         "user_password_reset": lambda: ops.user_password_reset(actor=actor, user=user),
         "user_password_change": change_own_password,
         "organisation_import": lambda: ops.organisation_import(actor=actor, data=sheet, apply=True),
+        "user_add": lambda: ops.user_add(actor=actor, username="li", unit=user_unit(), role="viewer"),
+        "user_change": lambda: ops.user_change(actor=actor, user=user, phone="0571-1"),
+        "membership_withdraw": lambda: ops.membership_withdraw(
+            actor=actor,
+            membership=accounts.membership_create(actor=actor, user=user, unit=user_unit(), role="viewer"),
+        ),
     }
 
 

@@ -19,6 +19,7 @@ from workplan.api.endpoints import (
     plans,
     progress,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -71,5 +72,6 @@ for module in (
     notifications,
     audit,
     organisation,
+    users,
 ):
     api.add_router("", module.router)

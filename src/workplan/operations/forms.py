@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workplan.accounts.models import Role, Unit
 from workplan.plans.forms import UploadLimitMixin
 
 
@@ -39,3 +40,28 @@ class OrganisationUploadForm(UploadLimitMixin, forms.Form):
 
     def clean_workbook(self) -> Any:
         return self._check_size(self.cleaned_data["workbook"])
+
+
+class UserEditForm(forms.Form):
+    first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.RegexField(label=_("Phone"), regex=r"^[0-9+()\- ]{0,30}$", max_length=30, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class RoleForm(forms.Form):
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class UserAddForm(RoleForm):
+    username = forms.RegexField(label=_("Username"), regex=r"^[\w.@+-]{1,150}$", max_length=150)
+    first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.RegexField(label=_("Phone"), regex=r"^[0-9+()\- ]{0,30}$", max_length=30, required=False)
+
+    field_order = ("username", "first_name", "email", "phone", "unit", "role")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from workplan import permissions
-from workplan.accounts.models import Unit, User
+from workplan.accounts.models import Membership, Unit, User
 from workplan.accounts.services import SYSTEM_USERNAME
-from workplan.core.errors import NotFound
+from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.operations.models import OneTimePassword
 from workplan.plans.models import Plan
 
@@ -51,3 +51,42 @@ def setup_state(*, user: Any) -> SetupState:
 def site_needs_setup(*, user: Any) -> bool:
     """An administrator on a site without any plan yet is sent to the welcome page."""
     return permissions.is_admin(user) and not Plan.objects.exists()
+
+
+def user_get_for_admin(*, user: Any, user_id: Any) -> User:
+    """One account (with its roles) for an administrator; NotFound for anyone else."""
+    require_admin(user=user)
+    found: User | None = (
+        User.objects.visible_to(user)
+        .exclude(username=SYSTEM_USERNAME)
+        .prefetch_related("memberships__unit")
+        .filter(pk=pk_or_not_found(user_id))
+        .first()
+    )
+    if found is None:
+        raise NotFound("no such user")
+    return found
+
+
+def membership_get_for_admin(*, user: Any, target: User, membership_id: Any) -> Membership:
+    require_admin(user=user)
+    found: Membership | None = (
+        Membership.objects.visible_to(user).filter(user=target, pk=pk_or_not_found(membership_id)).first()
+    )
+    if found is None:
+        raise NotFound("no such role")
+    return found
+
+
+def user_pending_password(*, user: Any, target: User) -> bool:
+    """Whether ``target`` still signs in with a one-time password (for the admin's page)."""
+    require_admin(user=user)
+    return OneTimePassword.objects.filter(user=target).exists()
+
+
+def user_rows_for_admin(*, user: Any) -> Any:
+    """Every account but the system actor's, with roles, for administrators."""
+    require_admin(user=user)
+    return (
+        User.objects.visible_to(user).exclude(username=SYSTEM_USERNAME).prefetch_related("memberships__unit")
+    )

@@ -162,3 +162,61 @@ def organisation_import(*, actor: Any, data: bytes, filename: str = "", apply: b
             )
             preview.applied = True
     return preview
+
+
+@dataclass(frozen=True)
+class UserAdded:
+    """A new account and its one-time password (shown once)."""
+
+    user: User
+    password: str
+
+
+@transaction.atomic
+def user_add(
+    *,
+    actor: Any,
+    username: str,
+    unit: Unit,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+) -> UserAdded:
+    """Create an account with a role in a unit and a one-time password (administrators)."""
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise Invalid(
+            gettext("The username must be 1–150 letters, digits or @.+-_."),
+            details={"username": ["invalid"]},
+        )
+    user = accounts.user_create(
+        actor=actor,
+        username=username,
+        password=None,
+        email=email.strip(),
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+    )
+    accounts.membership_create(actor=actor, user=user, unit=unit, role=role)
+    return UserAdded(user=user, password=_issue_one_time_password(actor=actor, user=user))
+
+
+@transaction.atomic
+def user_change(*, actor: Any, user: User, **changes: Any) -> User:
+    """Change a person's name, e-mail, phone or active flag; nobody deactivates themselves."""
+    allowed = {"first_name", "email", "phone", "is_active"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise Invalid(f"unknown field(s): {', '.join(unknown)}")
+    if changes.get("is_active") is False and user.pk == getattr(actor, "pk", None):
+        raise Invalid(gettext("You cannot deactivate your own account."))
+    return accounts.user_update(actor=actor, user=user, **changes)
+
+
+@transaction.atomic
+def membership_withdraw(*, actor: Any, membership: Any) -> None:
+    """Withdraw a role; an administrator keeps at least one other administrator on the site."""
+    if membership.role == Role.ADMIN and membership.user_id == getattr(actor, "pk", None):
+        raise Invalid(gettext("You cannot withdraw your own administrator role."))
+    accounts.membership_delete(actor=actor, membership=membership)

@@ -13,10 +13,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from workplan.accounts import services as accounts
+from workplan.accounts.selectors import unit_list_for_user
 from workplan.core.errors import Invalid
 from workplan.core.http import domain_errors
 from workplan.operations import selectors, services
-from workplan.operations.forms import OrganisationUploadForm, PasswordChangeForm
+from workplan.operations.forms import (
+    OrganisationUploadForm,
+    PasswordChangeForm,
+    RoleForm,
+    UserAddForm,
+    UserEditForm,
+)
 from workplan.operations.orgsheet.export import org_export, org_template
 from workplan.operations.orgsheet.staging import org_apply_staged, org_dry_run
 
@@ -110,3 +118,88 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
 def organisation_template(request: HttpRequest) -> HttpResponse:
     selectors.require_admin(user=request.user)
     return _xlsx(org_template(language=_language(request)), "organisation-template.xlsx")
+
+
+def _units(user: Any) -> Any:
+    return unit_list_for_user(user=user).filter(is_active=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def user_create(request: HttpRequest) -> HttpResponse:
+    """A new account with a role; its one-time password is shown on the answer page only."""
+    selectors.require_admin(user=request.user)
+    form = UserAddForm(request.POST or None, units=_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.user_add(
+                actor=request.user,
+                username=data["username"],
+                unit=data["unit"],
+                role=data["role"],
+                full_name=data["first_name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except Invalid as error:
+            form.add_error("username" if "username" in (error.details or {}) else None, error.message)
+        else:
+            return _user_page(request, added.user, password=added.password)
+    return render(request, "operations/user_create.html", {"form": form})
+
+
+def _user_page(request: HttpRequest, target: Any, *, password: str = "", **forms: Any) -> HttpResponse:
+    target = selectors.user_get_for_admin(user=request.user, user_id=target.pk)
+    context = {
+        "target": target,
+        "password": password,
+        "pending": selectors.user_pending_password(user=request.user, target=target),
+        "edit_form": forms.get("edit_form")
+        or UserEditForm(
+            initial={
+                "first_name": target.first_name,
+                "email": target.email,
+                "phone": target.phone,
+                "is_active": target.is_active,
+            }
+        ),
+        "role_form": forms.get("role_form") or RoleForm(units=_units(request.user)),
+    }
+    return render(request, "operations/user_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One account: its details, roles, last sign-in; edit, (de)activate, reset, roles."""
+    target = selectors.user_get_for_admin(user=request.user, user_id=user_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    try:
+        if action == "edit":
+            edit_form = UserEditForm(request.POST)
+            if not edit_form.is_valid():
+                return _user_page(request, target, edit_form=edit_form)
+            services.user_change(actor=request.user, user=target, **edit_form.cleaned_data)
+        elif action == "reset":
+            password = services.user_password_reset(actor=request.user, user=target)
+            return _user_page(request, target, password=password)
+        elif action == "role_add":
+            role_form = RoleForm(request.POST, units=_units(request.user))
+            if not role_form.is_valid():
+                return _user_page(request, target, role_form=role_form)
+            accounts.membership_create(actor=request.user, user=target, **role_form.cleaned_data)
+        elif action == "role_remove":
+            membership = selectors.membership_get_for_admin(
+                user=request.user, target=target, membership_id=request.POST.get("membership")
+            )
+            services.membership_withdraw(actor=request.user, membership=membership)
+        elif action:
+            messages.error(request, _("Unknown action."))
+    except Invalid as error:
+        messages.error(request, error.message)
+    if action:
+        return redirect("operations:user_detail", user_id=target.pk)
+    return _user_page(request, target)
