@@ -103,7 +103,7 @@ def test_the_users_api(personas, org):
         {"unit_id": org.unit_b.pk, "role": "viewer"},
         content_type="application/json",
     )
-    added = [r for r in role.json()["roles"] if r["role"] == "viewer"][0]
+    added = next(r for r in role.json()["roles"] if r["role"] == "viewer")
     removed = api.delete(f"/api/v1/users/{wang['id']}/roles/{added['membership_id']}")
     assert [r["role"] for r in removed.json()["roles"]] == ["reporter"]
     reset = api.post(f"/api/v1/users/{wang['id']}/password-reset")
