@@ -63,6 +63,10 @@ def add_commands(sub: Any) -> None:
         "restore", help="restore an archive into an empty data folder or database, then migrate"
     )
     restore.add_argument("file")
+    move = sub.add_parser(
+        "move-to", help="copy this SQLite site into an empty PostgreSQL database and verify the copy"
+    )
+    move.add_argument("url", metavar="DATABASE_URL", help="postgres://USER:PASSWORD@HOST:PORT/DBNAME (empty)")
 
 
 def data_dir_from_flags(args: argparse.Namespace) -> None:
@@ -210,7 +214,20 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _move_to(args: argparse.Namespace) -> int:
+    import time
+
+    from workplan.operations.moving import move_to
+
+    started = time.perf_counter()
+    result = move_to(url=args.url)
+    print(result.describe())
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "move-to": _move_to,
     "init": _init,
     "org": _org,
     "backup": _backup,
