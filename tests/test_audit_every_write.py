@@ -227,6 +227,12 @@ def _operations_calls(actor, user):
 
         return Unit.objects.get(code="ROOT")
 
+    def review():
+        from workplan.plans import drafts
+
+        text = "2019年要点\n一、基层\n（一）完善机制。（东山镇负责）\n".encode()
+        return drafts.draft_create(actor=actor, data=text, filename="d.txt", owner_unit=user_unit())
+
     sheet = org_workbook(
         [["S1", "办公室", "", "ROOT", "", "", ""]], [["zhang", "", "S1", "viewer", "", "", ""]]
     )
@@ -235,6 +241,12 @@ def _operations_calls(actor, user):
         "user_password_reset": lambda: ops.user_password_reset(actor=actor, user=user),
         "user_password_change": change_own_password,
         "organisation_import": lambda: ops.organisation_import(actor=actor, data=sheet, apply=True),
+        "draft_units_create": lambda: ops.draft_units_create(
+            actor=actor, draft=review(), names=["东山镇"], parent=user_unit()
+        ),
+        "draft_units_map": lambda: ops.draft_units_map(
+            actor=actor, draft=review(), names=["东山镇"], unit=user_unit()
+        ),
         "user_add": lambda: ops.user_add(actor=actor, username="li", unit=user_unit(), role="viewer"),
         "user_change": lambda: ops.user_change(actor=actor, user=user, phone="0571-1"),
         "membership_withdraw": lambda: ops.membership_withdraw(

@@ -65,3 +65,13 @@ class UserAddForm(RoleForm):
     phone = forms.RegexField(label=_("Phone"), regex=r"^[0-9+()\- ]{0,30}$", max_length=30, required=False)
 
     field_order = ("username", "first_name", "email", "phone", "unit", "role")
+
+
+class DraftUnitsForm(forms.Form):
+    action = forms.ChoiceField(choices=[("create", "create"), ("map", "map")])
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False)
+    remember = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

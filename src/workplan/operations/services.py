@@ -220,3 +220,58 @@ def membership_withdraw(*, actor: Any, membership: Any) -> None:
     if membership.role == Role.ADMIN and membership.user_id == getattr(actor, "pk", None):
         raise Invalid(gettext("You cannot withdraw your own administrator role."))
     accounts.membership_delete(actor=actor, membership=membership)
+
+
+def _free_code(prefix: str, taken: set[str]) -> str:
+    index = 1
+    while f"{prefix}-{index}" in taken:
+        index += 1
+    code = f"{prefix}-{index}"
+    taken.add(code)
+    return code
+
+
+def _draft_names(draft: Any, names: list[str]) -> list[str]:
+    wanted = list(dict.fromkeys(n for n in names if n))
+    if not wanted:
+        raise Invalid(gettext("Choose at least one name."))
+    unknown = [n for n in wanted if n not in draft.data.get("units", {})]
+    if unknown:
+        raise Invalid(gettext("The document names no unit %(name)s.") % {"name": unknown[0][:100]})
+    return wanted
+
+
+@transaction.atomic
+def draft_units_create(*, actor: Any, draft: Any, names: list[str], parent: Unit) -> list[Unit]:
+    """Create, under ``parent``, one unit for each of ``names`` (names the document uses) and
+    map the name to it; nothing becomes an alias (the name is the unit's own name)."""
+    from workplan.plans import drafts
+
+    wanted = _draft_names(draft, names)
+    taken = set(Unit.objects.filter(code__startswith=f"{parent.code[:40]}-").values_list("code", flat=True))
+    existing = set(Unit.objects.filter(name__in=wanted).values_list("name", flat=True))
+    if existing:
+        raise Invalid(
+            gettext("A unit called %(name)s exists already: map the name to it instead.")
+            % {"name": sorted(existing)[0]}
+        )
+    created = []
+    for name in wanted:
+        unit = accounts.unit_create(
+            actor=actor, code=_free_code(parent.code[:40], taken), name=name[:200], parent=parent
+        )
+        draft = drafts.draft_map_unit(actor=actor, draft=draft, name=name, unit=unit, remember=False)
+        created.append(unit)
+    return created
+
+
+@transaction.atomic
+def draft_units_map(
+    *, actor: Any, draft: Any, names: list[str], unit: Unit | None, remember: bool = False
+) -> Any:
+    """Map several names of the document to one unit at once (``remember``: keep them as aliases)."""
+    from workplan.plans import drafts
+
+    for name in _draft_names(draft, names):
+        draft = drafts.draft_map_unit(actor=actor, draft=draft, name=name, unit=unit, remember=remember)
+    return draft

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan.accounts import services as accounts
 from workplan.accounts.selectors import unit_list_for_user
@@ -19,6 +19,7 @@ from workplan.core.errors import Invalid
 from workplan.core.http import domain_errors
 from workplan.operations import selectors, services
 from workplan.operations.forms import (
+    DraftUnitsForm,
     OrganisationUploadForm,
     PasswordChangeForm,
     RoleForm,
@@ -27,6 +28,7 @@ from workplan.operations.forms import (
 )
 from workplan.operations.orgsheet.export import org_export, org_template
 from workplan.operations.orgsheet.staging import org_apply_staged, org_dry_run
+from workplan.plans.drafts import draft_get_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -203,3 +205,32 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     if action:
         return redirect("operations:user_detail", user_id=target.pk)
     return _user_page(request, target)
+
+
+@login_required
+@require_POST
+@domain_errors
+def draft_units(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The import review's units, several at once: create the missing ones under a parent, or
+    map them all to one unit."""
+    draft = draft_get_for_user(user=request.user, draft_id=draft_id)
+    names = request.POST.getlist("names")
+    form = DraftUnitsForm(request.POST, units=_units(request.user))
+    try:
+        if not form.is_valid():
+            raise Invalid(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        data = form.cleaned_data
+        if data["action"] == "create":
+            if data["unit"] is None:
+                raise Invalid(_("Choose the parent unit of the new units."))
+            created = services.draft_units_create(
+                actor=request.user, draft=draft, names=names, parent=data["unit"]
+            )
+            messages.success(request, _("%(count)d units created.") % {"count": len(created)})
+        else:
+            services.draft_units_map(
+                actor=request.user, draft=draft, names=names, unit=data["unit"], remember=data["remember"]
+            )
+    except Invalid as error:
+        messages.error(request, error.message)
+    return redirect("plans:draft", draft_id=draft.pk)
