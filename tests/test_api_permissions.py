@@ -202,6 +202,8 @@ def world_b(actor, org, personas) -> WorldB:
         "extension_id": extension.pk,
         "occurrence_id": Occurrence.objects.filter(item=task).order_by("index").first().pk,
         **_assessment_of_b(actor, org, personas, task),
+        "user_id": personas.reporter_b.pk,
+        "membership_id": personas.reporter_b.memberships.get().pk,
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
 

@@ -200,6 +200,7 @@ def _call_table(actor, org):
         **_task_calls(actor),
         **_ledger_calls(actor, org, task),
         **_assessment_calls(actor, org),
+        **_operations_calls(actor, user),
     }
 
 
@@ -368,6 +369,64 @@ def _assessment_calls(actor, org):
         "objection_file": objection,
         "objection_answer": lambda: assess.objection_answer(
             actor=actor, objection=objection(), answer="维持"
+        ),
+    }
+
+
+def _operations_calls(actor, user):
+    """First run, passwords and the organisation workbook (on a site that has units already,
+    so the first run is tried on an emptied tree inside a savepoint)."""
+    from workplan.operations import services as ops
+    from workplan.operations.testing import org_workbook
+
+    def initialise():
+        from workplan.accounts.models import Unit
+        from workplan.plans.models import Plan
+
+        with transaction.atomic():
+            Plan.objects.all().delete()
+            Unit.objects.all().delete()
+            ops.site_initialise(
+                actor=actor, organisation="新单位", code="NEW", admin_username="boss", admin_password=None
+            )
+
+    def change_own_password():
+        actor.set_password("Old-secret-91")
+        actor.save(update_fields=["password"])
+        return ops.user_password_change(
+            actor=actor, current_password="Old-secret-91", new_password="New-secret-92"
+        )
+
+    def user_unit():
+        from workplan.accounts.models import Unit
+
+        return Unit.objects.get(code="ROOT")
+
+    def review():
+        from workplan.plans import drafts
+
+        text = "2019年要点\n一、基层\n（一）完善机制。（东山镇负责）\n".encode()
+        return drafts.draft_create(actor=actor, data=text, filename="d.txt", owner_unit=user_unit())
+
+    sheet = org_workbook(
+        [["S1", "办公室", "", "ROOT", "", "", ""]], [["zhang", "", "S1", "viewer", "", "", ""]]
+    )
+    return {
+        "site_initialise": initialise,
+        "user_password_reset": lambda: ops.user_password_reset(actor=actor, user=user),
+        "user_password_change": change_own_password,
+        "organisation_import": lambda: ops.organisation_import(actor=actor, data=sheet, apply=True),
+        "draft_units_create": lambda: ops.draft_units_create(
+            actor=actor, draft=review(), names=["东山镇"], parent=user_unit()
+        ),
+        "draft_units_map": lambda: ops.draft_units_map(
+            actor=actor, draft=review(), names=["东山镇"], unit=user_unit()
+        ),
+        "user_add": lambda: ops.user_add(actor=actor, username="li", unit=user_unit(), role="viewer"),
+        "user_change": lambda: ops.user_change(actor=actor, user=user, phone="0571-1"),
+        "membership_withdraw": lambda: ops.membership_withdraw(
+            actor=actor,
+            membership=accounts.membership_create(actor=actor, user=user, unit=user_unit(), role="viewer"),
         ),
     }
 

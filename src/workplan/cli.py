@@ -117,6 +117,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_assess_parser(sub, _Parser)
 
+    from workplan.operations.cli import add_commands as add_operations_commands
+
+    add_operations_commands(sub)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -138,6 +142,11 @@ OWN_COMMANDS = frozenset(
         "ledger",
         "indicator",
         "assess",
+        "init",
+        "org",
+        "backup",
+        "restore",
+        "move-to",
     }
 )
 
@@ -163,6 +172,9 @@ def _run_own(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args)
+    from workplan.operations import cli as operations
+
+    operations.data_dir_from_flags(args)
     _setup_django()
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
@@ -176,6 +188,7 @@ def _run_own(argv: list[str]) -> int:
         "ledger": _ledgers,
         "indicator": _ledgers,
         "assess": _assess,
+        **operations.HANDLERS,
     }
     from workplan.core import audit
 
@@ -334,7 +347,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"no unit with code {args.owner!r}"
             if args.owner
-            else "no units yet: create the organisation first"
+            else "no units yet: create the organisation first (`workplan init`, then `workplan org import`)"
         )
     if not args.yes:
         if not sys.stdin.isatty():

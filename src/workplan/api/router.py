@@ -19,11 +19,13 @@ from workplan.api.endpoints import (
     ledger_sheets,
     ledgers,
     notifications,
+    organisation,
     plans,
     progress,
     supervision,
     tasks,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -81,5 +83,7 @@ for module in (
     ledger_sheets,
     indicators,
     assessment,
+    organisation,
+    users,
 ):
     api.add_router("", module.router)

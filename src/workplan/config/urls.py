@@ -11,5 +11,6 @@ urlpatterns = [
     path("ledgers/", include("workplan.ledgers.urls")),
     path("assessment/", include("workplan.assessment.urls")),
     path("api/", include("workplan.api.urls")),
+    path("", include("workplan.operations.urls")),
     path("", include("workplan.web.urls")),
 ]
