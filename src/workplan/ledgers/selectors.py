@@ -87,8 +87,7 @@ def _manual(
     return (total.value if total else None), breakdown
 
 
-def _breakdown(indicator: Indicator, as_of: dt.date | None, unit: Unit | None) -> list[UnitFigure]:
-    figures = compute.indicator_by_unit(indicator, as_of=as_of, unit=unit)
+def _named(figures: list[tuple[int, float | None]]) -> list[UnitFigure]:
     units = Unit.objects.in_bulk([unit_id for unit_id, _ in figures])
     return [
         UnitFigure(unit_id, units[unit_id].code, units[unit_id].name, value)
@@ -110,9 +109,8 @@ def attainment_of(
         value, breakdown = _manual(indicator, as_of, unit)
         records = 0
     else:
-        value = compute.indicator_value(indicator, as_of=as_of, unit=unit)
-        breakdown = _breakdown(indicator, as_of, unit) if with_breakdown else []
-        records = compute.record_count(indicator, as_of=as_of)
+        value, figures, records = compute.indicator_figures(indicator, as_of=as_of, unit=unit)
+        breakdown = _named(figures) if with_breakdown else []
     plan_year = indicator.item.plan.year if indicator.item is not None else None
     elapsed = attainment.elapsed_share(plan_year, as_of or clock.today())
     return IndicatorAttainment(

@@ -221,3 +221,19 @@ def test_bad_indicator_definitions_are_refused(actor, org, sites, definition):
 
     with pytest.raises(Invalid):
         _indicator(actor, org, sites, "bad", **definition)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_one_query_figures_agree_with_the_separate_queries(actor, org, sites, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    definition = dict(CASES[case][0])
+    indicator = _indicator(actor, org, sites, case.replace("-", "_"), date_field="checked_on", **definition)
+    for as_of in (None, dt.date(2019, 6, 30)):
+        with CaptureQueriesContext(connection) as queries:
+            value, by_unit, records = compute.indicator_figures(indicator, as_of=as_of)
+        assert len(queries) == 1
+        assert value == pytest.approx(compute.indicator_value(indicator, as_of=as_of))
+        assert dict(by_unit) == pytest.approx(dict(compute.indicator_by_unit(indicator, as_of=as_of)))
+        assert records == compute.record_count(indicator, as_of=as_of)
