@@ -179,3 +179,33 @@ def test_export_and_import_through_the_web_and_the_api(actor, org, personas):
     assert (imported.json()["unchanged"], imported.json()["applied"]) == (1, False)
     junk = api.post(f"/api/v1/ledgers/{ledger.pk}/imports", {"file": SimpleUploadedFile("s.xlsx", b"junk")})
     assert junk.status_code == 422
+
+
+def test_the_filtered_record_list_takes_a_fixed_number_of_queries(actor, org, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workplan.ledgers.testing import fill_sites
+
+    ledger = make_site_ledger(actor, org.root, [org.unit_a, org.unit_b])
+    services.indicator_create(
+        actor=actor,
+        code="CIV",
+        name="文明",
+        owner_unit=org.root,
+        ledger=ledger,
+        measure="ratio",
+        filters=[{"field": "civilised", "op": "not_empty"}],
+        condition=[{"field": "civilised", "op": "eq", "value": True}],
+    )
+    services.field_add(actor=actor, ledger=ledger, label="所在单位", kind="unit", key="where")
+    web = _web(personas.planner)
+    url = reverse("ledgers:record_list", args=[ledger.code]) + f"?unit={org.unit_a.pk}&indicator=CIV"
+    counts = []
+    for batch in (3, 60):
+        fill_sites(actor, ledger, [org.unit_a, org.unit_a1, org.unit_b], batch, seed=batch)
+        web.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert web.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
