@@ -23,8 +23,17 @@ EXTRA_SERVICE_MODULES = [
     "workplan.plans.revisions",
     "workplan.plans.breakdown.changes",
     "workplan.plans.drafts",
+    "workplan.plans.draft_review",
 ]
-NOT_WRITES = {"system_actor", "require_planner_of", "revision_diff", "parse_cell_date", "draft_get_for_user"}
+NOT_WRITES = {
+    "system_actor",
+    "require_planner_of",
+    "revision_diff",
+    "parse_cell_date",
+    "draft_get_for_user",
+    "review_doubts",
+    "reason_labels",
+}
 DRAFT_TEXT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成。（县民政局、县财政局负责）\n第二段。\n（二）压实责任。".encode()
 
 
@@ -95,10 +104,10 @@ def _call_table(actor, org):
         )
         replace_promises(actor=actor, item=task, parsed_item=parsed)
 
-    from workplan.plans import drafts
+    from workplan.plans import draft_review, drafts
 
-    def draft(**_: object):
-        return drafts.draft_create(actor=actor, data=DRAFT_TEXT, filename="d.txt", owner_unit=org.root)
+    def draft(data: bytes = DRAFT_TEXT):
+        return drafts.draft_create(actor=actor, data=data, filename="d.txt", owner_unit=org.root)
 
     def key(d, n=1):
         return d.data["items"][n]["key"]
@@ -139,6 +148,12 @@ def _call_table(actor, org):
             actor=actor, draft=draft(), name="县财政局", unit=org.unit_b
         ),
         "draft_discard": lambda: drafts.draft_discard(actor=actor, draft=draft()),
+        "draft_split_numbered": lambda: draft_review.draft_split_numbered(
+            actor=actor,
+            draft=(d := draft("要点\n一、加强领导。1.建机制。2.压责任。".encode())),
+            key=key(d, 0),
+        ),
+        "draft_set_year": lambda: draft_review.draft_set_year(actor=actor, draft=draft(), year=2020),
         "draft_confirm": lambda: drafts.draft_confirm(actor=actor, draft=draft()),
         "revision_apply": revise,
         "breakdown_import": breakdown,
@@ -182,7 +197,25 @@ def _call_table(actor, org):
         "plan_import": import_parsed,
         **_progress_calls(actor, org),
         **_api_calls(actor, user),
+        **_task_calls(actor),
         **_ledger_calls(actor, org, task),
+    }
+
+
+def _task_calls(actor):
+    """Background tasks started and retried by hand (administrators)."""
+    from workplan.tasks import services as tasks
+    from workplan.tasks.models import TaskState
+
+    def failed_then_retried():
+        task = tasks.task_start(actor=actor, name="progress.tick")
+        type(task).objects.filter(pk=task.pk).update(state=TaskState.FAILED)
+        task.refresh_from_db()
+        return tasks.task_retry(actor=actor, task=task)
+
+    return {
+        "task_start": lambda: tasks.task_start(actor=actor, name="progress.tick"),
+        "task_retry": failed_then_retried,
     }
 
 
@@ -307,7 +340,24 @@ def _progress_calls(actor, org):
         plans.assignment_create(actor=actor, item=item, unit=org.unit_b, role="lead")
         return item
 
+    def notice():
+        with clock.frozen(moment(2019, 3, 1)):
+            return prog.notice_issue(
+                actor=actor, track=ctx().track, reason="进度滞后", reply_due=dt.date(2019, 3, 8)
+            )
+
+    def extension():
+        return prog.extension_request(
+            actor=actor, track=ctx().track, reason="资金未到位", requested_due=dt.date(2019, 6, 30)
+        )
+
     return {
+        "notice_issue": notice,
+        "notice_answer": lambda: prog.notice_answer(actor=actor, notice=notice(), answer="已召开专题会"),
+        "notice_lift": lambda: prog.notice_lift(actor=actor, notice=notice(), reason="已整改"),
+        "extension_request": extension,
+        "extension_decide": lambda: prog.extension_decide(actor=actor, extension=extension(), approve=True),
+        "track_refuse": lambda: prog.track_refuse(actor=actor, track=ctx().track, reason="非本单位职责"),
         "plan_dispatch": lambda: prog.plan_dispatch(
             actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         ),

@@ -68,6 +68,8 @@ MODEL_GROUP: dict[str, str] = {
     "progress.ProgressReport": "report",
     "progress.Evidence": "report",
     "progress.Escalation": "report",
+    "progress.SupervisionNotice": "report",
+    "progress.ExtensionRequest": "report",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -80,6 +82,7 @@ OTHER_MODELS = {
     "api.ApiToken",
     "plans.ImportDraft",
     "core.AuditEntry",
+    "tasks.Task",
     "ledgers.Ledger",
     "ledgers.LedgerField",
     "ledgers.LedgerRecord",
@@ -102,7 +105,7 @@ def test_every_scoped_model_is_in_the_matrix():
         model._meta.label
         for model in apps.get_models()
         if hasattr(model._default_manager, "visible_to")
-        and model._meta.label.startswith(("accounts.", "plans.", "progress.", "api.", "core.", "ledgers."))
+        and model._meta.app_config.name.startswith("workplan.")
     }
     assert scoped <= with_policy
 
@@ -160,6 +163,12 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
         "progress.ProgressReport": report,
         "progress.Evidence": evidence,
         "progress.Escalation": Escalation.objects.filter(track=track).first(),
+        "progress.SupervisionNotice": progress.notice_issue(
+            actor=actor, track=track, reason="进度滞后", reply_due=clock.today() + dt.timedelta(days=7)
+        ),
+        "progress.ExtensionRequest": progress.extension_request(
+            actor=actor, track=track, reason="资金未到位", requested_due=dt.date(2020, 3, 31)
+        ),
     }
 
 
@@ -310,7 +319,12 @@ def test_notifications_tokens_feeds_and_drafts_are_personal(actor, org, personas
     draft = drafts.draft_create(
         actor=planner_a, data="一、总体要求".encode(), filename="p.txt", owner_unit=org.unit_a
     )
+    from workplan.tasks.models import Task
+    from workplan.tasks.queue import enqueue
+
+    task = enqueue("progress.tick", {}, created_by=personas.reporter_a)
     for model, row, owner in (
+        (Task, task, personas.reporter_a),
         (Notification, note, personas.reporter_a),
         (ApiToken, token, personas.reporter_a),
         (FeedToken, feed, personas.reporter_a),

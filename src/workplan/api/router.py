@@ -20,6 +20,8 @@ from workplan.api.endpoints import (
     notifications,
     plans,
     progress,
+    supervision,
+    tasks,
     units,
 )
 from workplan.api.errors import ApiError, response_for
@@ -70,8 +72,10 @@ for module in (
     items,
     assignments,
     progress,
+    supervision,
     notifications,
     audit,
+    tasks,
     ledgers,
     ledger_sheets,
     indicators,

@@ -6,17 +6,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from workplan.core import clock
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.models import (
     Occurrence,
 )
 
+STATE_LABELS = {
+    "met": _("met"),
+    "missed": _("missed"),
+    "open": _("due now"),
+    "upcoming": _("upcoming"),
+}
+
 
 @dataclass
 class OccurrenceRow:
     occurrence: Occurrence
     state: str  # "met", "missed", "open" (window now), "upcoming"
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
 
 
 def occurrence_state(occurrence: Occurrence, today: dt.date) -> str:

@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# Score the plan parser against the held-out set in this folder with the shared scorer
+# Score the plan parser against the tuning set in this folder with the shared scorer
 # (../shared/tools/score_parse.py beside the repository, or $WORKPLAN_SHARED/tools).
 # Extra arguments go to the scorer, e.g. --json or --min-items 0.95.
 set -eu
@@ -8,5 +8,5 @@ shared=${WORKPLAN_SHARED:-$here/../shared}
 if [ ! -x "$here/.venv/bin/workplan" ]; then
     (cd "$here" && make setup)
 fi
-exec "$here/.venv/bin/python" "$shared/tools/score_parse.py" "$here/bench/heldout" \
+exec "$here/.venv/bin/python" "$shared/tools/score_parse.py" "$here/bench/tuning1" \
     --cmd "$here/.venv/bin/workplan parse {} --format json" "$@"
