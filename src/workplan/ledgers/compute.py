@@ -203,12 +203,12 @@ def indicator_figures(
 ) -> tuple[float | None, list[tuple[int, float | None]], int]:
     """(value, [(unit id, value)], records) in ONE grouped query: the per-unit aggregates
     add up exactly to the total (sums and counts are combined, never averages)."""
+    # No ORDER BY (it would join the unit table); the caller orders the units it names.
     rows = list(
         base_records(indicator, unit=unit)
         .order_by()
         .values("unit_id")
         .annotate(**_grouped(indicator, as_of_condition(indicator, as_of)))
-        .order_by("unit__path")
     )
     breakdown = [(row["unit_id"], _value_of(indicator, [row])) for row in rows]
     return _value_of(indicator, rows), breakdown, int(sum(row["c"] for row in rows))

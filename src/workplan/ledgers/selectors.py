@@ -88,11 +88,12 @@ def _manual(
 
 
 def _named(figures: list[tuple[int, float | None]]) -> list[UnitFigure]:
+    """The breakdown with the units' codes and names, in the order of the unit tree."""
     units = Unit.objects.in_bulk([unit_id for unit_id, _ in figures])
+    named = [(units[unit_id], value) for unit_id, value in figures if unit_id in units]
     return [
-        UnitFigure(unit_id, units[unit_id].code, units[unit_id].name, value)
-        for unit_id, value in figures
-        if unit_id in units
+        UnitFigure(unit.pk, unit.code, unit.name, value)
+        for unit, value in sorted(named, key=lambda n: n[0].path)
     ]
 
 
