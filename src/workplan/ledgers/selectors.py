@@ -367,3 +367,18 @@ def record_items(*, user: Any, ids: list[int]) -> QuerySet[PlanItem]:
     """The plan items among ``ids`` that ``user`` sees (for a plan-item field)."""
     rows: QuerySet[PlanItem] = PlanItem.objects.visible_to(user).filter(pk__in=ids)
     return rows
+
+
+def indicator_proposals(plan: Plan, *, user: Any) -> list[Any]:
+    """Proposed target → ledger links for ``plan`` (see ``ledgers.proposals``), over the
+    ledgers ``user`` sees; empty unless ``user`` may define indicators for the plan's owner."""
+    from workplan.ledgers.proposals import proposals_for
+    from workplan.permissions import can
+
+    if not can(user, Action.EDIT, plan):
+        return []
+    ledgers = list(Ledger.objects.visible_to(user).filter(is_active=True))
+    labels: dict[int, list[str]] = {}
+    for ledger_id, label in LedgerField.objects.filter(ledger__in=ledgers).values_list("ledger_id", "label"):
+        labels.setdefault(ledger_id, []).append(label)
+    return proposals_for(plan, ledgers=ledgers, labels=labels)

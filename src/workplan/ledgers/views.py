@@ -277,7 +277,7 @@ def indicator_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
     indicator = (
         selectors.indicator_get_for_user(user=request.user, key=key, action=Action.EDIT) if key else None
     )
-    initial = _indicator_initial(indicator) if indicator else {"item": request.GET.get("item") or None}
+    initial = _indicator_initial(indicator) if indicator else _proposed_initial(request)
     form = IndicatorForm(
         request.POST or None, user=request.user, editing=indicator is not None, initial=initial
     )
@@ -287,6 +287,25 @@ def indicator_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
             _saved(request)
             return redirect("ledgers:indicator_detail", saved.code)
     return render(request, "ledgers/indicator_form.html", {"indicator": indicator, "form": form})
+
+
+def _proposed_initial(request: HttpRequest) -> dict[str, Any]:
+    """A new indicator's form, started from a proposal (``?target=&ledger=``) or an item."""
+    target_id, ledger_id = request.GET.get("target", ""), request.GET.get("ledger", "")
+    initial: dict[str, Any] = {"item": request.GET.get("item") or None}
+    if target_id.isdigit():
+        target = selectors.target_get_for_user(user=request.user, target_id=int(target_id))
+        initial |= {
+            "item": target.item_id,
+            "target": target.pk,
+            "name": target.text[:300],
+            "measure": "ratio" if target.kind == "percent" else "count",
+            "measure_unit": "%" if target.kind == "percent" else target.unit,
+            "owner_unit": target.item.plan.owner_unit_id,
+        }
+    if ledger_id.isdigit():
+        initial["ledger"] = int(ledger_id)
+    return initial
 
 
 def _indicator_initial(indicator: Indicator) -> dict[str, Any]:

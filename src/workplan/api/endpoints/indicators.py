@@ -283,3 +283,24 @@ def indicator_value_set(request: HttpRequest, indicator_id: PathId, payload: Man
         actor=user, indicator=indicator, as_of=payload.as_of, value=payload.value, unit=unit
     )
     return status(201, _detail(request, indicator.pk))
+
+
+class ProposalOut(Out):
+    target_id: int
+    item_id: int
+    target_text: str
+    ledger_id: int
+    ledger_code: str
+    ledger_name: str
+    score: int = Field(description="How many subject terms the target's wording shares with the ledger.")
+
+
+@router.get(
+    "/plans/{plan_id}/indicator-proposals",
+    response=responses(list[ProposalOut]),
+    summary="Quantified targets without an indicator, with the ledgers their wording names (planners)",
+)
+def plan_indicator_proposals(request: HttpRequest, plan_id: PathId) -> list[ProposalOut]:
+    user = actor(request)
+    plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
+    return [ProposalOut(**vars(p)) for p in selectors.indicator_proposals(plan, user=user)]
