@@ -24,4 +24,5 @@ urlpatterns = [
     path("<str:key>/records/new/", views.record_edit, name="record_create"),
     path("<str:key>/records/<int:record_id>/", views.record_edit, name="record_edit"),
     path("<str:key>/records/<int:record_id>/delete/", views.record_delete, name="record_delete"),
+    path("<str:key>/records/<int:record_id>/files/<str:field_key>/", views.record_file, name="record_file"),
 ]

@@ -10,14 +10,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from workplan import permissions
 from workplan.core import audit
-from workplan.core.errors import Conflict, Invalid
+from workplan.core.errors import Conflict, Invalid, NotFound
 from workplan.core.http import domain_errors
 from workplan.core.pagination import keyset_page
 from workplan.core.policy import Action, policy_for
@@ -117,7 +119,7 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "ledger": ledger,
         "definitions": definitions,
-        "rows": [(r, [display(d, r.values.get(d.key), names) for d in definitions]) for r in page],
+        "rows": [(r, [_cell(ledger, r, d, names) for d in definitions]) for r in page],
         "units": units,
         "unit": unit,
         "indicator": indicator,
@@ -125,6 +127,15 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         "can_add": selectors.keeping_units_for(user=request.user, ledger=ledger).exists(),
     }
     return render(request, "ledgers/record_list.html", context)
+
+
+def _cell(ledger: Any, record: Any, definition: Any, names: Any) -> tuple[str, str]:
+    """(text, link) of one cell: a file links to its download."""
+    value = record.values.get(definition.key)
+    if definition.kind == "file" and isinstance(value, str) and value:
+        url = reverse("ledgers:record_file", args=[ledger.code, record.pk, definition.key])
+        return value.rsplit("/", 1)[-1].split("-", 1)[-1], url
+    return display(definition, value, names), ""
 
 
 @login_required
@@ -232,6 +243,20 @@ def record_delete(request: HttpRequest, key: str, record_id: int) -> HttpRespons
         messages.success(request, gettext("Deleted."))
         return redirect("ledgers:record_list", ledger.code)
     return render(request, "ledgers/record_delete.html", {"ledger": ledger, "record": record})
+
+
+@login_required
+@require_GET
+@domain_errors
+def record_file(request: HttpRequest, key: str, record_id: int, field_key: str) -> FileResponse:
+    """A file attached to a record (evidence), for whoever may see the record."""
+    ledger = selectors.ledger_get_for_user(user=request.user, key=key)
+    record = selectors.record_get_for_user(user=request.user, record_id=record_id)
+    stored = record.values.get(field_key) if record.ledger_id == ledger.pk else None
+    if not isinstance(stored, str) or not stored.startswith(f"ledgers/{ledger.code}/") or ".." in stored:
+        raise NotFound(gettext("No such file."))
+    name = stored.rsplit("/", 1)[-1].split("-", 1)[-1]
+    return FileResponse(default_storage.open(stored, "rb"), as_attachment=True, filename=name)
 
 
 # --- indicators ------------------------------------------------------------------------------

@@ -209,3 +209,42 @@ def test_the_filtered_record_list_takes_a_fixed_number_of_queries(actor, org, pe
             assert web.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_evidence_files_attach_to_records_and_only_their_readers_download_them(actor, org, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workplan.core.errors import Invalid
+
+    ledger = make_site_ledger(actor, org.root, [org.unit_a, org.unit_b])
+    field = services.field_add(actor=actor, ledger=ledger, label="会议纪要", kind="file", key="minutes")
+    web = _web(personas.reporter_a)
+    response = web.post(
+        reverse("ledgers:record_create", args=[ledger.code]),
+        {
+            "unit": org.unit_a.pk,
+            "v_name": "寺",
+            "v_checked_on": "2019-05-01",
+            "v_minutes": SimpleUploadedFile("纪要.txt", b"minutes"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1000]
+    record = LedgerRecord.objects.get()
+    assert record.values["minutes"].startswith("ledgers/SITES/")
+    listing = web.get(reverse("ledgers:record_list", args=[ledger.code])).content.decode()
+    url = reverse("ledgers:record_file", args=[ledger.code, record.pk, field.key])
+    assert url in listing
+    download = web.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"minutes"
+    assert _web(personas.reporter_b).get(url).status_code == 404
+    # Editing without a new upload keeps the file; a typed-in file name is refused.
+    record = services.record_update(actor=actor, record=record, values={"name": "新寺"})
+    assert record.values["minutes"].startswith("ledgers/SITES/")
+    with pytest.raises(Invalid):
+        services.record_update(
+            actor=actor, record=record, values={"name": "寺", "minutes": "ledgers/OTHER/x.txt"}
+        )
+    with pytest.raises(Invalid):
+        services.record_create(
+            actor=actor, ledger=ledger, unit=org.unit_a, values={"name": "x", "minutes": "/etc/passwd"}
+        )
