@@ -26,6 +26,12 @@ def attainment_percent(ratio: Any) -> str:
 
 
 @register.filter
+def comparator_sign(comparator: str) -> str:
+    """A target's comparator as a sign ("between" shows as the range itself)."""
+    return {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}.get(comparator or "", "")
+
+
+@register.filter
 def attainment_label(code: str) -> str:
     return attainment.label(code)
 
