@@ -15,7 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan import permissions
 from workplan.core import audit
@@ -25,7 +25,7 @@ from workplan.core.pagination import keyset_page
 from workplan.core.policy import Action, policy_for
 from workplan.ledgers import selectors, services
 from workplan.ledgers.fields import display
-from workplan.ledgers.forms import FieldForm, IndicatorForm, RecordForm, SheetForm
+from workplan.ledgers.forms import FieldForm, IndicatorForm, ManualValueForm, RecordForm, SheetForm
 from workplan.ledgers.models import Indicator, LedgerRecord
 from workplan.ledgers.sheets import export_ledger, import_ledger
 from workplan.web.records import _form_errors
@@ -291,8 +291,24 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         "row": selectors.attainment_of(indicator),
         "trend": selectors.indicator_trend(indicator, user=request.user),
         "can_edit": permissions.can(request.user, Action.EDIT, indicator),
+        "value_form": ManualValueForm() if indicator.measure == "manual" else None,
     }
     return render(request, "ledgers/indicator_detail.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors
+def indicator_value_add(request: HttpRequest, key: str) -> HttpResponse:
+    """Enter one value of a hand-kept indicator (its planners)."""
+    indicator = selectors.indicator_get_for_user(user=request.user, key=key, action=Action.EDIT)
+    form = ManualValueForm(request.POST)
+    if form.is_valid():
+        services.indicator_value_set(actor=request.user, indicator=indicator, **form.cleaned_data)
+        _saved(request)
+    else:
+        messages.error(request, gettext("Give a date and a number."))
+    return redirect("ledgers:indicator_detail", indicator.code)
 
 
 @login_required

@@ -248,3 +248,31 @@ def test_evidence_files_attach_to_records_and_only_their_readers_download_them(a
         services.record_create(
             actor=actor, ledger=ledger, unit=org.unit_a, values={"name": "x", "minutes": "/etc/passwd"}
         )
+
+
+def test_a_hand_kept_indicator_takes_values_in_the_web_ui(actor, org, personas):
+    services.indicator_create(
+        actor=actor, code="HAND", name="手填指标", owner_unit=org.root, measure="manual", target_value=10
+    )
+    web = _web(personas.planner)
+    assert (
+        web.post(
+            reverse("ledgers:indicator_value_add", args=["HAND"]), {"as_of": "2019-06-30", "value": "7"}
+        ).status_code
+        == 302
+    )
+    assert (
+        web.post(
+            reverse("ledgers:indicator_value_add", args=["HAND"]), {"as_of": "nope", "value": "x"}
+        ).status_code
+        == 302
+    )
+    page = web.get(reverse("ledgers:indicator_detail", args=["HAND"])).content.decode()
+    assert "70%" in page
+    reporter = _web(personas.reporter_a)
+    assert (
+        reporter.post(
+            reverse("ledgers:indicator_value_add", args=["HAND"]), {"as_of": "2019-07-01", "value": "9"}
+        ).status_code
+        == 404
+    )
