@@ -113,6 +113,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub, _Parser)
 
+    from workplan.assessment.cli import add_parser as add_assess_parser
+
+    add_assess_parser(sub, _Parser)
+
+    from workplan.operations.cli import add_commands as add_operations_commands
+
+    add_operations_commands(sub)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -133,6 +141,12 @@ OWN_COMMANDS = frozenset(
         "worker",
         "ledger",
         "indicator",
+        "assess",
+        "init",
+        "org",
+        "backup",
+        "restore",
+        "move-to",
     }
 )
 
@@ -158,6 +172,9 @@ def _run_own(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args)
+    from workplan.operations import cli as operations
+
+    operations.data_dir_from_flags(args)
     _setup_django()
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
@@ -170,6 +187,8 @@ def _run_own(argv: list[str]) -> int:
         "token": _token,
         "ledger": _ledgers,
         "indicator": _ledgers,
+        "assess": _assess,
+        **operations.HANDLERS,
     }
     from workplan.core import audit
 
@@ -328,7 +347,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"no unit with code {args.owner!r}"
             if args.owner
-            else "no units yet: create the organisation first"
+            else "no units yet: create the organisation first (`workplan init`, then `workplan org import`)"
         )
     if not args.yes:
         if not sys.stdin.isatty():
@@ -417,6 +436,12 @@ def _ledgers(args: argparse.Namespace) -> int:
         return ledgers.indicator_command(args, _actor(args.username))
     except ledgers.CommandFailed as error:
         raise CommandError(str(error)) from None
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from workplan.assessment.cli import handle
+
+    return handle(args, _actor(args.username), CommandError)
 
 
 def _tick(args: argparse.Namespace) -> int:

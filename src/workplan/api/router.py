@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from workplan.api.auth import SessionAuth, TokenAuth
 from workplan.api.endpoints import (
     account,
+    assessment,
     assignments,
     audit,
     imports,
@@ -18,11 +19,13 @@ from workplan.api.endpoints import (
     ledger_sheets,
     ledgers,
     notifications,
+    organisation,
     plans,
     progress,
     supervision,
     tasks,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -79,5 +82,8 @@ for module in (
     ledgers,
     ledger_sheets,
     indicators,
+    assessment,
+    organisation,
+    users,
 ):
     api.add_router("", module.router)

@@ -30,6 +30,10 @@ from workplan.web.templatetags.workplan import STATUS_LABELS
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from workplan.operations.selectors import site_needs_setup
+
+    if site_needs_setup(user=request.user):
+        return redirect("operations:welcome")
     return redirect("web:plan_list")
 
 
