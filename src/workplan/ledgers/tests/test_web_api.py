@@ -276,3 +276,34 @@ def test_a_hand_kept_indicator_takes_values_in_the_web_ui(actor, org, personas):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("fields", {"label": "x", "kind": "text", "required": 0}),
+        ("fields", {"label": "x", "kind": "text", "required": "yes"}),
+        ("fields", {"label": "x\x00", "kind": "text"}),
+        ("fields", {"label": "x", "kind": "blob"}),
+        ("fields", {"label": "x", "kind": "text", "extra": 1}),
+        ("records", {"unit_id": True, "values": {}}),
+        ("records", {"unit_id": 1, "values": []}),
+    ],
+    ids=["int-for-bool", "text-for-bool", "nul", "bad-kind", "unknown-key", "bool-id", "list-values"],
+)
+def test_the_api_refuses_wrongly_typed_bodies(actor, org, personas, path, body):
+    ledger = make_site_ledger(actor, org.root, [org.unit_a])
+    fields = ledger.fields.count()
+    response = client_for(personas.planner).post(
+        f"/api/v1/ledgers/{ledger.pk}/{path}", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert ledger.fields.count() == fields and not LedgerRecord.objects.exists()
+
+
+def test_an_indicator_target_is_a_number_not_a_boolean(actor, org, personas):
+    body = {"code": "T", "name": "t", "owner_unit_id": org.root.pk, "measure": "manual", "target_value": True}
+    response = client_for(personas.planner).post(
+        "/api/v1/indicators", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
