@@ -12,6 +12,8 @@ a unit may file an :class:`Objection` to a published result within the rubric's 
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -268,7 +270,9 @@ class Result(models.Model):
     tied = models.BooleanField(_("tied"), default=False)
     band = models.CharField(_("award"), max_length=50, blank=True)
     points = models.JSONField(_("points"), default=dict)
-    detail = models.JSONField(_("sources"), default=dict)
+    # JSON text, written once and read whole (never queried inside): a text column is many
+    # times cheaper to insert than jsonb when a run stores hundreds of thousands of ids.
+    detail_json = models.TextField(_("sources"), default="{}")
 
     objects: ClassVar[ResultQuerySet] = ResultQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -282,6 +286,12 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_label} · {self.total}"
+
+    @cached_property
+    def detail(self) -> dict[str, Any]:
+        """Per criterion: ``points``, ``figures`` and ``sources`` (see ``assessment.scoring``)."""
+        loaded: dict[str, Any] = json.loads(self.detail_json or "{}")
+        return loaded
 
 
 class ObjectionState(models.TextChoices):

@@ -346,14 +346,15 @@ def integrity_for_plan(
     *, user: Any, plan_id: int, period: str
 ) -> tuple[Any, AssessmentPeriod, list[IntegrityRow]]:
     """Commitment integrity of every unit on the plan the user may see, over ``period``."""
-    from workplan.assessment import integrity, scoring
+    from workplan.assessment import integrity
+    from workplan.assessment.rows import Window
     from workplan.core import clock
     from workplan.plans.selectors import plan_get_for_user
 
     plan = plan_get_for_user(user=user, plan_id=plan_id)
     chosen = parse_period(period or str(plan.year))
     as_of = max(chosen.start, min(chosen.end, clock.today()))
-    window = scoring.Window(plan=plan, period=chosen, as_of=as_of)
+    window = Window(plan=plan, period=chosen, as_of=as_of)
     names = _tracked_units(user, plan)
     found = integrity.integrity_by_unit(window)
     rows = [
@@ -368,7 +369,8 @@ def integrity_for_unit(
     *, user: Any, plan_id: int, unit_id: int
 ) -> tuple[Any, str, list[tuple[str, dict[str, Any]]]]:
     """One unit's commitment integrity on the plan, quarter by quarter (and the year)."""
-    from workplan.assessment import integrity, scoring
+    from workplan.assessment import integrity
+    from workplan.assessment.rows import Window
     from workplan.core import clock
     from workplan.plans.selectors import plan_get_for_user
 
@@ -381,7 +383,7 @@ def integrity_for_unit(
         chosen = parse_period(code)
         if chosen.start > clock.today():
             continue
-        window = scoring.Window(plan=plan, period=chosen, as_of=min(chosen.end, clock.today()))
+        window = Window(plan=plan, period=chosen, as_of=min(chosen.end, clock.today()))
         figures = integrity.integrity_by_unit(window).get(unit_id)
         rows.append((code, figures.as_json() if figures else integrity.Integrity().as_json()))
     return plan, names[unit_id], rows

@@ -5,6 +5,7 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from workplan.accounts.models import Unit
-from workplan.assessment import scoring
+from workplan.assessment import rows, scoring
 from workplan.assessment.models import (
     Bonus,
     Criterion,
@@ -301,11 +302,11 @@ def bonus_remove(*, actor: Any, bonus: Bonus) -> None:
     instance_delete(actor=actor, instance=bonus, action="bonus.removed")
 
 
-def _window(rubric: Rubric, period: AssessmentPeriod) -> tuple[scoring.Window, bool]:
+def _window(rubric: Rubric, period: AssessmentPeriod) -> tuple[rows.Window, bool]:
     today = clock.today()
     provisional = today <= period.end
     as_of = min(period.end, today) if provisional else period.end
-    return scoring.Window(plan=rubric.plan, period=period, as_of=max(as_of, period.start)), provisional
+    return rows.Window(plan=rubric.plan, period=period, as_of=max(as_of, period.start)), provisional
 
 
 @transaction.atomic
@@ -357,7 +358,11 @@ def run_compute(*, actor: Any, rubric: Rubric, period: str, publish: bool = Fals
                 tied=tied,
                 band=scoring.band_for(position, len(scored), rubric.bands),
                 points={code: str(o.points) for code, o in s.outcomes.items()},
-                detail={code: o.as_json() for code, o in s.outcomes.items()},
+                detail_json=json.dumps(
+                    {code: o.as_json() for code, o in s.outcomes.items()},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
             )
             for s, (position, tied) in zip(scored, ranks, strict=True)
         ],

@@ -261,3 +261,40 @@ def test_ranks_share_places_when_tied():
     assert scoring.rank(values) == [(1, False), (2, True), (2, True), (4, False)]
     assert scoring.band_for(2, 4, [{"name": "top", "top_percent": 50}]) == "top"
     assert scoring.band_for(4, 4, [{"name": "top", "top_percent": 50}]) == ""
+
+
+def test_indicator_attainment_comes_through_its_interface(world):
+    from workplan.assessment import indicators
+
+    criteria = [
+        {"code": "completion", "name": "Completion", "kind": "completion", "weight": 80},
+        {
+            "code": "targets",
+            "name": "Targets",
+            "kind": "indicator",
+            "weight": 20,
+            "params": {"indicators": "sites"},
+        },
+    ]
+    services.rubric_set_criteria(actor=world.planner, rubric=world.rubric, criteria=criteria)
+    seen = {}
+
+    def source(plan, codes, start, end):
+        seen.update(plan=plan, codes=list(codes), start=start, end=end)
+        return [
+            indicators.Attainment(f"unit:{world.org.unit_a.pk}", "sites-A", Decimal("0.5")),
+            indicators.Attainment(f"unit:{world.org.unit_a.pk}", "visits-A", Decimal("1.4")),
+        ]
+
+    indicators.use_source(source)
+    try:
+        results = _by_code(_run(world))
+    finally:
+        indicators.use_source(None)
+    assert seen["codes"] == ["sites"] and seen["end"] == dt.date(2019, 6, 30)
+    assert results["A"].points["targets"] == "15.00"  # 20 × mean(0.5, 1.0)
+    assert results["B"].points["targets"] == "20.00"  # no indicator targets: nothing due
+    assert results["A"].detail["targets"]["sources"]["indicators"] == [
+        ["sites-A", None, "50"],
+        ["visits-A", None, "140"],
+    ]
