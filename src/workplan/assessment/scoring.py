@@ -96,14 +96,16 @@ def _plain(value: Any) -> Any:
 # --- computed criteria (each a pass over rows read once per run) -----------------------------
 
 
-def _for(outcomes: Outcomes, unit_id: int) -> Outcome | None:
-    return outcomes.get(unit_key(unit_id))
+def _by_unit(outcomes: Outcomes) -> dict[int, Outcome]:
+    """The outcomes by unit id (rows carry ids; one lookup per row, no string per row)."""
+    return {int(key[5:]): outcome for key, outcome in outcomes.items() if key.startswith("unit:")}
 
 
 def _completion(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    index = _by_unit(outcomes)
     totals: dict[int, list[Any]] = defaultdict(lambda: [ZERO, ZERO, 0])
     for row in rows.track_rows(window):
-        outcome = _for(outcomes, row.unit_id)
+        outcome = index.get(row.unit_id)
         if outcome is None:
             continue
         figures = totals[row.unit_id]
@@ -112,18 +114,19 @@ def _completion(window: Window, criterion: Criterion, outcomes: Outcomes) -> Non
         figures[2] += 1
         outcome.sources.setdefault("items", []).append([row.item_id, _plain(row.weight), row.verdict])
     for unit_id, (total, met, count) in totals.items():
-        outcome = outcomes[unit_key(unit_id)]
+        outcome = index[unit_id]
         outcome.points = _share_points(criterion.weight, met, total)
         outcome.figures = {"tasks": count, "weight_met": _plain(met), "weight_total": _plain(total)}
 
 
 def _timeliness(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    index = _by_unit(outcomes)
     days = int(criterion.params.get("ack_days", 3))
     figures: dict[int, dict[str, int]] = defaultdict(
         lambda: {"reports_due": 0, "reports_on_time": 0, "acknowledgements_due": 0, "acknowledged_in_time": 0}
     )
     for row in rows.track_rows(window):
-        outcome = _for(outcomes, row.unit_id)
+        outcome = index.get(row.unit_id)
         if outcome is None:
             continue
         mine = figures[row.unit_id]
@@ -138,12 +141,12 @@ def _timeliness(window: Window, criterion: Criterion, outcomes: Outcomes) -> Non
             mine["acknowledged_in_time"] += int(acked)
             outcome.sources.setdefault("acknowledgements", []).append([row.track_id, row.item_id, int(acked)])
     for unit_id, report_id, item_id, on_time in rows.report_rows(window):
-        outcome = _for(outcomes, unit_id)
+        outcome = index.get(unit_id)
         if outcome is not None:
             figures[unit_id]["reports_on_time"] += on_time
             outcome.sources.setdefault("reports", []).append([report_id, item_id, on_time])
     for unit_id, mine in figures.items():
-        outcome = outcomes[unit_key(unit_id)]
+        outcome = index[unit_id]
         met = mine["reports_on_time"] + mine["acknowledged_in_time"]
         due = mine["reports_due"] + mine["acknowledgements_due"]
         outcome.points = _share_points(criterion.weight, met, due)
@@ -151,38 +154,40 @@ def _timeliness(window: Window, criterion: Criterion, outcomes: Outcomes) -> Non
 
 
 def _obligations(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    index = _by_unit(outcomes)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for unit_id, occurrence_id, item_id, met in rows.occurrence_rows(window):
-        outcome = _for(outcomes, unit_id)
+        outcome = index.get(unit_id)
         if outcome is not None:
             counts[unit_id][0] += 1
             counts[unit_id][1] += met
             outcome.sources.setdefault("occurrences", []).append([occurrence_id, item_id, met])
     for unit_id, (due, met) in counts.items():
-        outcome = outcomes[unit_key(unit_id)]
+        outcome = index[unit_id]
         outcome.points = _share_points(criterion.weight, met, due)
         outcome.figures = {"occurrences_due": due, "occurrences_met": met}
 
 
 def _deduction(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    index = _by_unit(outcomes)
     per_level = {level: Decimal(str(criterion.params.get(level, 0))) for level in ("blue", "yellow", "red")}
     per_return = Decimal(str(criterion.params.get("returned", 0)))
     raw: dict[int, Decimal] = defaultdict(Decimal)
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for unit_id, warning_id, item_id, level in rows.warning_rows(window):
-        outcome = _for(outcomes, unit_id)
+        outcome = index.get(unit_id)
         if outcome is not None:
             raw[unit_id] += per_level.get(level, ZERO)
             counts[unit_id][level] += 1
             outcome.sources.setdefault("warnings", []).append([warning_id, item_id, level])
     for unit_id, event_id, item_id, report_id in rows.return_rows(window):
-        outcome = _for(outcomes, unit_id)
+        outcome = index.get(unit_id)
         if outcome is not None:
             raw[unit_id] += per_return
             counts[unit_id]["returned"] += 1
             outcome.sources.setdefault("returns", []).append([event_id, item_id, report_id])
     for unit_id, amount in raw.items():
-        outcome = outcomes[unit_key(unit_id)]
+        outcome = index[unit_id]
         outcome.points = -quantize(min(criterion.weight, amount))
         outcome.figures = {**counts[unit_id], "uncapped": _plain(quantize(amount))}
 

@@ -298,3 +298,54 @@ def test_indicator_attainment_comes_through_its_interface(world):
         ["sites-A", None, "50"],
         ["visits-A", None, "140"],
     ]
+
+
+def test_the_ledgers_roll_up_becomes_each_units_attainment():
+    from types import SimpleNamespace as N
+
+    from workplan.assessment import indicators
+
+    rows = [
+        N(
+            code="sites",
+            target=80.0,
+            comparator=">=",
+            measure_unit="%",
+            breakdown=[N(unit_id=1, value=40.0), N(unit_id=2, value=96.0)],
+        ),
+        N(
+            code="visits",
+            target=10.0,
+            comparator=">=",
+            measure_unit="次",
+            breakdown=[N(unit_id=1, value=5.0), N(unit_id=2, value=None)],
+        ),
+        N(
+            code="complaints",
+            target=4.0,
+            comparator="<=",
+            measure_unit="件",
+            breakdown=[N(unit_id=1, value=8.0)],
+        ),
+        N(
+            code="untargeted",
+            target=None,
+            comparator="",
+            measure_unit="",
+            breakdown=[N(unit_id=1, value=3.0)],
+        ),
+    ]
+    source = indicators._adapt(lambda plan, as_of: rows)
+    found = {
+        (a.subject_key, a.ref): a.share for a in source(None, [], dt.date(2019, 1, 1), dt.date(2019, 6, 30))
+    }
+    assert found == {
+        ("unit:1", "sites"): Decimal("0.5"),
+        ("unit:2", "sites"): Decimal("1.2"),
+        ("unit:1", "visits"): Decimal("0.5"),  # 5 of an equal share (10 ÷ 1 unit with a figure)
+        ("unit:1", "complaints"): Decimal("0.5"),  # lower is better: 4 ÷ 8
+    }
+    only = indicators._adapt(lambda plan, as_of: rows)(
+        None, ["sites"], dt.date(2019, 1, 1), dt.date(2019, 6, 30)
+    )
+    assert {a.ref for a in only} == {"sites"}
