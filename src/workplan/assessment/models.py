@@ -51,10 +51,13 @@ class CriterionKind(models.TextChoices):
     MANUAL = "manual", _("manual score")
     DEDUCTION = "deduction", _("deductions")
     BONUS = "bonus", _("bonus points")
+    FIELD = "field", _("ledger field against a target")
 
 
 # Kinds whose weight is a cap on points added or taken away, outside the 100 % of weights.
 CAPPED_KINDS = frozenset({CriterionKind.DEDUCTION, CriterionKind.BONUS})
+# What a rubric over a ledger's entities can score (the rest are about units' work).
+ENTITY_KINDS = frozenset({CriterionKind.MANUAL, CriterionKind.BONUS, CriterionKind.FIELD})
 
 
 class RubricQuerySet(ScopedQuerySetMixin, models.QuerySet["Rubric"]):

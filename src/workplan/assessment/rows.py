@@ -246,3 +246,42 @@ def occurrence_rows(window: Window) -> list[tuple[int, int, int, int]]:
         return list(rows.order_by("unit", "id"))
 
     return window.once("occurrences", read)
+
+
+class Entity(NamedTuple):
+    record_id: int
+    label: str
+    unit_id: int
+    values: dict[str, Any]
+
+
+def entity_label(record_id: int, values: dict[str, Any]) -> str:
+    """A ledger record's name: its ``name`` value, else its first text value, else its id."""
+    for key in ("name", "title"):
+        if isinstance(values.get(key), str) and values[key].strip():
+            return str(values[key])[:300]
+    text = next((v for v in values.values() if isinstance(v, str) and v.strip()), "")
+    return text[:300] or f"#{record_id}"
+
+
+def ledger_entities(window: Window, ledger_code: str) -> list[Entity]:
+    """The records of the ledger ``ledger_code`` (the rubric's subjects), by name. One query;
+    none when the ledgers app is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("workplan.ledgers"):
+        return []
+
+    def read() -> list[Entity]:
+        record = apps.get_model("ledgers", "LedgerRecord")
+        rows = (
+            record.objects.filter(ledger__code=ledger_code)
+            .values_list("id", "unit_id", "values")
+            .order_by("id")
+        )
+        found = [
+            Entity(pk, entity_label(pk, values or {}), unit_id, values or {}) for pk, unit_id, values in rows
+        ]
+        return sorted(found, key=lambda e: (e.label, e.record_id))
+
+    return window.once(f"entities:{ledger_code}", read)

@@ -292,9 +292,40 @@ class Scored:
         return sum((o.points for o in self.outcomes.values()), ZERO)
 
 
+def entity_key(record_id: int) -> str:
+    return f"entity:{record_id}"
+
+
+def _field(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    """A ledger entity's numeric field against the target: W × min(1, value ÷ target)."""
+    key, target = str(criterion.params.get("field", "")), Decimal(str(criterion.params.get("target", 1)))
+    for entity in rows.ledger_entities(window, window.memo.get("ledger", "")):
+        outcome = outcomes.get(entity_key(entity.record_id))
+        if outcome is None:
+            continue
+        raw = entity.values.get(key)
+        value = Decimal(str(raw)) if isinstance(raw, int | float) and not isinstance(raw, bool) else ZERO
+        outcome.points = quantize(criterion.weight * min(Decimal("1"), max(ZERO, value) / target))
+        outcome.figures = {"field": key, "value": _plain(value), "target": _plain(target)}
+        outcome.sources["entities"] = [[entity.record_id, None, _plain(value)]]
+
+
+COMPUTE[CriterionKind.FIELD] = _field
+
+
+def _subjects(rubric: Rubric, window: Window) -> list[Scored]:
+    if rubric.subject == "ledger":
+        window.memo["ledger"] = rubric.ledger
+        return [
+            Scored(entity_key(e.record_id), e.label, e.unit_id, {})
+            for e in rows.ledger_entities(window, rubric.ledger)
+        ]
+    return [Scored(unit_key(uid), name, uid, {}) for uid, name in rows.subject_units(window)]
+
+
 def score_subjects(rubric: Rubric, criteria: list[Criterion], window: Window) -> list[Scored]:
     """Every criterion for every subject of ``rubric`` (a few queries per criterion)."""
-    subjects = [Scored(unit_key(uid), name, uid, {}) for uid, name in rows.subject_units(window)]
+    subjects = _subjects(rubric, window)
     for criterion in criteria:
         outcomes = {s.key: Outcome() for s in subjects}
         if criterion.kind in SHARE_KINDS:

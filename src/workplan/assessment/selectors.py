@@ -337,9 +337,38 @@ def _tracked_units(user: Any, plan: Any) -> dict[int, str]:
     return dict(rows)
 
 
+def _entities(user: Any, rubric: Rubric) -> Any:
+    from django.apps import apps
+
+    if not apps.is_installed("workplan.ledgers"):
+        return None
+    record = apps.get_model("ledgers", "LedgerRecord")
+    return record.objects.visible_to(user).filter(ledger__code=rubric.ledger).select_related("ledger", "unit")
+
+
 def subject_choices(*, user: Any, rubric: Rubric) -> list[tuple[int, str]]:
-    """(id, name) of the units the rubric scores that the user may see, by name."""
+    """(id, name) of the units (or, for a ledger rubric, the ledger's records) the rubric
+    scores that the user may see, by name."""
+    if rubric.subject == "ledger":
+        from workplan.assessment.rows import entity_label
+
+        entities = _entities(user, rubric)
+        found = [] if entities is None else [(e.pk, entity_label(e.pk, e.values or {})) for e in entities]
+        return sorted(found, key=lambda pair: pair[1])
     return sorted(_tracked_units(user, rubric.plan).items(), key=lambda pair: pair[1])
+
+
+def judgement_subject(*, user: Any, rubric: Rubric, subject_id: int) -> dict[str, Any]:
+    """``{"unit": …}`` or ``{"entity": …}`` for a manual score or bonus on ``subject_id``."""
+    if rubric.subject == "ledger":
+        entities = _entities(user, rubric)
+        entity = None if entities is None else entities.filter(pk=subject_id).first()
+        if entity is None:
+            raise NotFound(gettext("No such ledger record."))
+        return {"entity": entity}
+    from workplan.accounts.selectors import unit_get_by_id_for_user
+
+    return {"unit": unit_get_by_id_for_user(user=user, unit_id=subject_id)}
 
 
 def integrity_for_plan(
