@@ -34,7 +34,7 @@ class Integrity:
     returned: int = 0
     deadlines_moved: int = 0
     days_moved: int = 0
-    sources: dict[str, list[list[Any]]] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
 
     @property
     def commitments(self) -> int:
@@ -97,11 +97,10 @@ def integrity_by_unit(window: rows.Window) -> dict[int, Integrity]:
         figures.reports_due += row.reports_due
         figures.late_reports += row.reports_due
         holders[row.item_id].append(row.unit_id)
-    for unit_id, report_id, item_id, on_time in rows.report_rows(window):
-        if on_time:
-            found[unit_id].late_reports -= 1
-        else:
-            found[unit_id].sources.setdefault("late_reports", []).append([report_id, item_id, 0])
+    for unit_id, reports in rows.reports_by_unit(window).items():
+        found[unit_id].late_reports -= len(reports.on_time)
+        if reports.late:
+            found[unit_id].sources["late_reports"] = {"late": reports.late}
     for unit_id, event_id, item_id, returned_report in rows.return_rows(window):
         found[unit_id].returned += 1
         found[unit_id].sources.setdefault("returns", []).append([event_id, item_id, returned_report])

@@ -13,17 +13,14 @@ from typing import Any, NamedTuple, TypeVar
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from workplan.assessment.periods import AssessmentPeriod
@@ -107,89 +104,133 @@ COUNTING = [
 ]
 
 
-def track_rows(window: Window) -> list[TrackRow]:
-    """Every open track with its verdict (completed, on track — the newest report up to the
-    as-of date is submitted or accepted and says on track or done, and the item is not past
-    due — or behind) and the number of reports due from it in the window (periods due in
-    the window while it was open). One query."""
+def _periods(window: Window) -> list[tuple[int, dt.date, dt.date, dt.date]]:
+    """(id, start, end, due date) of the plan's reporting periods. One query."""
+    rows = Period.objects.filter(plan_id=window.plan.pk).values_list("id", "start", "end", "due_date")
+    return window.once("periods", lambda: list(rows.order_by("index")))
 
-    def read() -> list[TrackRow]:
-        latest = (
-            ProgressReport.objects.filter(track_id=OuterRef("pk"), period__end__lte=window.as_of)
-            .exclude(status=ReportStatus.DRAFT)
-            .order_by("-period__end", "-id")
-            .annotate(state=Concat(F("status"), Value(":"), F("self_status"), output_field=CharField()))
-            .values("state")[:1]
-        )
-        due_periods = (
-            Period.objects.filter(
-                plan_id=window.plan.pk,
-                due_date__gte=window.period.start,
-                due_date__lte=window.as_of,
-                end__gte=OuterRef("assigned_on"),
-                start__lt=OuterRef("closed_on"),
-            )
-            .order_by()
-            .values("plan_id")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        done = Q(state=TrackState.COMPLETED, closed_at__lt=window.until)
-        on_track = Q(latest_state__in=COUNTING) & (
-            Q(item__due_date__isnull=True) | Q(item__due_date__gt=window.as_of)
-        )
-        rows = open_tracks(window).annotate(
-            latest_state=Subquery(latest, output_field=CharField()),
-            verdict=Case(
-                When(done, then=Value("done")),
-                When(on_track, then=Value("on_track")),
-                default=Value("behind"),
-                output_field=CharField(),
-            ),
-            assigned_on=TruncDate("assigned_at"),
-            closed_on=Coalesce(TruncDate("closed_at"), Value(dt.date(9999, 12, 31))),
-            reports_due=Coalesce(Subquery(due_periods, output_field=IntegerField()), Value(0)),
-        )
-        fields = (
-            "unit_id",
-            "id",
-            "item_id",
-            "item__weight",
-            "verdict",
-            "reports_due",
-            "assigned_at",
-            "acknowledged_at",
-        )
-        return [TrackRow(*row) for row in rows.values_list(*fields).order_by("unit_id", "item_id")]
 
-    return window.once("tracks", read)
+# (unit id, report id, item id, track id, period id, "status:self_status", 1 if on time)
+ReportRow = tuple[int, int, int, int, int, str, int]
 
 
 ON_TIME = Q(submitted_at__isnull=False, submitted_at__date__lte=F("period__due_date"))
 
 
-def report_rows(window: Window) -> list[tuple[int, int, int, int]]:
-    """(unit id, report id, item id, 1 if submitted by its due date else 0) for every report
-    (not a draft) due in the window on an open track. One query (the plan's periods only;
-    the reports of tracks that are not open are left out here, by the track ids already read)."""
+def _reports(window: Window) -> list[ReportRow]:
+    """Every report (not a draft) of the plan for a period that ended by the as-of date or is
+    due in the window, with whether it was submitted by its due date. One query."""
 
-    def read() -> list[tuple[int, int, int, int]]:
-        open_ids = {row.track_id for row in track_rows(window)}
+    def read() -> list[ReportRow]:
         flag = Case(When(ON_TIME, then=Value(1)), default=Value(0), output_field=IntegerField())
         rows = (
-            ProgressReport.objects.filter(
-                period__plan_id=window.plan.pk,
-                period__due_date__gte=window.period.start,
-                period__due_date__lte=window.as_of,
+            ProgressReport.objects.filter(period__plan_id=window.plan.pk)
+            .filter(
+                Q(period__end__lte=window.as_of)
+                | Q(period__due_date__gte=window.period.start, period__due_date__lte=window.as_of)
             )
             .exclude(status=ReportStatus.DRAFT)
-            .annotate(on_time=flag)
-            .values_list("unit_id", "id", "item_id", "on_time", "track_id")
+            .annotate(
+                on_time=flag,
+                state=Concat(F("status"), Value(":"), F("self_status"), output_field=CharField()),
+            )
+            .values_list("unit_id", "id", "item_id", "track_id", "period_id", "state", "on_time")
             .order_by("unit_id", "id")
         )
-        return [
-            (unit, report, item, on_time) for unit, report, item, on_time, track in rows if track in open_ids
+        return list(rows)
+
+    return window.once("all_reports", read)
+
+
+def _local_day(moment: dt.datetime | None, default: dt.date, zone: Any) -> dt.date:
+    return moment.astimezone(zone).date() if moment is not None else default
+
+
+def track_rows(window: Window) -> list[TrackRow]:
+    """Every open track with its verdict (completed, on track — the newest report up to the
+    as-of date is submitted or accepted and says on track or done, and the item is not past
+    due — or behind) and the number of reports due from it in the window (periods due in
+    the window while it was open). One query, plus the reports and periods read once."""
+
+    def read() -> list[TrackRow]:
+        periods = _periods(window)
+        ended = {pk: end for pk, _, end, _ in periods if end <= window.as_of}
+        due = [
+            (start, end)
+            for _, start, end, due_date in periods
+            if window.period.start <= due_date <= window.as_of
         ]
+        latest: dict[int, tuple[tuple[dt.date, int], str]] = {}
+        for _unit, report_id, _item, track_id, period_id, state, _on_time in _reports(window):
+            end = ended.get(period_id)
+            if end is None:
+                continue
+            key = (end, report_id)
+            found = latest.get(track_id)
+            if found is None or found[0] < key:
+                latest[track_id] = (key, state)
+        fields = (
+            "unit_id",
+            "id",
+            "item_id",
+            "item__weight",
+            "state",
+            "closed_at",
+            "assigned_at",
+            "acknowledged_at",
+            "item__due_date",
+        )
+        found_rows = []
+        never, zone = dt.date.max, timezone.get_current_timezone()
+        for unit_id, pk, item_id, weight, state, closed_at, assigned_at, acked_at, due_date in (
+            open_tracks(window).values_list(*fields).order_by("unit_id", "item_id")
+        ):
+            if state == TrackState.COMPLETED and closed_at is not None and closed_at < window.until:
+                verdict = "done"
+            elif (
+                (newest := latest.get(pk)) is not None
+                and newest[1] in COUNTING
+                and (due_date is None or due_date > window.as_of)
+            ):
+                verdict = "on_track"
+            else:
+                verdict = "behind"
+            assigned_on, closed_on = _local_day(assigned_at, never, zone), _local_day(closed_at, never, zone)
+            reports_due = sum(1 for start, end in due if end >= assigned_on and start < closed_on)
+            found_rows.append(
+                TrackRow(unit_id, pk, item_id, weight, verdict, reports_due, assigned_at, acked_at)
+            )
+        return found_rows
+
+    return window.once("tracks", read)
+
+
+@dataclass
+class UnitReports:
+    """The reports due from one unit in the window, by id: submitted by their due date, and
+    not (late). Missing reports have no id; they are counted by ``track_rows``."""
+
+    on_time: list[int] = field(default_factory=list)
+    late: list[int] = field(default_factory=list)
+
+
+def reports_by_unit(window: Window) -> dict[int, UnitReports]:
+    """Every report (not a draft) due in the window on an open track, grouped by unit in one
+    pass over the reports read once."""
+
+    def read() -> dict[int, UnitReports]:
+        open_ids = {row.track_id for row in track_rows(window)}
+        due = {
+            pk for pk, _, _, due_date in _periods(window) if window.period.start <= due_date <= window.as_of
+        }
+        grouped: dict[int, UnitReports] = {}
+        for unit_id, report_id, _item, track_id, period_id, _state, on_time in _reports(window):
+            if period_id in due and track_id in open_ids:
+                mine = grouped.get(unit_id)
+                if mine is None:
+                    mine = grouped[unit_id] = UnitReports()
+                (mine.on_time if on_time else mine.late).append(report_id)
+        return grouped
 
     return window.once("reports", read)
 

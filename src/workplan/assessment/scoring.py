@@ -62,7 +62,7 @@ class Outcome:
 
     points: Decimal = ZERO
     figures: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, list[list[Any]]] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"points": str(self.points), "figures": self.figures, "sources": self.sources}
@@ -104,6 +104,7 @@ def _by_unit(outcomes: Outcomes) -> dict[int, Outcome]:
 def _completion(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
     index = _by_unit(outcomes)
     totals: dict[int, list[Any]] = defaultdict(lambda: [ZERO, ZERO, 0])
+    plain: dict[Any, Any] = {}  # item weights repeat: render each once
     for row in rows.track_rows(window):
         outcome = index.get(row.unit_id)
         if outcome is None:
@@ -112,7 +113,10 @@ def _completion(window: Window, criterion: Criterion, outcomes: Outcomes) -> Non
         figures[0] += row.weight
         figures[1] += row.weight if row.verdict != "behind" else ZERO
         figures[2] += 1
-        outcome.sources.setdefault("items", []).append([row.item_id, _plain(row.weight), row.verdict])
+        weight = plain.get(row.weight)
+        if weight is None:
+            weight = plain[row.weight] = _plain(row.weight)
+        outcome.sources.setdefault("items", []).append([row.item_id, weight, row.verdict])
     for unit_id, (total, met, count) in totals.items():
         outcome = index[unit_id]
         outcome.points = _share_points(criterion.weight, met, total)
@@ -140,11 +144,11 @@ def _timeliness(window: Window, criterion: Criterion, outcomes: Outcomes) -> Non
             mine["acknowledgements_due"] += 1
             mine["acknowledged_in_time"] += int(acked)
             outcome.sources.setdefault("acknowledgements", []).append([row.track_id, row.item_id, int(acked)])
-    for unit_id, report_id, item_id, on_time in rows.report_rows(window):
+    for unit_id, reports in rows.reports_by_unit(window).items():
         outcome = index.get(unit_id)
         if outcome is not None:
-            figures[unit_id]["reports_on_time"] += on_time
-            outcome.sources.setdefault("reports", []).append([report_id, item_id, on_time])
+            figures[unit_id]["reports_on_time"] += len(reports.on_time)
+            outcome.sources["reports"] = {"on_time": reports.on_time, "late": reports.late}
     for unit_id, mine in figures.items():
         outcome = index[unit_id]
         met = mine["reports_on_time"] + mine["acknowledged_in_time"]

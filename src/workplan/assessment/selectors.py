@@ -4,6 +4,7 @@ point, objections, and commitment integrity per plan and per unit."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,6 +147,7 @@ SOURCE_LABELS = {
     "warnings": gettext_lazy("supervision warning"),
     "returns": gettext_lazy("returned report"),
     "late_reports": gettext_lazy("late report"),
+    "entities": gettext_lazy("ledger record"),
     "deadline_moves": gettext_lazy("deadline moved"),
     "manual_scores": gettext_lazy("manual score"),
     "bonuses": gettext_lazy("bonus points"),
@@ -165,6 +167,7 @@ FLAG_LABELS = {
 # For kinds whose flag is 1/0: what 1 and 0 mean.
 YES_NO = {
     "reports": (gettext_lazy("on time"), gettext_lazy("late")),
+    "late_reports": (gettext_lazy("on time"), gettext_lazy("late")),
     "acknowledgements": (gettext_lazy("in time"), gettext_lazy("late")),
     "occurrences": (gettext_lazy("met"), gettext_lazy("not met")),
 }
@@ -208,10 +211,38 @@ def _titles(user: Any, item_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def _expand_reports(user: Any, detail: dict[str, Any]) -> None:
+    """Report sources stored by flag (``{"on_time": [ids], "late": [ids]}``) as rows
+    ``[report id, item id, 1|0]``, their items read in one query."""
+    from workplan.progress.models import ProgressReport
+
+    grouped = [
+        sources
+        for outcome in detail.values()
+        for kind, sources in outcome.get("sources", {}).items()
+        if kind in {"reports", "late_reports"} and isinstance(sources, dict)
+    ]
+    ids = {pk for sources in grouped for pks in sources.values() for pk in pks}
+    items = (
+        dict(ProgressReport.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "item_id"))
+        if ids
+        else {}
+    )
+    for outcome in detail.values():
+        for kind, sources in list(outcome.get("sources", {}).items()):
+            if kind in {"reports", "late_reports"} and isinstance(sources, dict):
+                outcome["sources"][kind] = [
+                    [pk, items.get(pk), 1 if flag == "on_time" else 0]
+                    for flag, pks in sources.items()
+                    for pk in pks
+                ]
+
+
 def result_breakdown(*, user: Any, result: Result) -> list[CriterionBreakdown]:
     """Every criterion of ``result`` with its figures and the rows behind it (titles of the
-    items the user may see; others are named by id only). Three queries."""
-    detail: dict[str, Any] = result.detail
+    items the user may see; others are named by id only). Four queries."""
+    detail: dict[str, Any] = json.loads(result.detail_json or "{}")
+    _expand_reports(user, detail)
     item_ids = [
         row[1] if kind not in {"items"} else row[0]
         for outcome in detail.values()

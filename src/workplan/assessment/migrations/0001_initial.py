@@ -7,197 +7,487 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_unit_values_scoped_users'),
-        ('plans', '0004_search_indexes'),
+        ("accounts", "0002_unit_values_scoped_users"),
+        ("plans", "0004_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Result',
+            name="Result",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_key', models.CharField(max_length=40, verbose_name='subject')),
-                ('subject_label', models.CharField(max_length=300, verbose_name='name')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='score')),
-                ('rank', models.PositiveIntegerField(verbose_name='rank')),
-                ('tied', models.BooleanField(default=False, verbose_name='tied')),
-                ('band', models.CharField(blank=True, max_length=50, verbose_name='award')),
-                ('points', models.JSONField(default=dict, verbose_name='points')),
-                ('detail_json', models.TextField(default='{}', verbose_name='sources')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject_key", models.CharField(max_length=40, verbose_name="subject")),
+                ("subject_label", models.CharField(max_length=300, verbose_name="name")),
+                ("total", models.DecimalField(decimal_places=2, max_digits=8, verbose_name="score")),
+                ("rank", models.PositiveIntegerField(verbose_name="rank")),
+                ("tied", models.BooleanField(default=False, verbose_name="tied")),
+                ("band", models.CharField(blank=True, max_length=50, verbose_name="award")),
+                ("points", models.JSONField(default=dict, verbose_name="points")),
+                ("detail_json", models.TextField(default="{}", verbose_name="sources")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'result',
-                'verbose_name_plural': 'results',
-                'ordering': ['run', 'rank', 'subject_label'],
+                "verbose_name": "result",
+                "verbose_name_plural": "results",
+                "ordering": ["run", "rank", "subject_label"],
             },
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('filed_at', models.DateTimeField(verbose_name='filed at')),
-                ('state', models.CharField(choices=[('open', 'open'), ('answered', 'answered')], default='open', max_length=10, verbose_name='state')),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('filed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objections', to='assessment.result')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("filed_at", models.DateTimeField(verbose_name="filed at")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "open"), ("answered", "answered")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.unit",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objections",
+                        to="assessment.result",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objection',
-                'verbose_name_plural': 'objections',
-                'ordering': ['-filed_at', '-id'],
+                "verbose_name": "objection",
+                "verbose_name_plural": "objections",
+                "ordering": ["-filed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Rubric',
+            name="Rubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='values')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('granularity', models.CharField(choices=[('year', 'year'), ('half', 'half year'), ('quarter', 'quarter'), ('month', 'month')], default='half', max_length=8, verbose_name='periods')),
-                ('subject', models.CharField(choices=[('units', 'units of the organisation'), ('ledger', 'entities of a ledger')], default='units', max_length=8, verbose_name='scores')),
-                ('ledger', models.CharField(blank=True, max_length=50, verbose_name='ledger code')),
-                ('bands', models.JSONField(blank=True, default=list, verbose_name='award bands')),
-                ('objection_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MaxValueValidator(90)], verbose_name='days to object')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rubrics', to='plans.plan', verbose_name='plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("values", models.JSONField(blank=True, default=dict, verbose_name="values")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "granularity",
+                    models.CharField(
+                        choices=[
+                            ("year", "year"),
+                            ("half", "half year"),
+                            ("quarter", "quarter"),
+                            ("month", "month"),
+                        ],
+                        default="half",
+                        max_length=8,
+                        verbose_name="periods",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("units", "units of the organisation"), ("ledger", "entities of a ledger")],
+                        default="units",
+                        max_length=8,
+                        verbose_name="scores",
+                    ),
+                ),
+                ("ledger", models.CharField(blank=True, max_length=50, verbose_name="ledger code")),
+                ("bands", models.JSONField(blank=True, default=list, verbose_name="award bands")),
+                (
+                    "objection_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[django.core.validators.MaxValueValidator(90)],
+                        verbose_name="days to object",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rubrics",
+                        to="plans.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rubric',
-                'verbose_name_plural': 'rubrics',
-                'ordering': ['code'],
+                "verbose_name": "rubric",
+                "verbose_name_plural": "rubrics",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('completion', 'completion'), ('timeliness', 'timeliness'), ('indicator', 'indicator attainment'), ('obligations', 'recurring obligations met'), ('integrity', 'commitment integrity'), ('manual', 'manual score'), ('deduction', 'deductions'), ('bonus', 'bonus points'), ('field', 'ledger field against a target')], max_length=12, verbose_name='kind')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='weight (points)')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='options')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='assessment.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("completion", "completion"),
+                            ("timeliness", "timeliness"),
+                            ("indicator", "indicator attainment"),
+                            ("obligations", "recurring obligations met"),
+                            ("integrity", "commitment integrity"),
+                            ("manual", "manual score"),
+                            ("deduction", "deductions"),
+                            ("bonus", "bonus points"),
+                            ("field", "ledger field against a target"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="weight (points)",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="options")),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="assessment.rubric",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterion',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['rubric', 'position'],
+                "verbose_name": "criterion",
+                "verbose_name_plural": "criteria",
+                "ordering": ["rubric", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Bonus',
+            name="Bonus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('subject_key', models.CharField(max_length=40, verbose_name='subject')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='points')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('evidence', models.TextField(verbose_name='evidence')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bonuses', to='assessment.criterion')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessment.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("subject_key", models.CharField(max_length=40, verbose_name="subject")),
+                ("points", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="points")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("evidence", models.TextField(verbose_name="evidence")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.unit",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bonuses",
+                        to="assessment.criterion",
+                    ),
+                ),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="assessment.rubric"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bonus points',
-                'verbose_name_plural': 'bonus points',
-                'ordering': ['criterion', 'subject_key', 'id'],
+                "verbose_name": "bonus points",
+                "verbose_name_plural": "bonus points",
+                "ordering": ["criterion", "subject_key", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Run',
+            name="Run",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('superseded', 'superseded')], default='draft', max_length=10, verbose_name='status')),
-                ('provisional', models.BooleanField(default=False, verbose_name='period not ended')),
-                ('window_start', models.DateField(verbose_name='from')),
-                ('window_end', models.DateField(verbose_name='to')),
-                ('as_of', models.DateField(verbose_name='data as of')),
-                ('inputs', models.JSONField(default=dict, verbose_name='inputs')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('objections_until', models.DateField(blank=True, null=True, verbose_name='objections until')),
-                ('computed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='assessment.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("superseded", "superseded"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("provisional", models.BooleanField(default=False, verbose_name="period not ended")),
+                ("window_start", models.DateField(verbose_name="from")),
+                ("window_end", models.DateField(verbose_name="to")),
+                ("as_of", models.DateField(verbose_name="data as of")),
+                ("inputs", models.JSONField(default=dict, verbose_name="inputs")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published at")),
+                (
+                    "objections_until",
+                    models.DateField(blank=True, null=True, verbose_name="objections until"),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="runs",
+                        to="assessment.rubric",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'scoring run',
-                'verbose_name_plural': 'scoring runs',
-                'ordering': ['rubric', 'period', '-number'],
+                "verbose_name": "scoring run",
+                "verbose_name_plural": "scoring runs",
+                "ordering": ["rubric", "period", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='result',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='assessment.run'),
+            model_name="result",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="results", to="assessment.run"
+            ),
         ),
         migrations.CreateModel(
-            name='ManualScore',
+            name="ManualScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('subject_key', models.CharField(max_length=40, verbose_name='subject')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='points')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('review_state', models.CharField(choices=[('pending', 'awaiting review'), ('confirmed', 'confirmed'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='review')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_note', models.TextField(blank=True, verbose_name='review note')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='manual_scores', to='assessment.criterion')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessment.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("subject_key", models.CharField(max_length=40, verbose_name="subject")),
+                ("points", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="points")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "review_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting review"),
+                            ("confirmed", "confirmed"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="review",
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                ("review_note", models.TextField(blank=True, verbose_name="review note")),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="manual_scores",
+                        to="assessment.criterion",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.unit",
+                    ),
+                ),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="assessment.rubric"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'manual score',
-                'verbose_name_plural': 'manual scores',
-                'ordering': ['criterion', 'subject_key'],
-                'constraints': [models.UniqueConstraint(fields=('criterion', 'period', 'subject_key'), name='manual_score_once_per_subject')],
+                "verbose_name": "manual score",
+                "verbose_name_plural": "manual scores",
+                "ordering": ["criterion", "subject_key"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("criterion", "period", "subject_key"), name="manual_score_once_per_subject"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('rubric', 'code'), name='criterion_unique_code'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(fields=("rubric", "code"), name="criterion_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='run',
-            constraint=models.UniqueConstraint(fields=('rubric', 'period', 'number'), name='run_unique_version'),
+            model_name="run",
+            constraint=models.UniqueConstraint(
+                fields=("rubric", "period", "number"), name="run_unique_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(fields=('run', 'subject_key'), name='result_once_per_subject'),
+            model_name="result",
+            constraint=models.UniqueConstraint(fields=("run", "subject_key"), name="result_once_per_subject"),
         ),
     ]
