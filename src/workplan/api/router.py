@@ -14,11 +14,18 @@ from workplan.api.endpoints import (
     assignments,
     audit,
     imports,
+    indicators,
     items,
+    ledger_sheets,
+    ledgers,
     notifications,
+    organisation,
     plans,
     progress,
+    supervision,
+    tasks,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -68,8 +75,15 @@ for module in (
     items,
     assignments,
     progress,
+    supervision,
     notifications,
     audit,
+    tasks,
+    ledgers,
+    ledger_sheets,
+    indicators,
     assessment,
+    organisation,
+    users,
 ):
     api.add_router("", module.router)
