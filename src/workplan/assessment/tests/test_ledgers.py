@@ -105,10 +105,8 @@ def test_a_rubric_over_a_ledgers_entities(actor, world):
     }
     assert found["东岳庙"].rank == found["清真寺"].rank == 1 and found["东岳庙"].tied
     assert found["天主堂"].rank == 3 and found["天主堂"].unit_id == world.org.unit_b.pk
-    from workplan.assessment.models import Result as R
-
     assert set(
-        R.objects.visible_to(world.reporter_b).filter(run=run).values_list("subject_label", flat=True)
+        Result.objects.visible_to(world.reporter_b).filter(run=run).values_list("subject_label", flat=True)
     ) >= {"天主堂"}
 
 
