@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from workplan.accounts.models import Role, Unit
 from workplan.api.models import ApiToken
@@ -56,6 +57,12 @@ class WorldB:
     fingerprint: Any
 
 
+def _task_state(task_id: int) -> Any:
+    from workplan.tasks.models import Task
+
+    return list(Task.objects.filter(pk=task_id).values_list("state", "attempts"))
+
+
 def _fingerprint(world_ids: dict[str, int]) -> Any:
     """What must not change when A's reporter calls anything with B's ids."""
     return (
@@ -72,6 +79,7 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         ),
         list(Track.objects.filter(pk=world_ids["track_id"]).values_list("state", "version")),
         Evidence.objects.filter(pk=world_ids["evidence_id"]).count(),
+        _task_state(world_ids["task_id"]),
         list(ApiToken.objects.filter(pk=world_ids["token_id"]).values_list("revoked_at")),
         list(Notification.objects.filter(pk=world_ids["notification_id"]).values_list("read_at")),
         list(ImportDraft.objects.filter(pk=world_ids["draft_id"]).values_list("status", "version")),
@@ -102,6 +110,12 @@ def world_b(actor, org, personas) -> WorldB:
         actor=planner_b, data=DRAFT_TEXT, filename="secret-b.txt", owner_unit=org.unit_b
     )
     token_for(personas.reporter_b, name=f"{MARKER} token")
+    from workplan.tasks.models import Task, TaskState
+    from workplan.tasks.queue import enqueue
+
+    with transaction.atomic():
+        task_b = enqueue("progress.tick", {}, created_by=personas.reporter_b)
+    Task.objects.filter(pk=task_b.pk).update(state=TaskState.FAILED)
     ids = {
         "plan_id": task.plan_id,
         "item_id": task.pk,
@@ -118,6 +132,7 @@ def world_b(actor, org, personas) -> WorldB:
         "notification_id": Notification.objects.filter(recipient=personas.reporter_b).latest("id").pk,
         "token_id": ApiToken.objects.get(name=f"{MARKER} token").pk,
         "comment_id": comment.pk,
+        "task_id": task_b.pk,
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
 

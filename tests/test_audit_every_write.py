@@ -197,6 +197,24 @@ def _call_table(actor, org):
         "plan_import": import_parsed,
         **_progress_calls(actor, org),
         **_api_calls(actor, user),
+        **_task_calls(actor),
+    }
+
+
+def _task_calls(actor):
+    """Background tasks started and retried by hand (administrators)."""
+    from workplan.tasks import services as tasks
+    from workplan.tasks.models import TaskState
+
+    def failed_then_retried():
+        task = tasks.task_start(actor=actor, name="progress.tick")
+        type(task).objects.filter(pk=task.pk).update(state=TaskState.FAILED)
+        task.refresh_from_db()
+        return tasks.task_retry(actor=actor, task=task)
+
+    return {
+        "task_start": lambda: tasks.task_start(actor=actor, name="progress.tick"),
+        "task_retry": failed_then_retried,
     }
 
 
