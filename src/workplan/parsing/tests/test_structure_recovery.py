@@ -159,3 +159,41 @@ def test_kangxi_radicals_from_a_pdf_printer_are_read_as_ordinary_characters():
     assert plan.flat_items()[-1].title.startswith("自主创新")
     assert [d.text for d in plan.flat_items()[-1].deadlines] == ["6月底前"]
     assert len(plan.text) == len(text)  # one character for one: offsets into the input hold
+
+
+def test_unnumbered_group_headings_do_not_nest_the_lists_under_them():
+    text = "\n".join(
+        [
+            "校园安全隐患排查工作方案",
+            "检查内容",
+            "1.消防通道是否畅通。",
+            "2.灭火器是否在有效期内。",
+            "实施步骤",
+            "排查分两个阶段进行。",
+            "(一)自查阶段。9月底前各校完成自查。",
+            "(二)抽查阶段。10月底前完成抽查。",
+            "工作要求",
+            "(一)落实责任。",
+            "(二)及时报送。",
+        ]
+    )
+    plan = parse_text(text)
+    assert [(item.level, item.number) for item in plan.flat_items()] == [
+        (1, "1"),
+        (1, "2"),
+        (1, "1"),
+        (1, "2"),
+        (1, "1"),
+        (1, "2"),
+    ]
+
+
+def test_an_unnumbered_markdown_heading_in_a_numbered_plan_is_not_an_item():
+    text = "# 关于印发方案的通知\n## 正文\n社区微更新工作方案\n一、目标\n二、任务\n（一）改造口袋公园。\n三、保障\n"
+    plan = parse_text(text)
+    assert [(item.level, item.title) for item in plan.flat_items()] == [
+        (1, "目标"),
+        (1, "任务"),
+        (2, "改造口袋公园。"),
+        (1, "保障"),
+    ]
