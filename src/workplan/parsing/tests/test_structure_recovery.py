@@ -197,3 +197,16 @@ def test_an_unnumbered_markdown_heading_in_a_numbered_plan_is_not_an_item():
         (2, "改造口袋公园。"),
         (1, "保障"),
     ]
+
+
+def test_an_owner_line_in_brackets_under_a_task_names_its_units():
+    text = "一、主要任务\n（一）建设充电设施。新增公共充电桩。\n（责任单位：区交通委、区建设局）\n（二）改造老旧管网。\n（注：以上为年度安排）\n"
+    first, second = parse_text(text).items[0].children
+    assert [(u.text, u.role) for u in first.units] == [
+        ("区交通委", "responsible"),
+        ("区建设局", "responsible"),
+    ]
+    assert second.units == []
+    assert "（注：以上为年度安排）" in [
+        parse_text(text).text[s.start : s.end] for s in parse_text(text).furniture
+    ]
