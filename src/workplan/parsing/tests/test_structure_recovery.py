@@ -210,3 +210,19 @@ def test_an_owner_line_in_brackets_under_a_task_names_its_units():
     assert "（注：以上为年度安排）" in [
         parse_text(text).text[s.start : s.end] for s in parse_text(text).furniture
     ]
+
+
+def test_a_paragraph_that_opens_with_its_owner_names_the_unit():
+    text = "一、重点任务\n（一）完善标准体系\n区市场监管局负责制定地方标准，年底前发布。\n（二）建设示范基地\n区科委牵头开展技术攻关。\n（三）加强前瞻谋划部署\n推进相关工作。\n"
+    first, second, third = parse_text(text).items[0].children
+    assert [(u.text, u.role) for u in first.units] == [("区市场监管局", "responsible")]
+    assert [(u.text, u.role) for u in second.units] == [("区科委", "lead")]
+    assert third.units == []  # "…部署" is not an office
+
+
+def test_a_heading_that_is_an_office_gives_its_duties_an_owner():
+    text = "三、职责分工\n（一）区水务局\n牵头推进排水管网改造，统筹协调。\n（二）区财政局\n做好资金保障。\n（三）培育企业梯队\n做好服务。\n"
+    water, finance, other = parse_text(text).items[0].children
+    assert [(u.text, u.role) for u in water.units] == [("区水务局", "lead")]
+    assert [(u.text, u.role) for u in finance.units] == [("区财政局", "responsible")]
+    assert other.units == []
