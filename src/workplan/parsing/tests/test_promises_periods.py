@@ -64,3 +64,13 @@ def test_uk_financial_year_quarters():
         "Riverside Housing Plan 2025/26\n1. Cut stays by the end of Quarter 4.\n2. Open a hub by October.\n"
     )
     assert dates(text) == [("by the end of Quarter 4", "2026-03-31"), ("by October", "2025-10-31")]
+
+
+def test_round_numbers_written_as_words_are_targets():
+    from workplan.parsing import parse_text
+
+    item = parse_text(
+        "一、目标\n（一）新建百个智慧社区，引进千名青年人才，注册用户超千万。坚持百家争鸣，走进千家万户。\n"
+    )
+    targets = [(t.kind, t.comparator, t.value) for t in item.flat_items()[1].targets]
+    assert targets == [("count", "=", 100.0), ("count", "=", 1000.0), ("count", ">", 1e7)]
