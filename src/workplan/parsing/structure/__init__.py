@@ -118,6 +118,10 @@ class _Builder:
 
 #: A plan with at least this many numbered lines numbers its own structure.
 MIN_NUMBERED_LINES = 3
+#: A bullet that starts an action: "•", "●", "▪", "◆", "►", "➢", "-", "*", "·" and a space.
+_BULLET = re.compile(r"[•●▪■◆◇►▶➢➤✓✔○◦·\-*–](?:[ \t\u3000]+)(?=\S)")
+#: Confidence of a bullet item (no number to check its place by).
+BULLET_CONFIDENCE = 0.8
 #: How many unnumbered headings (the title's included) divide a numbered plan into sections.
 MIN_SECTION_HEADINGS = 3
 #: Longest unnumbered line read as a group heading over a list.
@@ -194,6 +198,9 @@ class _Walk:
         if line.kind == "item" and line.label is not None and self.numbered(pos, line, line.label):
             self.after_table = False
             return 1
+        if line.kind == "bullet":
+            self.bulleted(line)
+            return 1
         return self.unnumbered(pos, line)
 
     def starts_new_document(self, pos: int) -> bool:
@@ -236,6 +243,22 @@ class _Walk:
         self.pending_title = item if title.end <= title.start else None
         self.after_signature = False
         return True
+
+    def bulleted(self, line: Line) -> None:
+        """A bullet ("• Ensure…", "- Publish…") in a plan without numbering: an item,
+        numbered by its place in the run of bullets."""
+        builder = self.builder
+        index, value = builder.machine.expected_auto("bullet")
+        marker = _BULLET.match(line.text)
+        rest = line.start + (marker.end() if marker else 0)
+        title, body = (
+            split_title(self.text, rest, line.end) if rest < line.end else (Span(line.end, line.end), None)
+        )
+        item = builder.new_item(None, Reading("bullet", value, str(value)), index, title, BULLET_CONFIDENCE)
+        self.add_body(item, body)
+        self.pending_title = None
+        self.after_signature = False
+        self.after_table = False
 
     def is_group_heading(self, pos: int, line: Line) -> bool:
         """A short unnumbered heading ("工作安排", "Key actions:") over a list that starts
@@ -389,6 +412,11 @@ def parse_structure(doc: Document) -> Structure:
             if label:
                 line.kind, line.label = "item", label
     _mark_lists(lines)
+    if sum(1 for line in lines if line.kind == "item") < MIN_NUMBERED_LINES:
+        # A plan without numbering of its own may list its actions as bullets.
+        for line in plain:
+            if line.kind == "text" and _BULLET.match(line.text):
+                line.kind = "bullet"
     # A signature is the organisation line just before a date line.
     doc_date: dt.date | None = None
     for pos, line in enumerate(lines):

@@ -226,3 +226,25 @@ def test_a_heading_that_is_an_office_gives_its_duties_an_owner():
     assert [(u.text, u.role) for u in water.units] == [("区水务局", "lead")]
     assert [(u.text, u.role) for u in finance.units] == [("区财政局", "responsible")]
     assert other.units == []
+
+
+def test_bullets_are_the_actions_of_a_plan_without_numbering():
+    text = "\n".join(
+        [
+            "Riverside Library Plan",
+            "Reading for everyone",
+            "•  Open a branch in the north of the town.",
+            "•  Lend e-readers to housebound",
+            "residents through the delivery service.",
+            "Staff",
+            "- Train every librarian in digital skills.",
+        ]
+    )
+    plan = parse_text(text)
+    assert [(item.level, item.number, item.title) for item in plan.flat_items()] == [
+        (1, "1", "Open a branch in the north of the town."),
+        (1, "2", "Lend e-readers to housebound"),
+        (1, "3", "Train every librarian in digital skills."),
+    ]
+    numbered = parse_text("一、目标\n二、任务\n- 这是正文里的列表\n三、保障\n")
+    assert [item.title for item in numbered.flat_items()] == ["目标", "任务", "保障"]
