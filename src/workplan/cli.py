@@ -109,6 +109,18 @@ def _build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the queue")
     worker.add_argument("--concurrency", type=int, default=2, help="Celery worker threads")
 
+    from workplan.ledgers.cli import add_commands as add_ledger_commands
+
+    add_ledger_commands(sub, _Parser)
+
+    from workplan.assessment.cli import add_parser as add_assess_parser
+
+    add_assess_parser(sub, _Parser)
+
+    from workplan.operations.cli import add_commands as add_operations_commands
+
+    add_operations_commands(sub)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -117,7 +129,25 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 OWN_COMMANDS = frozenset(
-    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "worker"}
+    {
+        "demo",
+        "serve",
+        "synth",
+        "parse",
+        "import",
+        "breakdown",
+        "tick",
+        "token",
+        "worker",
+        "ledger",
+        "indicator",
+        "assess",
+        "init",
+        "org",
+        "backup",
+        "restore",
+        "move-to",
+    }
 )
 
 
@@ -142,6 +172,9 @@ def _run_own(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args)
+    from workplan.operations import cli as operations
+
+    operations.data_dir_from_flags(args)
     _setup_django()
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
@@ -152,6 +185,10 @@ def _run_own(argv: list[str]) -> int:
         "tick": _tick,
         "worker": _worker,
         "token": _token,
+        "ledger": _ledgers,
+        "indicator": _ledgers,
+        "assess": _assess,
+        **operations.HANDLERS,
     }
     from workplan.core import audit
 
@@ -310,7 +347,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"no unit with code {args.owner!r}"
             if args.owner
-            else "no units yet: create the organisation first"
+            else "no units yet: create the organisation first (`workplan init`, then `workplan org import`)"
         )
     if not args.yes:
         if not sys.stdin.isatty():
@@ -388,6 +425,23 @@ def _breakdown(args: argparse.Namespace) -> int:
     preview = breakdown_import(actor=actor, plan=plan, data=data, filename=path.name, apply=args.apply)
     print(preview.describe())
     return 0 if preview.ok else EXIT_USAGE
+
+
+def _ledgers(args: argparse.Namespace) -> int:
+    from workplan.ledgers import cli as ledgers
+
+    try:
+        if args.command == "ledger":
+            return ledgers.ledger_command(args, _actor(args.username))
+        return ledgers.indicator_command(args, _actor(args.username))
+    except ledgers.CommandFailed as error:
+        raise CommandError(str(error)) from None
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from workplan.assessment.cli import handle
+
+    return handle(args, _actor(args.username), CommandError)
 
 
 def _tick(args: argparse.Namespace) -> int:

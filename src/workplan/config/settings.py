@@ -36,7 +36,10 @@ INSTALLED_APPS = [
     "workplan.plans",
     "workplan.progress",
     "workplan.tasks",
+    "workplan.ledgers",
+    "workplan.assessment",
     "workplan.web",
+    "workplan.operations",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
 ]
@@ -51,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workplan.web.middleware.UserLanguageMiddleware",
+    "workplan.operations.middleware.OneTimePasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -83,6 +87,16 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's defaults, plus the light hasher that only one-time passwords use (operations/hashers.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "workplan.operations.hashers.OneTimePasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -42,7 +42,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "progress/my_tasks.html",
-        {"rows": rows, "action_count": sum(1 for row in rows if row.needs_action)},
+        {
+            "rows": rows,
+            "action_count": sum(1 for row in rows if row.needs_action),
+            "notices": selectors.notices_to_answer(user=request.user),
+        },
     )
 
 
