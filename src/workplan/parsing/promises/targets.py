@@ -102,6 +102,10 @@ _ZH_MAGNITUDE_REACHED = re.compile(
     r"(?P<noun>[\u4e00-\u9fff]{2,8}?)(?P<cmp>超过|超|突破|达到|达)(?P<mag>十万|百万|千万|万|亿|百亿|千亿)"
     r"(?P<unit>人次|户|人|家|个|台|辆)?(?=[，,。；;、）)\s]|$)"
 )
+# A design standard as a return period: "50年一遇洪水标准", "3-5年一遇排水能力".
+_ZH_RETURN_PERIOD = re.compile(
+    r"(?<![0-9０-９.])(?P<n1>[0-9０-９]{1,4})(?:\s*[-—–～~至]\s*(?P<n2>[0-9０-９]{1,4}))?\s*年一遇"
+)
 _ROUND = {"百": 100.0, "千": 1000.0}
 _REACHED_MAGNITUDES = {"百亿": 1e10, "千亿": 1e11}
 _ZH_FULL_COVERAGE = re.compile(r"全覆盖|全面覆盖")
@@ -512,6 +516,12 @@ def _zh_candidates(
                 found.append(_Candidate(m.start(), m.end(), "count", "=", magnitude, None, noun, 1))
     if "百" in region or "千" in region:
         found.extend(_zh_round_counts(text, start, end, skip))
+    if "一遇" in region:
+        for m in _ZH_RETURN_PERIOD.finditer(text, start, end):
+            low, high = parse_number(m.group("n1")), parse_number(m.group("n2")) if m.group("n2") else None
+            if low is not None and not inside(m.start(), skip):
+                comparator: Comparator = "between" if high is not None else "="
+                found.append(_Candidate(m.start(), m.end(), "other", comparator, low, high, "年一遇", 3))
     if "覆盖" in hints:
         found.extend(
             _Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1)

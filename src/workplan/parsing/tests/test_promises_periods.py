@@ -95,3 +95,15 @@ def test_before_a_month_is_the_end_of_the_month_before():
     items = parse_text("2030年要点\n一、2031年3月前完成验收。\n二、6月前报送，9月底前总结。\n").items
     dates = [[(d.text, d.date.isoformat() if d.date else None) for d in item.deadlines] for item in items]
     assert dates == [[("2031年3月前", "2031-02-28")], [("6月前", "2030-05-31"), ("9月底前", "2030-09-30")]]
+
+
+def test_a_return_period_standard_is_a_target():
+    from workplan.parsing import parse_text
+
+    item = parse_text(
+        "一、目标\n（一）城区达到100年一遇防洪标准，管网达到3～5年一遇排水能力。\n"
+    ).flat_items()[1]
+    assert [(t.kind, t.comparator, t.value, t.value_max, t.unit) for t in item.targets] == [
+        ("other", "=", 100.0, None, "年一遇"),
+        ("other", "between", 3.0, 5.0, "年一遇"),
+    ]
