@@ -66,7 +66,7 @@ def test_init_by_flags_then_a_200_unit_600_user_sheet_then_a_plan(tmp_path):
     assert "One-time password:" in result.stdout and (data / "workplan.sqlite3").exists()
 
     again = run("init", "--organisation", "x", "--no-input", data=data)
-    one_line_error(again, "already has an organisation")
+    one_line_error(again, "已有组织机构")  # the CLI speaks the site's language (zh-hans)
 
     sheet = tmp_path / "org.xlsx"
     sheet.write_bytes(org_workbook(*org_rows(units=200, users=600, top="XIAN")))
@@ -101,9 +101,9 @@ def test_init_by_flags_then_a_200_unit_600_user_sheet_then_a_plan(tmp_path):
 @pytest.mark.parametrize(
     ("flags", "fragment"),
     [
-        (["--organisation", "x", "--code", "bad code!"], "unit code"),
+        (["--organisation", "x", "--code", "bad code!"], "单位编码"),
         (["--code", "X"], "organisation name is missing"),
-        (["--organisation", "x", "--admin", "no spaces allowed"], "username"),
+        (["--organisation", "x", "--admin", "no spaces allowed"], "用户名"),
     ],
     ids=["bad-code", "no-name", "bad-username"],
 )
@@ -117,7 +117,7 @@ def test_init_with_a_weak_password_file_is_refused(tmp_path):
     result = run(
         "init", "--organisation", "x", "--admin-password-file", str(secret), "--no-input", data=tmp_path / "s"
     )
-    one_line_error(result, "password")
+    one_line_error(result, "密码")
 
 
 def test_org_import_of_junk_and_of_a_missing_file(tmp_path):
