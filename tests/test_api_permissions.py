@@ -201,10 +201,67 @@ def world_b(actor, org, personas) -> WorldB:
         "notice_id": notice.pk,
         "extension_id": extension.pk,
         "occurrence_id": Occurrence.objects.filter(item=task).order_by("index").first().pk,
+        **_assessment_of_b(actor, org, personas, task),
         "user_id": personas.reporter_b.pk,
         "membership_id": personas.reporter_b.memberships.get().pk,
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
+
+
+def _assessment_of_b(actor, org, personas, task) -> dict[str, int]:
+    """A published rubric run over B's plan with a manual score, bonus points and an objection."""
+    from workplan.assessment import services as assess
+    from workplan.core import clock
+    from workplan.progress.testing import moment
+
+    with clock.frozen(moment(2019, 1, 2)):
+        task = make_plan_with_task(
+            actor, owner=org.unit_b, assignee=org.unit_b, title=f"{MARKER} assessed plan"
+        )
+        progress.plan_dispatch(actor=actor, plan=task.plan)
+    rubric = assess.rubric_create(actor=actor, plan=task.plan, code="secret-b", name=f"{MARKER} rubric")
+    assess.rubric_set_criteria(
+        actor=actor,
+        rubric=rubric,
+        criteria=[
+            {"code": "done", "name": "完成", "kind": "completion", "weight": 80},
+            {"code": "quality", "name": "质量", "kind": "manual", "weight": 20},
+            {"code": "awards", "name": "奖励", "kind": "bonus", "weight": 3},
+        ],
+    )
+    quality, awards = rubric.criteria.get(code="quality"), rubric.criteria.get(code="awards")
+    score = assess.score_enter(
+        actor=actor,
+        criterion=quality,
+        period="2019-H1",
+        unit=org.unit_b,
+        points=10,
+        reason=f"{MARKER} reason",
+    )
+    bonus = assess.bonus_add(
+        actor=actor,
+        criterion=awards,
+        period="2019-H1",
+        unit=org.unit_b,
+        points=1,
+        reason=f"{MARKER} award",
+        evidence=f"{MARKER} evidence",
+    )
+    with clock.frozen(moment(2019, 7, 5)):
+        run = assess.run_compute(actor=actor, rubric=rubric, period="2019-H1", publish=True)
+        result = run.results.get(unit=org.unit_b)
+        objection = assess.objection_file(
+            actor=personas.reporter_b, result=result, reason=f"{MARKER} objection"
+        )
+    return {
+        "rubric_id": rubric.pk,
+        "criterion_id": quality.pk,
+        "run_id": run.pk,
+        "result_id": result.pk,
+        "score_id": score.pk,
+        "bonus_id": bonus.pk,
+        "objection_id": objection.pk,
+    }
 
 
 # --- filling requests from the schema -------------------------------------------------------------
@@ -216,7 +273,7 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-TEXT_SAMPLES = ["x", "i1", "X1", "plan.updated", "plans.plan"]
+TEXT_SAMPLES = ["x", "i1", "X1", "plan.updated", "plans.plan", "2019-H1"]
 
 
 def _value(name: str, schema: dict[str, Any], ids: dict[str, int], label: str) -> Any:

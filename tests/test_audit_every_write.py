@@ -199,6 +199,7 @@ def _call_table(actor, org):
         **_api_calls(actor, user),
         **_task_calls(actor),
         **_ledger_calls(actor, org, task),
+        **_assessment_calls(actor, org),
         **_operations_calls(actor, user),
     }
 
@@ -284,6 +285,90 @@ def _api_calls(actor, user):
         "token_create": lambda: api.token_create(actor=actor, user=user, name="OA", expires_days=30),
         "token_revoke": lambda: api.token_revoke(
             actor=actor, token=api.token_create(actor=actor, user=user)[0]
+        ),
+    }
+
+
+def _assessment_calls(actor, org):
+    """Rubrics, judgement, runs and objections, on the small scored world (built on first use)."""
+    from workplan.assessment import services as assess
+    from workplan.assessment.testing import build_world
+    from workplan.core import clock
+    from workplan.progress.testing import moment
+
+    cache = {}
+
+    def world():
+        if not cache:
+            cache["w"] = build_world(actor, org, one_actor=True)
+        return cache["w"]
+
+    def rubric():
+        return assess.rubric_create(actor=actor, plan=world().rubric.plan, code="audit-r", name="考核")
+
+    def score():
+        return assess.score_enter(
+            actor=actor,
+            criterion=world().criterion("quality"),
+            period="2019-H1",
+            unit=org.unit_a,
+            points=10,
+            reason="一般",
+        )
+
+    def entered_by_another():
+        from workplan.assessment.models import ManualScore
+
+        quality = world().criterion("quality")
+        return ManualScore.objects.create(
+            criterion=quality,
+            rubric=quality.rubric,
+            period="2019-H1",
+            subject_key=f"unit:{org.unit_b.pk}",
+            unit=org.unit_b,
+            points=5,
+            reason="他人录入",
+            entered_by=world().assessor,
+        )
+
+    def bonus():
+        return assess.bonus_add(
+            actor=actor,
+            criterion=world().criterion("awards"),
+            period="2019-H1",
+            unit=org.unit_a,
+            points=1,
+            reason="表彰",
+            evidence="文件",
+        )
+
+    def run(publish=False):
+        with clock.frozen(moment(2019, 7, 5)):
+            return assess.run_compute(actor=actor, rubric=world().rubric, period="2019-H1", publish=publish)
+
+    def objection():
+        result = run(publish=True).results.get(unit=org.unit_a)
+        with clock.frozen(moment(2019, 7, 6)):
+            return assess.objection_file(actor=actor, result=result, reason="有异议")
+
+    return {
+        "rubric_create": rubric,
+        "rubric_update": lambda: assess.rubric_update(actor=actor, rubric=rubric(), name="改名"),
+        "rubric_delete": lambda: assess.rubric_delete(actor=actor, rubric=rubric()),
+        "rubric_set_criteria": lambda: assess.rubric_set_criteria(
+            actor=actor,
+            rubric=rubric(),
+            criteria=[{"code": "c", "name": "完成", "kind": "completion", "weight": 100}],
+        ),
+        "score_enter": score,
+        "score_review": lambda: assess.score_review(actor=actor, score=entered_by_another(), confirm=True),
+        "bonus_add": bonus,
+        "bonus_remove": lambda: assess.bonus_remove(actor=actor, bonus=bonus()),
+        "run_compute": run,
+        "run_publish": lambda: assess.run_publish(actor=actor, run=run()),
+        "objection_file": objection,
+        "objection_answer": lambda: assess.objection_answer(
+            actor=actor, objection=objection(), answer="维持"
         ),
     }
 

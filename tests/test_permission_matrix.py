@@ -88,6 +88,14 @@ OTHER_MODELS = {
     "ledgers.LedgerRecord",
     "ledgers.Indicator",
     "ledgers.IndicatorValue",
+    # Assessment: tested in src/workplan/assessment/tests/test_permissions.py.
+    "assessment.Rubric",
+    "assessment.Criterion",
+    "assessment.ManualScore",
+    "assessment.Bonus",
+    "assessment.Run",
+    "assessment.Result",
+    "assessment.Objection",
 }
 
 

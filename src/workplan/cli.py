@@ -113,6 +113,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub, _Parser)
 
+    from workplan.assessment.cli import add_parser as add_assess_parser
+
+    add_assess_parser(sub, _Parser)
+
     from workplan.operations.cli import add_commands as add_operations_commands
 
     add_operations_commands(sub)
@@ -137,6 +141,7 @@ OWN_COMMANDS = frozenset(
         "worker",
         "ledger",
         "indicator",
+        "assess",
         "init",
         "org",
         "backup",
@@ -182,6 +187,7 @@ def _run_own(argv: list[str]) -> int:
         "token": _token,
         "ledger": _ledgers,
         "indicator": _ledgers,
+        "assess": _assess,
         **operations.HANDLERS,
     }
     from workplan.core import audit
@@ -430,6 +436,12 @@ def _ledgers(args: argparse.Namespace) -> int:
         return ledgers.indicator_command(args, _actor(args.username))
     except ledgers.CommandFailed as error:
         raise CommandError(str(error)) from None
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from workplan.assessment.cli import handle
+
+    return handle(args, _actor(args.username), CommandError)
 
 
 def _tick(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from workplan.accounts import services as accounts
 from workplan.accounts.models import Role, Unit, UnitKind, User
+from workplan.assessment.demo import demo_assessment
 from workplan.parsing import ParseError, parse_text
 from workplan.plans import services as plans
 from workplan.plans.importing import plan_import
@@ -147,6 +148,7 @@ def demo_setup() -> DemoReport:
     if existing is not None:
         report.plan = existing
         _ledgers(actor, existing)
+        report.message = demo_assessment(existing)
         return report
     text = resources.files("workplan.demo_data").joinpath(SEED_NAME).read_text(encoding="utf-8")
     try:
@@ -169,6 +171,7 @@ def demo_setup() -> DemoReport:
     synthesise_reports(result.plan, 6, random.Random(2019))  # noqa: S311 - demo data
     report.plan, report.plan_created = result.plan, True
     _ledgers(actor, result.plan)
+    report.message = demo_assessment(result.plan)
     return report
 
 

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from workplan.api.auth import SessionAuth, TokenAuth
 from workplan.api.endpoints import (
     account,
+    assessment,
     assignments,
     audit,
     imports,
@@ -81,6 +82,7 @@ for module in (
     ledgers,
     ledger_sheets,
     indicators,
+    assessment,
     organisation,
     users,
 ):

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "workplan.progress",
     "workplan.tasks",
     "workplan.ledgers",
+    "workplan.assessment",
     "workplan.web",
     "workplan.operations",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN

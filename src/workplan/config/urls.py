@@ -9,6 +9,7 @@ urlpatterns = [
     path("progress/", include("workplan.progress.urls")),
     path("tasks/", include("workplan.tasks.urls")),
     path("ledgers/", include("workplan.ledgers.urls")),
+    path("assessment/", include("workplan.assessment.urls")),
     path("api/", include("workplan.api.urls")),
     path("", include("workplan.operations.urls")),
     path("", include("workplan.web.urls")),
