@@ -68,6 +68,8 @@ MODEL_GROUP: dict[str, str] = {
     "progress.ProgressReport": "report",
     "progress.Evidence": "report",
     "progress.Escalation": "report",
+    "reports.GoodPractice": "plan",
+    "reports.GeneratedDocument": "plan",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -97,7 +99,7 @@ def test_every_scoped_model_is_in_the_matrix():
         model._meta.label
         for model in apps.get_models()
         if hasattr(model._default_manager, "visible_to")
-        and model._meta.label.startswith(("accounts.", "plans.", "progress.", "api.", "core."))
+        and model._meta.label.startswith(("accounts.", "plans.", "progress.", "api.", "core.", "reports."))
     }
     assert scoped <= with_policy
 
@@ -155,7 +157,21 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
         "progress.ProgressReport": report,
         "progress.Evidence": evidence,
         "progress.Escalation": Escalation.objects.filter(track=track).first(),
+        **_report_rows(task.plan, report),
     }
+
+
+def _report_rows(plan, report) -> dict[str, object]:
+    """A good-practice mark and a generation record of the plan (rows, not the services'
+    rules: those are tested in reports/tests)."""
+    from workplan.reports.models import GeneratedDocument, GoodPractice
+
+    now = clock.now()
+    mark = GoodPractice.objects.create(report=report, plan=plan, marked_at=now)
+    record = GeneratedDocument.objects.create(
+        plan=plan, kind="summary", format="docx", year=plan.year, created_at=now, sha256="0" * 64, size=1
+    )
+    return {"reports.GoodPractice": mark, "reports.GeneratedDocument": record}
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -103,10 +103,15 @@ def _build_parser() -> argparse.ArgumentParser:
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
     )
+    from workplan.reports.cli import add_parsers
+
+    add_parsers(sub, _Parser)
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
+OWN_COMMANDS = frozenset(
+    {"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token", "report", "plan"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,6 +144,8 @@ def _run_own(argv: list[str]) -> int:
         "breakdown": _breakdown,
         "tick": _tick,
         "token": _token,
+        "report": _report,
+        "plan": _plan,
     }
     from workplan.core import audit
 
@@ -334,6 +341,18 @@ def _actor(username: str | None) -> Any:
     if actor is None:
         raise CommandError(f"no active user {username!r}")
     return actor
+
+
+def _report(args: argparse.Namespace) -> int:
+    from workplan.reports.cli import run_report
+
+    return run_report(args, _actor(args.username))
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from workplan.reports.cli import run_plan
+
+    return run_plan(args, _actor(args.username))
 
 
 def _breakdown(args: argparse.Namespace) -> int:

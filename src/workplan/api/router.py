@@ -17,6 +17,7 @@ from workplan.api.endpoints import (
     notifications,
     plans,
     progress,
+    reports,
     units,
 )
 from workplan.api.errors import ApiError, response_for
@@ -59,5 +60,16 @@ def _handle(request: HttpRequest, error: Exception | type[Exception]) -> HttpRes
 for kind in (Exception, Http404, HttpError, NinjaValidationError, DomainError, ApiError):
     api.add_exception_handler(kind, _handle)
 
-for module in (account, units, plans, imports, items, assignments, progress, notifications, audit):
+for module in (
+    account,
+    units,
+    plans,
+    imports,
+    items,
+    assignments,
+    progress,
+    notifications,
+    audit,
+    reports,
+):
     api.add_router("", module.router)

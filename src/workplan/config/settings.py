@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workplan.plans",
     "workplan.progress",
     "workplan.web",
+    "workplan.reports",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("plans/", include("workplan.plans.urls")),
     path("progress/", include("workplan.progress.urls")),
+    path("reports/", include("workplan.reports.urls")),
     path("api/", include("workplan.api.urls")),
     path("", include("workplan.web.urls")),
 ]
