@@ -43,6 +43,16 @@ class Figure:
     refs: list[Ref] = field(default_factory=list)
 
 
+def appendix_lines(figure: Figure, per_line: int = 30) -> list[str]:
+    """The appendix entry of a figure: its label and value, then its rows, a few per line
+    (short paragraphs keep line breaking linear for a 2,000-row figure)."""
+    head = f"{figure.label}（{figure.value}）："
+    if not figure.refs:
+        return [head + "—"]
+    texts = [ref.text[:40] for ref in figure.refs]
+    return [head] + ["；".join(texts[n : n + per_line]) for n in range(0, len(texts), per_line)]
+
+
 @dataclass
 class Heading:
     text: str

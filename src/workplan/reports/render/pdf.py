@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from workplan.core.errors import Invalid
-from workplan.reports.document import Doc, FigureList, Heading, Para, Table
+from workplan.reports.document import Doc, FigureList, Heading, Para, Table, appendix_lines
 
 FONT_NAME = "WorkplanCJK"
 FONT_CANDIDATES = (
@@ -127,8 +127,9 @@ def render_pdf(doc: Doc) -> bytes:
     if doc.figures and doc.appendix_title:
         story.append(_p(doc.appendix_title, styles["h1"]))
         for figure in doc.figures:
-            refs = "；".join(r.text for r in figure.refs) or "—"
-            story.append(_p(f"{figure.label}（{figure.value}）：{refs}", styles["note"]))
+            head, *lines = appendix_lines(figure)
+            story.append(_p(head, styles["h3"]))
+            story += [_p(line, styles["note"]) for line in lines]
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(
         buffer,
