@@ -207,6 +207,11 @@ def _report_calls(actor, org):
 
     return {
         "document_generate": summary,
+        "wording_update": lambda: reports.wording_update(
+            actor=actor,
+            plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan,
+            values={"number": "统发〔2019〕1号"},
+        ),
         "good_practice_mark": lambda: reports.good_practice_mark(actor=actor, report=accepted()),
         "good_practice_unmark": lambda: reports.good_practice_unmark(
             actor=actor, mark=reports.good_practice_mark(actor=actor, report=accepted())

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workplan.core.models import TimestampedModel
 from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import Plan
 from workplan.progress.models import Period, ProgressReport
@@ -86,3 +87,25 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.plan} · {self.format}"
+
+
+class ReportWordingQuerySet(ScopedQuerySetMixin, models.QuerySet["ReportWording"]):
+    """Scoped by the model's policy (``visible_to``)."""
+
+
+class ReportWording(TimestampedModel):
+    """The office's own wording for a plan's documents: title, issuer, number (文号), and the
+    fixed sentences, each a template with placeholders (see ``reports.wording``). Keys left
+    out use the default wording."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="report_wording")
+    values = models.JSONField(_("wording"), default=dict)
+
+    objects: ClassVar[ReportWordingQuerySet] = ReportWordingQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("report wording")
+        verbose_name_plural = _("report wording")
+
+    def __str__(self) -> str:
+        return f"{self.plan}"

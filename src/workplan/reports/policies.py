@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workplan.core.policy import register
 from workplan.progress.policies import OfPlanPolicy
-from workplan.reports.models import GeneratedDocument, GoodPractice
+from workplan.reports.models import GeneratedDocument, GoodPractice, ReportWording
 
 
 @register
@@ -19,3 +19,10 @@ class GeneratedDocumentPolicy(OfPlanPolicy):
     """The record of a generation is seen by the plan's readers; only planners change plans' rows."""
 
     model = GeneratedDocument
+
+
+@register
+class ReportWordingPolicy(OfPlanPolicy):
+    """The plan's document wording: read with the plan, reworded by its planners."""
+
+    model = ReportWording

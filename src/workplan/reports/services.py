@@ -14,11 +14,19 @@ from django.utils.translation import gettext as _
 from workplan import permissions
 from workplan.core import audit, clock
 from workplan.core.errors import Invalid
+from workplan.core.services import instance_update
 from workplan.permissions import Action
 from workplan.plans.models import Plan
 from workplan.progress.models import ProgressReport, ReportStatus
+from workplan.reports import wording
 from workplan.reports.document import Doc
-from workplan.reports.models import DocumentFormat, DocumentKind, GeneratedDocument, GoodPractice
+from workplan.reports.models import (
+    DocumentFormat,
+    DocumentKind,
+    GeneratedDocument,
+    GoodPractice,
+    ReportWording,
+)
 from workplan.reports.render import renderer
 from workplan.reports.selectors import bulletin, summary, template_values
 
@@ -104,6 +112,29 @@ def document_generate(
     stem = f"{kind}-{plan.pk}-{period_row.label if period_row else record.year}"
     return Generated(
         record=record, content=content, filename=f"{stem}.{fmt}", content_type=CONTENT_TYPES[fmt]
+    )
+
+
+@transaction.atomic
+def wording_update(
+    *, actor: Any, plan: Plan, values: dict[str, str], expected_version: int | None = None
+) -> ReportWording:
+    """Reword the plan's documents: each key's template is checked before anything is stored
+    (an empty value restores the default wording)."""
+    permissions.require(actor, Action.EDIT, plan, _("Only the plan's planners may change the wording."))
+    checked = {key: wording.check(key, text or "") for key, text in values.items() if (text or "").strip()}
+    for key in values:
+        wording.check(key, wording.default_text(key))  # unknown keys are refused even when empty
+    row, created = ReportWording.objects.get_or_create(plan=plan)
+    if created:
+        audit.record(actor=actor, action="wording.created", target=row, after=audit.snapshot(row))
+    merged = {k: v for k, v in {**row.values, **checked}.items() if k not in values or k in checked}
+    return instance_update(
+        actor=actor,
+        instance=row,
+        changes={"values": merged},
+        action="wording.updated",
+        expected_version=None if created else expected_version,
     )
 
 

@@ -9,17 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
-from workplan.core.errors import Invalid
+from workplan.core.errors import Conflict, Invalid
 from workplan.core.http import domain_errors
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.plans.models import Plan
 from workplan.progress import selectors as progress_selectors
 from workplan.progress.models import Period
-from workplan.reports import selectors, services
+from workplan.reports import selectors, services, wording
 from workplan.reports.models import DocumentFormat, DocumentKind
 
 
@@ -55,8 +56,45 @@ def plan_reports(request: HttpRequest, plan_id: int) -> HttpResponse:
         "accepted": selectors.accepted_reports(user=request.user, plan=plan, period=period),
         "marked": selectors.good_practice_ids(user=request.user, plan=plan),
         "can_edit": permissions.can(request.user, Action.EDIT, plan),
+        "wording": _wording_fields(request.user, plan),
     }
     return render(request, "reports/plan_reports.html", context)
+
+
+def _wording_fields(user: Any, plan: Plan) -> dict[str, Any]:
+    values, version = selectors.wording_for_user(user=user, plan=plan)
+    fields = [
+        {
+            "key": key,
+            "label": wording.LABELS[key],
+            "value": values.get(key, ""),
+            "default": wording.default_text(key),
+            "names": " ".join("{" + n + "}" for n in sorted(wording.names_for(key))),
+            "long": key.endswith(("opening", "closing")),
+        }
+        for key in wording.KEYS
+    ]
+    return {"fields": fields, "version": version}
+
+
+@login_required
+@require_POST
+@domain_errors
+def wording_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Save the plan's wording; a broken placeholder is refused with a message, nothing stored."""
+    plan = plan_selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.EDIT)
+    version = request.POST.get("version", "")
+    try:
+        services.wording_update(
+            actor=request.user,
+            plan=plan,
+            values={key: request.POST.get(key, "") for key in wording.KEYS},
+            expected_version=int(version) if version.isdigit() and int(version) > 0 else None,
+        )
+        messages.success(request, _("The wording is saved."))
+    except (Invalid, Conflict) as error:
+        messages.error(request, error.message)
+    return redirect("reports:plan_reports", plan_id=plan.pk)
 
 
 @login_required

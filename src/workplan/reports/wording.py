@@ -41,6 +41,40 @@ DEFAULTS: dict[str, Any] = {
     "number": "",
 }
 KEYS = tuple(DEFAULTS)
+LABELS = {
+    "bulletin_title": gettext_lazy("Bulletin: title"),
+    "bulletin_subtitle": gettext_lazy("Bulletin: subtitle"),
+    "bulletin_opening": gettext_lazy("Bulletin: opening sentence"),
+    "bulletin_closing": gettext_lazy("Bulletin: closing sentence"),
+    "summary_title": gettext_lazy("Summary: title"),
+    "summary_subtitle": gettext_lazy("Summary: subtitle"),
+    "summary_opening": gettext_lazy("Summary: opening sentence"),
+    "issuer": gettext_lazy("Issuer"),
+    "number": gettext_lazy("Document number (文号)"),
+}
+# The placeholders each document fills; the title block (number, issuer) is in both.
+BULLETIN_NAMES = frozenset(
+    {"plan", "period", "as_of", "year", "items", "completion", "done", "on_track", "at_risk", "overdue",
+     "reports", "on_time", "returned"}
+)  # fmt: skip
+SUMMARY_NAMES = frozenset(
+    {"plan", "period", "as_of", "year", "items", "completion", "done", "on_track", "at_risk", "overdue",
+     "reports", "evidence", "behind", "carried"}
+)  # fmt: skip
+MAX_LENGTH = 2000
+
+
+def names_for(key: str) -> frozenset[str]:
+    """The placeholders the sentence ``key`` may use."""
+    if key.startswith("bulletin_"):
+        return BULLETIN_NAMES
+    if key.startswith("summary_"):
+        return SUMMARY_NAMES
+    return BULLETIN_NAMES & SUMMARY_NAMES
+
+
+def default_text(key: str) -> str:
+    return str(DEFAULTS[key])
 
 
 def _names(template: str) -> set[str]:
@@ -66,6 +100,17 @@ def render(key: str, template: str | None, values: Mapping[str, Any]) -> str:
         ) from None
 
 
-def check(key: str, template: str, names: set[str]) -> None:
-    """Refuse a reworded sentence before it is stored: unknown placeholders, broken braces."""
-    render(key, template, dict.fromkeys(names, "x"))
+def check(key: str, template: str, names: set[str] | frozenset[str] | None = None) -> str:
+    """Refuse a reworded sentence before it is stored: unknown placeholders, broken braces,
+    characters a document cannot hold, too long. Returns the text to store."""
+    if key not in DEFAULTS:
+        raise Invalid(_("Unknown sentence: %(key)s.") % {"key": clean(key)[:40]}, details={key: ["unknown"]})
+    text = clean(template).strip()
+    if len(text) > MAX_LENGTH:
+        raise Invalid(
+            _("The wording of '%(key)s' is longer than %(limit)s characters.")
+            % {"key": key, "limit": MAX_LENGTH},
+            details={key: ["too long"]},
+        )
+    render(key, text, dict.fromkeys(names if names is not None else names_for(key), "x"))
+    return text

@@ -8,19 +8,21 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Query, Router
+from pydantic import Field, StringConstraints
 
 from workplan.api.endpoints import actor
-from workplan.api.schemas import Input, Out, PathId, QueryId, ShortText, Year, responses
+from workplan.api.schemas import NO_NUL, Input, Out, PathId, QueryId, ShortText, Year, responses
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors as progress_selectors
-from workplan.reports import selectors, services
+from workplan.reports import selectors, services, wording
 from workplan.reports.models import GeneratedDocument, GoodPractice
 from workplan.reports.services import CONTENT_TYPES
 
 router = Router(tags=["reports"])
 Format = Literal["docx", "xlsx", "pdf", "html"]
 Language = Literal["zh", "en"]
+ShortLongText = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
 PeriodLabel = Annotated[
     str | None, Query(pattern=r"^\d{4}-?([0-9]{2}|Q[1-4])$", description="2019-06 or 2019-Q2")
 ]
@@ -172,3 +174,48 @@ def good_practice_unmark(request: HttpRequest, report_id: PathId) -> Any:
     mark = selectors.mark_get_for_user(user=user, report_id=report_id, action=Action.EDIT)
     services.good_practice_unmark(actor=user, mark=mark)
     return status(204, None)
+
+
+class WordingOut(Out):
+    values: dict[str, str]
+    defaults: dict[str, str]
+    version: int
+
+
+class WordingIn(Input):
+    """The sentences to reword (keys of `defaults`); an empty string restores the default."""
+
+    values: dict[Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")], ShortLongText]
+    version: Annotated[int, Field(ge=0, le=2**31)] = 0
+
+
+def _wording_out(user: Any, plan: Any) -> WordingOut:
+    values, version = selectors.wording_for_user(user=user, plan=plan)
+    return WordingOut(
+        values=values, defaults={k: wording.default_text(k) for k in wording.KEYS}, version=version
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/report-wording",
+    response=responses(WordingOut),
+    summary="The wording of the plan's documents (title, issuer, number, fixed sentences)",
+)
+def plan_wording(request: HttpRequest, plan_id: PathId) -> WordingOut:
+    user = actor(request)
+    plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
+    return _wording_out(user, plan)
+
+
+@router.put(
+    "/plans/{plan_id}/report-wording",
+    response=responses(WordingOut),
+    summary="Reword the plan's documents; a broken placeholder is refused (422), nothing stored",
+)
+def plan_wording_update(request: HttpRequest, plan_id: PathId, payload: WordingIn) -> WordingOut:
+    user = actor(request)
+    plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
+    services.wording_update(
+        actor=user, plan=plan, values=dict(payload.values), expected_version=payload.version or None
+    )
+    return _wording_out(user, plan)

@@ -8,15 +8,22 @@ from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.permissions import Action
 from workplan.plans.models import Plan
 from workplan.progress.models import Period, ProgressReport, ReportStatus
-from workplan.reports.models import GeneratedDocument, GoodPractice
+from workplan.reports.models import GeneratedDocument, GoodPractice, ReportWording
 from workplan.reports.selectors.bulletin import bulletin, period_rows
 from workplan.reports.selectors.common import period_label, period_of_plan
 from workplan.reports.selectors.summary import item_facts, summary
 
 
 def template_values(*, plan: Plan) -> dict[str, str]:
-    """The plan's reworded sentences and title block (none yet: the defaults apply)."""
-    return {}
+    """The plan's reworded sentences and title block (keys left out use the defaults)."""
+    row = ReportWording.objects.filter(plan=plan).only("values").first()
+    return {str(k): str(v) for k, v in (row.values if row else {}).items()}
+
+
+def wording_for_user(*, user: Any, plan: Plan) -> tuple[dict[str, str], int]:
+    """The plan's wording as the user may read it, with its version (0: never reworded)."""
+    row = ReportWording.objects.visible_to(user).filter(plan=plan).first()
+    return ({str(k): str(v) for k, v in row.values.items()} if row else {}), (row.version if row else 0)
 
 
 def document_list(*, user: Any, plan: Plan, limit: int = 20) -> list[GeneratedDocument]:
@@ -47,6 +54,7 @@ __all__ = [
     "period_rows",
     "summary",
     "template_values",
+    "wording_for_user",
 ]
 
 

@@ -105,3 +105,26 @@ def test_the_cli_refuses_bad_input_in_one_line(demo, capsys, args, message, tmp_
     assert main(["report", *[a.replace("{plan}", str(demo.pk)) for a in args]]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_the_wording_from_the_page_and_the_api(client, demo, planner):
+    client.force_login(planner)
+    url = reverse("reports:wording_edit", args=[demo.pk])
+    response = client.post(url, {"bulletin_title": "{plan} {broken", "version": "0"}, follow=True)
+    assert "cannot be used" in response.content.decode()
+    client.post(url, {"number": "统发〔2019〕7号", "version": "0"})
+    api = client_for(planner)
+    got = api.get(f"/api/v1/plans/{demo.pk}/report-wording").json()
+    assert got["values"] == {"number": "统发〔2019〕7号"} and "bulletin_title" in got["defaults"]
+    put = api.put(
+        f"/api/v1/plans/{demo.pk}/report-wording",
+        data=json.dumps({"values": {"issuer": "{year}年办公室"}, "version": got["version"]}),
+        content_type="application/json",
+    )
+    assert put.status_code == 200 and put.json()["values"]["issuer"] == "{year}年办公室"
+    bad = api.put(
+        f"/api/v1/plans/{demo.pk}/report-wording",
+        data=json.dumps({"values": {"issuer": "{nope}"}}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "cannot be used" in bad.json()["error"]["message"]

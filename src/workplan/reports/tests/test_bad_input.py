@@ -114,3 +114,46 @@ def test_good_practice_needs_an_accepted_report_and_a_planner(demo, planner, rep
     start = paragraphs.index("8. Good practice")
     assert accepted.narrative in paragraphs[start:] and "做法可复制" in paragraphs[start:]
     assert Document(io.BytesIO(doc)).paragraphs
+
+
+def test_the_office_rewords_its_documents_and_a_broken_template_is_refused(demo, planner, reporter):
+    from workplan.reports.models import ReportWording
+    from workplan.reports.services import wording_update
+
+    with pytest.raises(Forbidden):
+        wording_update(actor=reporter, plan=demo, values={"number": "x"})
+    for bad in (
+        {"bulletin_title": "{plan} {oops}"},
+        {"issuer": "{evidence}"},
+        {"nonsense": "x"},
+        {"number": "{"},
+    ):
+        with pytest.raises(Invalid):
+            wording_update(actor=planner, plan=demo, values=bad)
+    assert not ReportWording.objects.filter(plan=demo, values__has_key="bulletin_title").exists()
+    row = wording_update(
+        actor=planner,
+        plan=demo,
+        values={
+            "number": "统发〔2019〕6号",
+            "issuer": "中共某市委统战部办公室",
+            "bulletin_title": "关于{plan}推进情况的通报\x07",
+        },
+    )
+    result = document_generate(actor=planner, plan=demo, kind="bulletin", fmt="docx", period="2019-06")
+    paragraphs = docx_paragraphs(result.content)
+    assert (
+        paragraphs[0] == "统发〔2019〕6号"
+        and paragraphs[1].startswith("关于")
+        and "\x07" not in paragraphs[1]
+    )
+    assert any(p.startswith("中共某市委统战部办公室") for p in paragraphs[:4])
+    wording_update(actor=planner, plan=demo, values={"number": ""}, expected_version=row.version)
+    assert ReportWording.objects.get(plan=demo).values == {
+        "issuer": "中共某市委统战部办公室",
+        "bulletin_title": "关于{plan}推进情况的通报",
+    }
+    from workplan.core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        wording_update(actor=planner, plan=demo, values={"number": "x"}, expected_version=row.version)
