@@ -97,3 +97,39 @@ def test_every_format_of_the_bulletin_opens(demo, planner):
     )
     figure_rows = [r for r in sheets["Figures"][1:] if r[0] == "Reports submitted"]
     assert len(figure_rows) == 40 and {r[2] for r in figure_rows} == {"report"}
+
+
+def test_indicator_and_assessment_sections_come_from_their_providers(demo, planner):
+    from workplan.reports import providers
+    from workplan.reports.providers import ProvidedTable
+
+    def indicators(*, user, plan, as_of):
+        assert user == planner and plan == demo and as_of == dt.date(2019, 6, 30)
+        return ProvidedTable(columns=["Indicator", "Value"], rows=[["I-1 sites", "81%"]], item_ids=[None])
+
+    with providers.override("indicators", indicators), providers.override("assessment", lambda **_: None):
+        document = Document(
+            io.BytesIO(
+                document_generate(
+                    actor=planner, plan=demo, kind="bulletin", fmt="docx", period="2019-06"
+                ).content
+            )
+        )
+    assert any(t.rows[1].cells[0].text == "I-1 sites" for t in document.tables)
+    texts = [p.text for p in document.paragraphs]
+    ranking = texts.index("6. Assessment ranking")
+    assert texts[ranking + 1] == "No figures are available for this section yet."
+
+
+def test_the_real_providers_answer_none_without_their_apps_or_data(demo, planner):
+    from django.apps import apps
+
+    from workplan.reports.adapters_assessment import published_ranking
+    from workplan.reports.adapters_ledgers import indicator_attainment
+
+    if not apps.is_installed("workplan.ledgers"):
+        assert indicator_attainment(user=planner, plan=demo, as_of=dt.date(2019, 6, 30)) is None
+    else:
+        table = indicator_attainment(user=planner, plan=demo, as_of=dt.date(2019, 6, 30))
+        assert table is None or len(table.rows) == len(table.item_ids)
+    assert published_ranking(user=planner, plan=demo, as_of=dt.date(2019, 6, 30)) is None  # none published
