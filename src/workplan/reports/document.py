@@ -88,7 +88,16 @@ class FigureList:
     columns: list[str] = field(default_factory=lambda: ["", ""])
 
 
-Block = Heading | Para | Table | FigureList
+@dataclass
+class Chart:
+    """A horizontal bar chart of percentages (completion by unit or part), drawn as an image."""
+
+    title: str
+    labels: list[str]
+    values: list[float]
+
+
+Block = Heading | Para | Table | FigureList | Chart
 
 
 @dataclass

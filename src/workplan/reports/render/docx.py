@@ -23,7 +23,8 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from workplan.reports.document import Doc, FigureList, Heading, Para, Table, appendix_lines
+from workplan.reports.document import Chart, Doc, FigureList, Heading, Para, Table, appendix_lines
+from workplan.reports.render.charts import chart_png
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 BODY_FONT = ("Times New Roman", "仿宋")
@@ -221,6 +222,9 @@ def render_docx(doc: Doc) -> bytes:
             _table(document, block.columns, [[f.label, str(f.value)] for f in block.figures], [3, 1])
         elif isinstance(block, Table):
             _table(document, block.columns, block.rows, block.widths)
+        elif isinstance(block, Chart):
+            png, (width, _height) = chart_png(block)
+            document.add_picture(io.BytesIO(png), width=Pt(min(width, 156 / 25.4 * 72)))
     if doc.figures and doc.appendix_title:
         _appendix(body, doc)
     buffer = io.BytesIO()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from workplan.reports.document import Doc, FigureList, Heading, Para, Table
+from workplan.reports.document import Chart, Doc, FigureList, Heading, Para, Table
+from workplan.reports.render.charts import chart_png
 
 
 def render_html(doc: Doc) -> bytes:
@@ -19,6 +22,18 @@ def render_html(doc: Doc) -> bytes:
             blocks.append({"type": "para", "style": block.style, "text": block.text})
         elif isinstance(block, FigureList):
             blocks.append({"type": "figures", "columns": block.columns, "figures": block.figures})
+        elif isinstance(block, Chart):
+            png, _size = chart_png(block)
+            alt = "; ".join(
+                f"{label} {round(value)}%" for label, value in zip(block.labels, block.values, strict=True)
+            )
+            blocks.append(
+                {
+                    "type": "chart",
+                    "src": "data:image/png;base64," + base64.b64encode(png).decode(),
+                    "alt": f"{block.title}: {alt}",
+                }
+            )
         elif isinstance(block, Table):
             ids = block.item_ids or [None] * len(block.rows)
             blocks.append(

@@ -8,45 +8,30 @@ ever downloaded. Table header rows repeat on every page; pages are numbered.
 from __future__ import annotations
 
 import io
-import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Image, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from workplan.core.errors import Invalid
-from workplan.reports.document import Doc, FigureList, Heading, Para, Table, appendix_lines
+from workplan.reports.document import Chart, Doc, FigureList, Heading, Para, Table, appendix_lines
+from workplan.reports.render.charts import chart_png
+from workplan.reports.render.fonts import font_path
 
 FONT_NAME = "WorkplanCJK"
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
 USABLE_WIDTH = A4[0] - 50 * mm
 
 
 @cache
 def font() -> str:
     """Register the CJK font once; refuse clearly when none is installed."""
-    chosen = os.environ.get("WORKPLAN_REPORT_FONT") or next(
-        (path for path in FONT_CANDIDATES if Path(path).is_file()), None
-    )
-    if not chosen or not Path(chosen).is_file():
-        raise Invalid(
-            _("No Chinese font is installed for PDF output: install fonts-wqy-zenhei (make setup does).")
-        )
-    pdfmetrics.registerFont(TTFont(FONT_NAME, chosen, subfontIndex=0))
+    pdfmetrics.registerFont(TTFont(FONT_NAME, font_path(), subfontIndex=0))
     return FONT_NAME
 
 
@@ -124,6 +109,10 @@ def render_pdf(doc: Doc) -> bytes:
             )
         elif isinstance(block, Table):
             story.append(_table(block.columns, block.rows, block.widths, styles))
+        elif isinstance(block, Chart):
+            png, (width, height) = chart_png(block)
+            scale = min(1.0, USABLE_WIDTH / width)
+            story.append(Image(io.BytesIO(png), width=width * scale, height=height * scale))
     if doc.figures and doc.appendix_title:
         story.append(_p(doc.appendix_title, styles["h1"]))
         for figure in doc.figures:

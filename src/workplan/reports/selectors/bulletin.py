@@ -30,7 +30,7 @@ from workplan.progress.models import (
 )
 from workplan.progress.status import Status
 from workplan.reports import providers, wording
-from workplan.reports.document import Doc, FigureList, Heading, Para, Ref, Table, clean
+from workplan.reports.document import Chart, Doc, FigureList, Heading, Para, Ref, Table, clean
 from workplan.reports.models import GoodPractice
 from workplan.reports.selectors.common import (
     item_ref,
@@ -212,6 +212,14 @@ def _units(doc: Doc, board: Dashboard, rows: PeriodRows, period: Period) -> None
         )
     doc.add(Heading(_("2. Progress by unit"), 1))
     doc.add(table if table.rows else Para(_("No unit has a task in this plan yet."), "note"))
+    if board.units:
+        doc.add(
+            Chart(
+                title=_("Completion by unit"),
+                labels=[clean(u.unit.short_name or u.unit.name) for u in board.units],
+                values=[float(u.tally.percent or 0) for u in board.units],
+            )
+        )
 
 
 def _warnings(doc: Doc, rows: PeriodRows) -> None:

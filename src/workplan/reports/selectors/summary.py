@@ -24,7 +24,7 @@ from workplan.progress.selectors import ItemStatusRow
 from workplan.progress.selectors.item_page import default_as_of
 from workplan.progress.status import Status
 from workplan.reports import providers, wording
-from workplan.reports.document import Doc, FigureList, Heading, Para, Ref, Table, clean
+from workplan.reports.document import Chart, Doc, FigureList, Heading, Para, Ref, Table, clean
 from workplan.reports.selectors.common import (
     item_ref,
     new_doc,
@@ -155,6 +155,14 @@ def _overview(
         ),
     ]
     doc.add(FigureList(figures, [_("Figure"), _("Value")]))
+    if board.parts:
+        doc.add(
+            Chart(
+                title=_("Completion by part"),
+                labels=[clean(p.part.heading) for p in board.parts],
+                values=[float(p.tally.percent or 0) for p in board.parts],
+            )
+        )
     if not values["reports"]:
         doc.add(Para(_("No progress report has been submitted for this plan yet."), "note"))
 
