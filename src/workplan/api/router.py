@@ -10,15 +10,23 @@ from ninja.errors import ValidationError as NinjaValidationError
 from workplan.api.auth import SessionAuth, TokenAuth
 from workplan.api.endpoints import (
     account,
+    assessment,
     assignments,
     audit,
     imports,
+    indicators,
     items,
+    ledger_sheets,
+    ledgers,
     notifications,
+    organisation,
     plans,
     progress,
     reports,
+    supervision,
+    tasks,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -68,8 +76,16 @@ for module in (
     items,
     assignments,
     progress,
+    supervision,
     notifications,
     audit,
+    tasks,
+    ledgers,
+    ledger_sheets,
+    indicators,
+    assessment,
+    organisation,
+    users,
     reports,
 ):
     api.add_router("", module.router)

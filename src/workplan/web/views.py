@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
 from workplan.progress import selectors as progress
 from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
+from workplan.progress.models import NoticeKind
 from workplan.progress.selectors import ItemStatusRow, default_as_of
 from workplan.web.forms import AsOfForm, TreeFilterForm
 from workplan.web.templatetags.workplan import STATUS_LABELS
@@ -30,6 +30,10 @@ from workplan.web.templatetags.workplan import STATUS_LABELS
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from workplan.operations.selectors import site_needs_setup
+
+    if site_needs_setup(user=request.user):
+        return redirect("operations:welcome")
     return redirect("web:plan_list")
 
 
@@ -158,7 +162,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         "dashboard": dashboard,
         "form": form,
         "as_of": dashboard.today,
-        "chart_json": json.dumps(chart_data, ensure_ascii=False),
+        "chart_data": chart_data,
         "status_order": STATUS_ORDER,
     }
     return render(request, "web/dashboard.html", context)
@@ -170,7 +174,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """One item: its source text with promises marked, owners, status, tracks, reports, timeline."""
     page = progress.item_page(user=request.user, item_id=item_id)
-    return render(request, "web/item_detail.html", page.context())
+    return render(request, "web/item_detail.html", {**page.context(), "notice_kinds": NoticeKind.choices})
 
 
 @login_required

@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from workplan.reports.document import Chart, Doc, FigureList, Heading, Para, Table, appendix_lines
 from workplan.reports.render.charts import chart_png
