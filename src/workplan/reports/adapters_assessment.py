@@ -39,6 +39,7 @@ def published_ranking(*, user: Any, plan: Plan, as_of: dt.date) -> ProvidedTable
             for r in results
         ],
         item_ids=[None] * len(results),
+        widths=[0.8, 4, 1, 1.5],
         note=_("%(rubric)s, period %(period)s, published %(date)s.")
         % {
             "rubric": clean(run.rubric),

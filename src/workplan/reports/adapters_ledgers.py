@@ -55,4 +55,5 @@ def indicator_attainment(*, user: Any, plan: Plan, as_of: dt.date) -> ProvidedTa
             for r in rows
         ],
         item_ids=[r.item_id for r in rows],
+        widths=[3, 2.2, 1.2, 1, 1, 0.8],
     )

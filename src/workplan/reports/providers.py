@@ -26,6 +26,7 @@ class ProvidedTable:
     rows: list[list[str]]
     item_ids: list[int | None] = field(default_factory=list)
     note: str = ""
+    widths: list[float] | None = None  # relative column widths
 
 
 Provider = Callable[..., ProvidedTable | None]

@@ -297,7 +297,13 @@ def _provided(doc: Doc, *, user: Any, plan: Plan, as_of: dt.date) -> None:
             doc.add(Para(_("No figures are available for this section yet."), "note"))
             continue
         doc.add(
-            Table(name=title[3:], columns=table.columns, rows=table.rows, item_ids=table.item_ids or None)
+            Table(
+                name=title[3:],
+                columns=table.columns,
+                rows=table.rows,
+                widths=table.widths,
+                item_ids=table.item_ids or None,
+            )
         )
         if table.note:
             doc.add(Para(clean(table.note), "note"))

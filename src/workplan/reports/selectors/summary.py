@@ -221,7 +221,11 @@ def _closing(
     else:
         doc.add(
             Table(
-                name=_("Indicators"), columns=table.columns, rows=table.rows, item_ids=table.item_ids or None
+                name=_("Indicators"),
+                columns=table.columns,
+                rows=table.rows,
+                widths=table.widths,
+                item_ids=table.item_ids or None,
             )
         )
     columns = [_("Task"), _("Units"), _("Due"), _("Completion"), _("Status")]

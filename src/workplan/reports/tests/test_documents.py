@@ -12,6 +12,7 @@ from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
 
+from workplan.core.testing import make_plan_with_task
 from workplan.plans.models import PlanItem
 from workplan.progress.dashboard import plan_dashboard
 from workplan.progress.status import Status
@@ -121,15 +122,27 @@ def test_indicator_and_assessment_sections_come_from_their_providers(demo, plann
     assert texts[ranking + 1] == "No figures are available for this section yet."
 
 
-def test_the_real_providers_answer_none_without_their_apps_or_data(demo, planner):
-    from django.apps import apps
-
+def test_the_real_providers_fill_the_sections_from_ledgers_and_assessment(demo, planner, actor, org):
     from workplan.reports.adapters_assessment import published_ranking
     from workplan.reports.adapters_ledgers import indicator_attainment
 
-    if not apps.is_installed("workplan.ledgers"):
-        assert indicator_attainment(user=planner, plan=demo, as_of=dt.date(2019, 6, 30)) is None
-    else:
-        table = indicator_attainment(user=planner, plan=demo, as_of=dt.date(2019, 6, 30))
-        assert table is None or len(table.rows) == len(table.item_ids)
-    assert published_ranking(user=planner, plan=demo, as_of=dt.date(2019, 6, 30)) is None  # none published
+    june = dt.date(2019, 6, 30)
+    indicators = indicator_attainment(user=planner, plan=demo, as_of=june)
+    assert indicators is not None and len(indicators.rows) == len(indicators.item_ids)
+    ranking = published_ranking(user=planner, plan=demo, as_of=june)  # the demo publishes a run
+    assert ranking is not None and ranking.rows[0][0].startswith("1")
+    document = Document(
+        io.BytesIO(
+            document_generate(actor=planner, plan=demo, kind="bulletin", fmt="docx", period="2019-06").content
+        )
+    )
+    assert any(
+        t.rows[0].cells[0].text == "Rank" and len(t.rows) == len(ranking.rows) + 1 for t in document.tables
+    )
+    # A plan without indicators or a published run: the sections say so.
+    plan = make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+    assert (
+        indicator_attainment(user=actor, plan=plan, as_of=june) is None
+        or not indicator_attainment(user=actor, plan=plan, as_of=june).rows
+    )
+    assert published_ranking(user=actor, plan=plan, as_of=june) is None
