@@ -7,7 +7,7 @@ import io
 from workplan.reports.document import Chart
 from workplan.reports.render.fonts import font_path
 
-MAX_BARS = 40
+MAX_BARS = 30
 DPI = 150
 
 

@@ -26,6 +26,7 @@ from workplan.reports.render.fonts import font_path
 
 FONT_NAME = "WorkplanCJK"
 USABLE_WIDTH = A4[0] - 50 * mm
+MAX_CHART_HEIGHT = A4[1] - 90 * mm
 
 
 @cache
@@ -111,7 +112,7 @@ def render_pdf(doc: Doc) -> bytes:
             story.append(_table(block.columns, block.rows, block.widths, styles))
         elif isinstance(block, Chart):
             png, (width, height) = chart_png(block)
-            scale = min(1.0, USABLE_WIDTH / width)
+            scale = min(1.0, USABLE_WIDTH / width, MAX_CHART_HEIGHT / height)  # fits one page
             story.append(Image(io.BytesIO(png), width=width * scale, height=height * scale))
     if doc.figures and doc.appendix_title:
         story.append(_p(doc.appendix_title, styles["h1"]))

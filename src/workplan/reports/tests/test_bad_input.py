@@ -157,3 +157,20 @@ def test_the_office_rewords_its_documents_and_a_broken_template_is_refused(demo,
 
     with pytest.raises(Conflict):
         wording_update(actor=planner, plan=demo, values={"number": "x"}, expected_version=row.version)
+
+
+def test_a_chart_of_many_units_fits_a_pdf_page():
+    from workplan.reports.document import Chart, Doc
+    from workplan.reports.render.pdf import render_pdf
+
+    doc = Doc(
+        kind="bulletin", title="通报", subtitle="", number="", issuer="办公室", date=dt.date(2019, 6, 30)
+    )
+    doc.add(
+        Chart(
+            title="各单位完成情况",
+            labels=[f"单位{n}" for n in range(120)],
+            values=[n % 100 for n in range(120)],
+        )
+    )
+    assert render_pdf(doc).startswith(b"%PDF")
