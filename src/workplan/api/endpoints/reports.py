@@ -37,7 +37,7 @@ def _file_response(result: services.Generated) -> HttpResponse:
 def _binary(what: str) -> dict[str, Any]:
     return {
         "responses": {
-            "200": {
+            200: {  # the int key ninja uses, so the two merge instead of both being served
                 "description": f"The {what}; the format from `format` (default docx).",
                 "content": {
                     ctype: {"schema": {"type": "string", "format": "binary"}}
