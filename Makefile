@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: bundle bundle-test setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real clean
+.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real clean
 
 VENDOR := src/workplan/web/static/vendor
 ASSETS := $(VENDOR)/.installed-stamp
@@ -29,7 +29,19 @@ $(ASSETS): package.json package-lock.json
 	  echo "         the site works without them, but charts and in-place updates are off."; \
 	fi
 
-setup: $(STAMP) $(ASSETS)
+# PDF reports embed a Chinese font installed by the system (never fetched at run time).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+fonts:
+	@if [ ! -f $(CJK_FONT) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null || \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null); \
+	  else \
+	    echo "warning: no Chinese font for PDF reports: install fonts-wqy-zenhei (or set WORKPLAN_REPORT_FONT)"; \
+	  fi; \
+	fi
+
+setup: $(STAMP) $(ASSETS) fonts
 
 demo: setup          ## set up and serve the demo site on http://127.0.0.1:8000
 	$(BIN)/workplan demo

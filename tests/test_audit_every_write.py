@@ -197,6 +197,7 @@ def _call_table(actor, org):
         "plan_import": import_parsed,
         **_progress_calls(actor, org),
         **_api_calls(actor, user),
+        **_report_calls(actor, org),
         **_task_calls(actor),
         **_ledger_calls(actor, org, task),
         **_assessment_calls(actor, org),
@@ -273,6 +274,39 @@ def _ledger_calls(actor, org, task):
         "indicator_delete": lambda: ledgers.indicator_delete(actor=actor, indicator=indicator()),
         "indicator_value_set": lambda: ledgers.indicator_value_set(
             actor=actor, indicator=indicator("manual"), as_of=dt.date(2019, 6, 30), value=1
+        ),
+    }
+
+
+def _report_calls(actor, org):
+    """Generating a document (recorded) and marking good practice on an accepted report."""
+    from workplan.core import clock
+    from workplan.progress import services as prog
+    from workplan.progress.testing import dispatched_task, moment
+    from workplan.reports import services as reports
+
+    def accepted():
+        d = dispatched_task(actor, owner=org.unit_b, assignee=org.unit_b, due=dt.date(2019, 3, 31))
+        with clock.frozen(moment(2019, 1, 10)):
+            report = prog.report_save(
+                actor=actor, track=d.track, period=d.period(1), narrative="经验", percent=20, submit=True
+            )
+        return prog.report_accept(actor=actor, report=report)
+
+    def summary():
+        plan = make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        return reports.document_generate(actor=actor, plan=plan, kind="summary", fmt="html")
+
+    return {
+        "document_generate": summary,
+        "wording_update": lambda: reports.wording_update(
+            actor=actor,
+            plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan,
+            values={"number": "统发〔2019〕1号"},
+        ),
+        "good_practice_mark": lambda: reports.good_practice_mark(actor=actor, report=accepted()),
+        "good_practice_unmark": lambda: reports.good_practice_unmark(
+            actor=actor, mark=reports.good_practice_mark(actor=actor, report=accepted())
         ),
     }
 
@@ -601,9 +635,13 @@ def test_write_service_records_its_actor(actor, org, service):
     written = AuditEntry.objects.order_by("id")[before:]
     assert written, f"{service} wrote no audit row"
     assert all(entry.actor_id == actor.pk and entry.actor_repr == actor.username for entry in written)
-    entity = {"revision": "plan", "breakdown": "item", "replace": "target", "items": "item"}.get(
-        service.split("_", 1)[0], service.split("_", 1)[0]
-    )
+    entity = {
+        "revision": "plan",
+        "breakdown": "item",
+        "replace": "target",
+        "items": "item",
+        "good": "good_practice",
+    }.get(service.split("_", 1)[0], service.split("_", 1)[0])
     assert any(entry.action.startswith(f"{entity}.") for entry in written), [e.action for e in written]
 
 

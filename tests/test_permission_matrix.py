@@ -70,6 +70,9 @@ MODEL_GROUP: dict[str, str] = {
     "progress.Escalation": "report",
     "progress.SupervisionNotice": "report",
     "progress.ExtensionRequest": "report",
+    "reports.GoodPractice": "plan",
+    "reports.GeneratedDocument": "plan",
+    "reports.ReportWording": "plan",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -177,6 +180,25 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
         "progress.ExtensionRequest": progress.extension_request(
             actor=actor, track=track, reason="资金未到位", requested_due=dt.date(2020, 3, 31)
         ),
+        **_report_rows(task.plan, report),
+    }
+
+
+def _report_rows(plan, report) -> dict[str, object]:
+    """A good-practice mark and a generation record of the plan (rows, not the services'
+    rules: those are tested in reports/tests)."""
+    from workplan.reports.models import GeneratedDocument, GoodPractice, ReportWording
+
+    now = clock.now()
+    mark = GoodPractice.objects.create(report=report, plan=plan, marked_at=now)
+    record = GeneratedDocument.objects.create(
+        plan=plan, kind="summary", format="docx", year=plan.year, created_at=now, sha256="0" * 64, size=1
+    )
+    wording = ReportWording.objects.create(plan=plan, values={"number": "统发〔2019〕1号"})
+    return {
+        "reports.GoodPractice": mark,
+        "reports.GeneratedDocument": record,
+        "reports.ReportWording": wording,
     }
 
 

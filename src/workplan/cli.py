@@ -125,6 +125,9 @@ def _build_parser() -> argparse.ArgumentParser:
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
     )
+    from workplan.reports.cli import add_parsers
+
+    add_parsers(sub, _Parser)
     return parser
 
 
@@ -147,6 +150,8 @@ OWN_COMMANDS = frozenset(
         "backup",
         "restore",
         "move-to",
+        "report",
+        "plan",
     }
 )
 
@@ -189,6 +194,8 @@ def _run_own(argv: list[str]) -> int:
         "indicator": _ledgers,
         "assess": _assess,
         **operations.HANDLERS,
+        "report": _report,
+        "plan": _plan,
     }
     from workplan.core import audit
 
@@ -400,6 +407,18 @@ def _actor(username: str | None) -> Any:
     if actor is None:
         raise CommandError(f"no active user {username!r}")
     return actor
+
+
+def _report(args: argparse.Namespace) -> int:
+    from workplan.reports.cli import run_report
+
+    return run_report(args, _actor(args.username))
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from workplan.reports.cli import run_plan
+
+    return run_plan(args, _actor(args.username))
 
 
 def _breakdown(args: argparse.Namespace) -> int:

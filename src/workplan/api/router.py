@@ -22,6 +22,7 @@ from workplan.api.endpoints import (
     organisation,
     plans,
     progress,
+    reports,
     supervision,
     tasks,
     units,
@@ -85,5 +86,6 @@ for module in (
     assessment,
     organisation,
     users,
+    reports,
 ):
     api.add_router("", module.router)

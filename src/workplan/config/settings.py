@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "workplan.assessment",
     "workplan.web",
     "workplan.operations",
+    "workplan.reports",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
 ]

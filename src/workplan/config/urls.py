@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/", include("workplan.tasks.urls")),
     path("ledgers/", include("workplan.ledgers.urls")),
     path("assessment/", include("workplan.assessment.urls")),
+    path("reports/", include("workplan.reports.urls")),
     path("api/", include("workplan.api.urls")),
     path("", include("workplan.operations.urls")),
     path("", include("workplan.web.urls")),
