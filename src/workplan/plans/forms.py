@@ -60,6 +60,15 @@ class BreakdownUploadForm(UploadLimitMixin, forms.Form):
         return self._check_size(self.cleaned_data["table"])
 
 
+class RevisionUploadForm(UploadLimitMixin, forms.Form):
+    document = forms.FileField(
+        label=_("Revised plan document"), help_text=_("Word (.docx), Excel (.xlsx), PDF, text or Markdown")
+    )
+
+    def clean_document(self) -> Any:
+        return self._check_size(self.cleaned_data["document"])
+
+
 class UnitMappingForm(forms.Form):
     name = forms.CharField(max_length=200)
     unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), required=False)

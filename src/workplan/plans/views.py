@@ -20,8 +20,15 @@ from workplan.permissions import Action
 from workplan.plans import drafts, selectors, services
 from workplan.plans.breakdown.export import breakdown_export
 from workplan.plans.breakdown.staging import breakdown_apply_staged, breakdown_dry_run
-from workplan.plans.forms import BreakdownUploadForm, BulkAssignForm, MilestoneForm, PlanUploadForm
+from workplan.plans.forms import (
+    BreakdownUploadForm,
+    BulkAssignForm,
+    MilestoneForm,
+    PlanUploadForm,
+    RevisionUploadForm,
+)
 from workplan.plans.models import DraftStatus, ImportDraft, PlanItem
+from workplan.plans.revision_upload import revision_apply_staged, revision_counts, revision_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -256,6 +263,40 @@ def breakdown_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             context.update(preview=staged.preview, staged=staged.token)
     return render(request, "plans/breakdown_upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def revision_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Upload a revised document: see what changes (added, removed, moved, reworded, promises); apply."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.EDIT)
+    form = RevisionUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"plan": plan, "form": form}
+    if request.method == "POST" and "staged" in request.POST:
+        try:
+            diff = revision_apply_staged(actor=request.user, plan=plan, token=request.POST["staged"])
+        except Invalid as error:
+            messages.error(request, error.message)
+            return redirect("plans:revision_upload", plan_id=plan.pk)
+        counts = dict(revision_counts(diff))
+        messages.success(
+            request,
+            _(
+                "The revision is applied: %(added)d added, %(removed)d archived, %(moved)d moved, %(reworded)d reworded."
+            )
+            % counts,
+        )
+        return redirect("web:plan_detail", plan_id=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        try:
+            staged = revision_preview(actor=request.user, plan=plan, data=upload.read(), filename=upload.name)
+        except Invalid as error:
+            form.add_error("document", error.message)
+        else:
+            context.update(diff=staged.diff, rows=staged.rows, counts=staged.counts, staged=staged.token)
+    return render(request, "plans/revision_upload.html", context)
 
 
 @login_required

@@ -13,6 +13,13 @@ register = template.Library()
 
 STATUS_LABELS: dict[str, Any] = {str(status): label for status, label in STATUS.items()}
 WARNING_LABELS = {"blue": _("Blue warning"), "yellow": _("Yellow warning"), "red": _("Red warning")}
+REVISION_KIND_LABELS = {
+    "added": _("added"),
+    "removed": _("removed (archived)"),
+    "moved": _("moved"),
+    "reworded": _("reworded"),
+    "unchanged": _("unchanged"),
+}
 ROLE_LABELS = {"lead": _("Lead"), "responsible": _("Responsible"), "cooperating": _("Cooperating")}
 
 
@@ -24,6 +31,11 @@ def status_label(value: Any) -> Any:
 @register.filter
 def warning_label(value: Any) -> Any:
     return WARNING_LABELS.get(str(value), value)
+
+
+@register.filter
+def revision_kind(value: Any) -> Any:
+    return REVISION_KIND_LABELS.get(str(value), value)
 
 
 @register.filter
