@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workplan.accounts.selectors import unit_list_for_user
 from workplan.core import clock
-from workplan.core.errors import Conflict, Invalid, NotFound
+from workplan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors, is_htmx
 from workplan.permissions import Action
@@ -38,6 +38,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @domain_errors
 def import_start(request: HttpRequest) -> HttpResponse:
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if not form.may_import:
+        raise Forbidden(_("Only planners may import a plan."))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
         try:

@@ -20,6 +20,13 @@ REVISION_KIND_LABELS = {
     "reworded": _("reworded"),
     "unchanged": _("unchanged"),
 }
+MATCH_LABELS = {
+    "exact": _("exact name"),
+    "alias": _("alias"),
+    "suggestion": _("suggestion"),
+    "none": _("not found"),
+    "chosen": _("chosen by you"),
+}
 ROLE_LABELS = {"lead": _("Lead"), "responsible": _("Responsible"), "cooperating": _("Cooperating")}
 
 
@@ -36,6 +43,11 @@ def warning_label(value: Any) -> Any:
 @register.filter
 def revision_kind(value: Any) -> Any:
     return REVISION_KIND_LABELS.get(str(value), value)
+
+
+@register.filter
+def match_label(value: Any) -> Any:
+    return MATCH_LABELS.get(str(value), value)
 
 
 @register.filter

@@ -19,10 +19,12 @@ from django.utils import translation
 
 from workplan.core import clock
 from workplan.core.translations import catalogue_path
+from workplan.plans import drafts
 from workplan.plans import services as plans
 from workplan.progress import services as progress
 from workplan.progress.testing import dispatched_task, moment
 
+DRAFT = "2019年要点\n一、加强组织领导\n（一）完善机制。6月底前完成，覆盖率达到80%。（县民政局牵头，县财政局配合，各区负责）\n".encode()
 WORD = re.compile(r"[A-Za-z]{4,}")
 TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 
@@ -68,6 +70,9 @@ def world(actor, org, personas, settings):
         )
         progress.instruction_create(actor=personas.leader, item=d.task, text="抓紧落实")
         progress.escalation_raise_due(actor=actor, today=dt.date(2019, 6, 20))
+        d.draft = drafts.draft_create(
+            actor=personas.planner, data=DRAFT, filename="要点.txt", owner_unit=org.root
+        )
     return d
 
 
@@ -86,6 +91,7 @@ def _pages(d) -> list[str]:
         reverse("plans:revision_upload", args=[plan.pk]),
         reverse("progress:report_edit", args=[track.pk, d.period(3).pk]),
         reverse("web:units_list"),
+        reverse("plans:draft", args=[d.draft.pk]),
     ]
 
 
