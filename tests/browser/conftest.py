@@ -61,5 +61,12 @@ def page(browser: object) -> Iterator[object]:
         refuse_external,
     )
     page.external_requests = external  # type: ignore[attr-defined]
+    # Every Content-Security-Policy refusal the browser logs (the flow asserts there are none).
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.csp_violations = refused  # type: ignore[attr-defined]
     yield page
     context.close()

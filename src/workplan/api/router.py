@@ -10,15 +10,22 @@ from ninja.errors import ValidationError as NinjaValidationError
 from workplan.api.auth import SessionAuth, TokenAuth
 from workplan.api.endpoints import (
     account,
+    assessment,
     assignments,
     audit,
     imports,
+    indicators,
     items,
+    ledger_sheets,
+    ledgers,
     notifications,
+    organisation,
     plans,
     progress,
     supervision,
+    tasks,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -71,5 +78,12 @@ for module in (
     supervision,
     notifications,
     audit,
+    tasks,
+    ledgers,
+    ledger_sheets,
+    indicators,
+    assessment,
+    organisation,
+    users,
 ):
     api.add_router("", module.router)

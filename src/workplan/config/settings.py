@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from workplan.config import env
@@ -30,10 +31,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "treebeard",
     "workplan.core",
+    "workplan.files",
     "workplan.accounts",
     "workplan.plans",
     "workplan.progress",
+    "workplan.tasks",
+    "workplan.ledgers",
+    "workplan.assessment",
     "workplan.web",
+    "workplan.operations",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
 ]
@@ -48,8 +54,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workplan.web.middleware.UserLanguageMiddleware",
+    "workplan.operations.middleware.OneTimePasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "workplan.core.middleware.AuditInterfaceMiddleware",
 ]
 
@@ -80,6 +88,16 @@ TEMPLATES = [
 DATABASES = {"default": env.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's defaults, plus the light hasher that only one-time passwords use (operations/hashers.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "workplan.operations.hashers.OneTimePasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -96,8 +114,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.ensure_writable_dir(DATA_DIR / "static")  # whitenoise also serves from the app folders
 MEDIA_ROOT = DATA_DIR / "media"
+# Every kept file goes through these storages (workplan/files/storage.py): the data folder by
+# default, or the database, so that app hosts sharing one PostgreSQL share their files too.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env.file_storage(MEDIA_ROOT, "media"),
+    "evidence": env.file_storage(MEDIA_ROOT / "evidence", "evidence", allow_overwrite=True),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -129,12 +150,37 @@ EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workplan@localhost")
 EMAIL_SUBJECT_PREFIX = "[workplan] "
 
+# Background tasks (workplan/tasks): run after commit in this process by default; or by
+# `workplan worker` processes polling the database; or by Celery workers through a broker.
+WORKPLAN_TASKS = env.task_engine()
+WORKPLAN_BROKER_URL = os.environ.get("WORKPLAN_BROKER_URL", "").strip()
+WORKPLAN_TASK_QUEUE = (
+    os.environ.get("WORKPLAN_TASK_QUEUE", "").strip() or "workplan"
+)  # one per site on a shared broker
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from this site only;
+# no inline script or style, no eval, no plugins, never framed. See docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

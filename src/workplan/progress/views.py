@@ -229,7 +229,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     """An evidence file, only for those who may see its item."""
     found = selectors.evidence_open(user=request.user, evidence_id=evidence_id)
     response = FileResponse(
-        found.path.open("rb"), as_attachment=True, filename=found.filename, content_type=found.content_type
+        found.open(), as_attachment=True, filename=found.filename, content_type=found.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

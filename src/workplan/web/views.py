@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +30,10 @@ from workplan.web.templatetags.workplan import STATUS_LABELS
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from workplan.operations.selectors import site_needs_setup
+
+    if site_needs_setup(user=request.user):
+        return redirect("operations:welcome")
     return redirect("web:plan_list")
 
 
@@ -159,7 +162,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         "dashboard": dashboard,
         "form": form,
         "as_of": dashboard.today,
-        "chart_json": json.dumps(chart_data, ensure_ascii=False),
+        "chart_data": chart_data,
         "status_order": STATUS_ORDER,
     }
     return render(request, "web/dashboard.html", context)

@@ -33,8 +33,9 @@ class OccurrenceRow:
 
 
 def occurrence_state(occurrence: Occurrence, today: dt.date) -> str:
-    """Met when a report meets it; missed once its window has passed unmet."""
-    if occurrence.met_by_id is not None:
+    """Met when a report (or a ledger record, which sets only ``met_at``) meets it; missed
+    once its window has passed unmet."""
+    if occurrence.met_by_id is not None or occurrence.met_at is not None:
         return "met"
     if occurrence.window_end < today:
         return "missed"

@@ -8,6 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const asOf = box.dataset.asOf;
   const go = (query) => { window.location.href = `${treeUrl}?${query}&as_of=${asOf}`; };
   const colour = "#0b5cad";
+  // Tooltips are drawn on the canvas (renderMode "richText"), never as HTML: names a planner or a
+  // unit typed cannot become markup, and no inline style attribute meets the CSP.
   const bars = (id, series, key) => {
     const node = document.getElementById(id);
     if (!node || !series.labels.length) return;
@@ -16,7 +18,7 @@ document.addEventListener("DOMContentLoaded", () => {
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: series.labels, inverse: true },
-      tooltip: { trigger: "axis", valueFormatter: (v) => `${v}%` },
+      tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: (v) => `${v}%` },
       series: [{ type: "bar", data: series.values, itemStyle: { color: colour } }],
     });
     chart.on("click", (p) => go(`${key}=${series.ids[p.dataIndex]}`));
@@ -31,7 +33,7 @@ document.addEventListener("DOMContentLoaded", () => {
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.trend.labels },
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      tooltip: { trigger: "axis", valueFormatter: (v) => `${v}%` },
+      tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: (v) => `${v}%` },
       series: [{ type: "line", data: data.trend.values, itemStyle: { color: colour } }],
     });
     window.addEventListener("resize", () => chart.resize());
@@ -44,7 +46,7 @@ document.addEventListener("DOMContentLoaded", () => {
       xAxis: { type: "category", data: data.heat.parts },
       yAxis: { type: "category", data: data.heat.units, inverse: true },
       visualMap: { min: 0, max: 100, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#a4161a", "#f5a623", "#2e7d32"] } },
-      tooltip: { formatter: (p) => `${data.heat.units[p.value[1]]} · ${data.heat.parts[p.value[0]]}: ${p.value[2]}%` },
+      tooltip: { renderMode: "richText", formatter: (p) => `${data.heat.units[p.value[1]]} · ${data.heat.parts[p.value[0]]}: ${p.value[2]}%` },
       series: [{ type: "heatmap", data: data.heat.values, label: { show: true, formatter: (p) => `${p.value[2]}` } }],
     });
     chart.on("click", (p) => go(`unit=${data.units.ids[data.units.labels.indexOf(data.heat.units[p.value[1]])]}&part=${data.parts.ids[p.value[0]]}`));
