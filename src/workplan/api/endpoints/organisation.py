@@ -22,7 +22,7 @@ router = Router(tags=["organisation"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK = {
     "responses": {
-        "200": {
+        200: {  # the int key ninja uses: a "200" string would be served as a second key
             "description": "The workbook: a units sheet and a users sheet.",
             "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
         }

@@ -27,6 +27,16 @@ MATCH_LABELS = {
     "none": _("not found"),
     "chosen": _("chosen by you"),
 }
+# The parser's canonical frequency units (parsing/promises): shown in the reader's language.
+FREQUENCY_UNITS = {
+    "per day": _("per day"),
+    "per week": _("per week"),
+    "per month": _("per month"),
+    "per quarter": _("per quarter"),
+    "per half-year": _("per half-year"),
+    "per semester": _("per semester"),
+    "per year": _("per year"),
+}
 ROLE_LABELS = {"lead": _("Lead"), "responsible": _("Responsible"), "cooperating": _("Cooperating")}
 
 
@@ -48,6 +58,11 @@ def revision_kind(value: Any) -> Any:
 @register.filter
 def match_label(value: Any) -> Any:
     return MATCH_LABELS.get(str(value), value)
+
+
+@register.filter
+def target_unit(value: Any) -> Any:
+    return FREQUENCY_UNITS.get(str(value), value)
 
 
 @register.filter
