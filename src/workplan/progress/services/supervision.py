@@ -41,7 +41,8 @@ LONGEST_EXTENSION = dt.timedelta(days=3 * 366)
 
 def _text(value: str, field: str) -> str:
     cleaned = (value or "").strip()
-    if not cleaned:
+    # U+FEFF is whitespace to the API schema's pattern (ECMA \s) but not to str.strip().
+    if not cleaned.replace("\ufeff", "").strip():
         raise Invalid(gettext("Give a reason."), details={field: ["required"]})
     if len(cleaned) > MAX_TEXT or "\x00" in cleaned:
         raise Invalid(
