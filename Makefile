@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real clean
+.PHONY: bundle bundle-test setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real clean
 
 VENDOR := src/workplan/web/static/vendor
 ASSETS := $(VENDOR)/.installed-stamp
@@ -78,3 +78,9 @@ score-real: setup    ## the parser's scores on the samples, the tuning sets and 
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache node_modules $(VENDOR)
+
+bundle: setup        ## the offline installer: dist/workplan-bundle-<version>-<platform>.tar.gz
+	bash scripts/bundle.sh
+
+bundle-test: bundle  ## install the bundle with no registry reachable and run the demo
+	bash scripts/test-bundle.sh $$(ls -t dist/workplan-bundle-*.tar.gz | head -1)

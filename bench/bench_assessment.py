@@ -18,6 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from django_env import setup_django
 
 CRITERIA = [
@@ -38,6 +42,102 @@ CRITERIA = [
 ]
 
 
+def build(units: int, items: int, seed: int) -> Any:
+    """The organisation and plan of ``workplan synth``, dispatched on 2 January, with six
+    monthly periods of reports (some late, some missing, 4 % returned, the rest accepted),
+    and a warning on every seventh task — bulk-inserted (benchmark data, not a service)."""
+    import random
+
+    from workplan.accounts.services import system_actor
+    from workplan.plans.models import Assignment, Plan
+    from workplan.progress import services as progress
+    from workplan.progress.models import Escalation, EventKind, ItemEvent, Period, ProgressReport, Track
+    from workplan.synth import synthesise
+
+    rng = random.Random(seed)
+    synthesise(units=units, items=items, periods=0, seed=seed)
+    plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
+    progress.calendar_ensure(actor=system_actor(), plan=plan)
+    periods = list(Period.objects.filter(plan=plan).order_by("index")[:6])
+    zone = ZoneInfo("Asia/Shanghai")
+
+    def at(day: dt.date, hour: int = 10) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+
+    assigned = at(dt.date(plan.year, 1, 2), 9)
+    tracks = Track.objects.bulk_create(
+        [
+            Track(
+                item_id=item_id,
+                unit_id=unit_id,
+                assignment_id=pk,
+                role=role,
+                state="in_progress",
+                assigned_at=assigned,
+                acknowledged_at=assigned + dt.timedelta(days=rng.choice((1, 1, 2, 5))),
+            )
+            for pk, item_id, unit_id, role in Assignment.objects.filter(
+                item__plan=plan, role__in=["lead", "responsible"]
+            ).values_list("id", "item_id", "unit_id", "role")
+        ],
+        batch_size=5000,
+    )
+    reports = []
+    for track in tracks:
+        for period in periods:
+            if rng.random() < 0.05:
+                continue  # missing
+            status = (
+                "returned" if rng.random() < 0.04 else ("submitted" if period is periods[-1] else "accepted")
+            )
+            reports.append(
+                ProgressReport(
+                    track_id=track.pk,
+                    period_id=period.pk,
+                    item_id=track.item_id,
+                    unit_id=track.unit_id,
+                    narrative="进展",
+                    percent=min(100, period.index * 15),
+                    status=status,
+                    self_status=rng.choice(("on_track", "on_track", "on_track", "at_risk", "behind")),
+                    submitted_at=at(period.due_date + dt.timedelta(days=rng.randint(-6, 2))),
+                )
+            )
+    reports = ProgressReport.objects.bulk_create(reports, batch_size=5000)
+    ItemEvent.objects.bulk_create(
+        [
+            ItemEvent(
+                item_id=r.item_id,
+                kind=EventKind.RETURNED,
+                at=r.submitted_at + dt.timedelta(days=2),
+                actor_repr="bench",
+                unit_id=r.unit_id,
+                track_id=r.track_id,
+                report_id=r.pk,
+            )
+            for r in reports
+            if r.status == "returned"
+        ],
+        batch_size=5000,
+    )
+    Escalation.objects.bulk_create(
+        [
+            Escalation(
+                track_id=t.pk,
+                item_id=t.item_id,
+                unit_id=t.unit_id,
+                level="yellow" if t.pk % 2 else "red",
+                raised_at=at(dt.date(plan.year, 5, 20)),
+                reason="bench",
+                time_left_share=0.1,
+            )
+            for t in tracks[::7]
+        ],
+        batch_size=5000,
+    )
+    return plan
+
+
 def scenario(units: int, items: int, seed: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -45,15 +145,13 @@ def scenario(units: int, items: int, seed: int) -> None:
     from workplan.accounts.services import system_actor
     from workplan.assessment import services
     from workplan.assessment.models import Bonus, ManualScore, Result
-    from workplan.plans.models import Plan
     from workplan.progress.models import Escalation, ProgressReport, Track
-    from workplan.synth import synthesise
 
     started = time.perf_counter()
-    synthesise(units=units, items=items, periods=6, seed=seed)
+    plan = build(units, items, seed)
     built = time.perf_counter() - started
-    plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
     actor = system_actor()
+    period = f"{plan.year}-H1"
     rubric = services.rubric_create(
         actor=actor, plan=plan, code=f"bench-{seed}", name="考核", bands=[{"name": "优秀", "top_percent": 20}]
     )
@@ -64,7 +162,7 @@ def scenario(units: int, items: int, seed: int) -> None:
         ManualScore(
             criterion=quality,
             rubric=rubric,
-            period="2025-H1",
+            period=period,
             subject_key=f"unit:{u}",
             unit_id=u,
             points=10 + u % 10,
@@ -77,7 +175,7 @@ def scenario(units: int, items: int, seed: int) -> None:
         Bonus(
             criterion=awards,
             rubric=rubric,
-            period="2025-H1",
+            period=period,
             subject_key=f"unit:{u}",
             unit_id=u,
             points=1,
@@ -86,22 +184,6 @@ def scenario(units: int, items: int, seed: int) -> None:
             entered_by=actor,
         )
         for u in unit_ids[::3]
-    )
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    raised = dt.datetime(2025, 5, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
-    Escalation.objects.bulk_create(
-        Escalation(
-            track_id=t,
-            item_id=i,
-            unit_id=u,
-            level="yellow" if t % 2 else "red",
-            raised_at=raised,
-            reason="bench",
-            time_left_share=0.1,
-        )
-        for t, i, u in Track.objects.filter(item__plan=plan).values_list("id", "item_id", "unit_id")[::7]
     )
     tracks = Track.objects.filter(item__plan=plan).count()
     reports = ProgressReport.objects.filter(item__plan=plan).count()
@@ -112,7 +194,7 @@ def scenario(units: int, items: int, seed: int) -> None:
     for attempt in (1, 2):
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            run = services.run_compute(actor=actor, rubric=rubric, period="2025-H1", publish=True)
+            run = services.run_compute(actor=actor, rubric=rubric, period=period, publish=True)
         elapsed = time.perf_counter() - started
         results = Result.objects.filter(run=run).count()
         print(

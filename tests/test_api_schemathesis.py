@@ -105,8 +105,20 @@ def _collect_ids(admin, token_id):
         "draft_id": ImportDraft.objects.values_list("id", flat=True),
         "notification_id": Notification.objects.filter(recipient=admin).values_list("id", flat=True)[:10],
         "token_id": ApiToken.objects.exclude(pk=token_id).values_list("id", flat=True),
+        **_ledger_ids(),
     }
     return {key: sorted(values) for key, values in ((k, list(v)) for k, v in ids.items()) if values}
+
+
+def _ledger_ids():
+    from workplan.ledgers.models import Indicator, Ledger, LedgerField, LedgerRecord
+
+    return {
+        "ledger_id": Ledger.objects.values_list("id", flat=True),
+        "field_id": LedgerField.objects.values_list("id", flat=True)[:20],
+        "record_id": LedgerRecord.objects.values_list("id", flat=True)[:40],
+        "indicator_id": Indicator.objects.values_list("id", flat=True),
+    }
 
 
 @pytest.fixture

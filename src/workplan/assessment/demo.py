@@ -91,7 +91,63 @@ def demo_assessment(plan: Plan) -> str:
             result=result,
             reason="4月份报告因系统故障延迟，请核减扣分 The April report was late because of a system outage",
         )
-    return f"Assessment rubric {CODE}: published ranking of {run.results.count()} units (run #{run.pk})."
+    line = f"Assessment rubric {CODE}: published ranking of {run.results.count()} units (run #{run.pk})."
+    return "\n".join([line, *_chambers(plan, planner, assessor)])
+
+
+CHAMBER_CODE = "ufwd-chambers-2019"
+
+
+def _chambers(plan: Plan, planner: User, assessor: User) -> list[str]:
+    """The seed's grassroots chambers of commerce (records of the ledger CHAMBERS) scored
+    for 2019: legal consultants hired (1 or more) and the assessor's judgement."""
+    from django.apps import apps
+
+    if not apps.is_installed("workplan.ledgers"):
+        return []
+    record = apps.get_model("ledgers", "LedgerRecord")
+    chambers = list(record.objects.filter(ledger__code="CHAMBERS").order_by("id")[:2])
+    if not chambers:
+        return []
+    rubric = services.rubric_create(
+        actor=planner,
+        plan=plan,
+        code=CHAMBER_CODE,
+        name="2019年基层商会考核 Grassroots chambers of commerce, 2019",
+        granularity="year",
+        subject="ledger",
+        ledger="CHAMBERS",
+        bands=[{"name": "示范商会 model chamber", "top_percent": 20}],
+    )
+    services.rubric_set_criteria(
+        actor=planner,
+        rubric=rubric,
+        criteria=[
+            {
+                "code": "consultants",
+                "name": "聘请法律顾问 Legal consultants hired",
+                "kind": "field",
+                "weight": 60,
+                "params": {"field": "consultants", "target": 1},
+            },
+            {"code": "standards", "name": "规范化建设 Standardised running", "kind": "manual", "weight": 40},
+            {"code": "awards", "name": "表彰加分 Awards", "kind": "bonus", "weight": 5},
+        ],
+    )
+    standards = rubric.criteria.get(code="standards")
+    for chamber, points in zip(chambers, (36, 30), strict=False):
+        services.score_enter(
+            actor=assessor,
+            criterion=standards,
+            period="2019",
+            entity=chamber,
+            points=points,
+            reason="章程健全、会务规范 Statutes and meetings in order",
+        )
+    run = services.run_compute(actor=assessor, rubric=rubric, period="2019", publish=True)
+    return [
+        f"Assessment rubric {CHAMBER_CODE}: published ranking of {run.results.count()} chambers (run #{run.pk})."
+    ]
 
 
 def _objector(run: Any) -> tuple[User, Result] | None:

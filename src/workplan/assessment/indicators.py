@@ -43,20 +43,48 @@ def _from_ledgers() -> Source | None:
     return _adapt(found) if callable(found) else None
 
 
+LOWER_IS_BETTER = frozenset({"<=", "<"})
+
+
+def unit_share(value: float, target: float, comparator: str, units: int, measure_unit: str) -> Decimal | None:
+    """A unit's attainment of an indicator's target from its own figure in the breakdown.
+
+    A ratio (``%``) is the unit's own rate against the target; a count or amount is the
+    unit's figure against an equal share of the target (``target ÷ units``). Lower-is-better
+    targets (``<=``, ``<``) invert the ratio. None when it cannot be said (no target).
+    """
+    goal = target if measure_unit.strip() == "%" else target / max(1, units)
+    if goal <= 0:
+        return None
+    if comparator in LOWER_IS_BETTER:
+        return Decimal("1") if value <= 0 else Decimal(str(goal / value))
+    return Decimal(str(max(0.0, value) / goal))
+
+
 def _adapt(found: Any) -> Source:
+    """The ledgers app's ``indicator_attainments(plan, as_of=…)`` as attainments per unit:
+    every indicator (of ``codes``, or all) with a target, one row per unit of its breakdown."""
+
     def source(plan: Plan, codes: Sequence[str], start: dt.date, end: dt.date) -> list[Attainment]:
-        return [_attainment(row) for row in found(plan=plan, codes=list(codes), start=start, end=end)]
+        wanted = set(codes)
+        rows: list[Attainment] = []
+        for indicator in found(plan, as_of=end):
+            if (wanted and indicator.code not in wanted) or indicator.target is None:
+                continue
+            breakdown = [f for f in indicator.breakdown if f.value is not None]
+            for figure in breakdown:
+                share = unit_share(
+                    float(figure.value),
+                    float(indicator.target),
+                    str(indicator.comparator or ""),
+                    len(breakdown),
+                    str(indicator.measure_unit or ""),
+                )
+                if share is not None:
+                    rows.append(Attainment(f"unit:{figure.unit_id}", str(indicator.code), share))
+        return rows
 
     return source
-
-
-def _attainment(row: Any) -> Attainment:
-    get = row.get if isinstance(row, dict) else lambda name, default=None: getattr(row, name, default)
-    unit_id = get("unit_id")
-    key = f"unit:{unit_id}" if unit_id is not None else str(get("subject_key", ""))
-    return Attainment(
-        subject_key=key, ref=str(get("ref", get("indicator", ""))), share=Decimal(str(get("share", 0)))
-    )
 
 
 _source: Source | None = None

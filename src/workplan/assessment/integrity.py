@@ -4,7 +4,8 @@ For each unit: its tasks (tracks) and the reports due; **deadlines moved** (an i
 date changed while the unit held it, read from the audit log, with the days moved);
 **late reports** (due and not submitted by the due date, missing ones included); and
 **returned reports**. ``commitments = tasks + reports due``; ``broken = deadlines moved +
-late reports + returns``. A few queries per window, none per unit.
+late reports + returns``. The rows are those of ``assessment.rows`` (shared with the
+scoring run) plus one query over the audit log; none per unit.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count
+from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from workplan.assessment import scoring
+from workplan.assessment import rows
 from workplan.core.models import AuditEntry
 from workplan.plans.models import PlanItem
 
@@ -33,7 +34,7 @@ class Integrity:
     returned: int = 0
     deadlines_moved: int = 0
     days_moved: int = 0
-    sources: dict[str, list[list[Any]]] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
 
     @property
     def commitments(self) -> int:
@@ -63,7 +64,7 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def deadline_moves(window: scoring.Window) -> list[tuple[int, int, int]]:
+def deadline_moves(window: rows.Window) -> list[tuple[int, int, int]]:
     """(audit entry id, item id, days moved) for every change of an item's due date in the
     window (one query over the audit log)."""
     item_type = ContentType.objects.get_for_model(PlanItem)
@@ -86,37 +87,29 @@ def deadline_moves(window: scoring.Window) -> list[tuple[int, int, int]]:
     return moves
 
 
-def integrity_by_unit(window: scoring.Window) -> dict[int, Integrity]:
+def integrity_by_unit(window: rows.Window) -> dict[int, Integrity]:
     """Every unit's :class:`Integrity` over ``window``."""
     found: dict[int, Integrity] = defaultdict(Integrity)
-    tracks = scoring.open_tracks(window)
-    for row in tracks.values("unit_id").annotate(n=Count("id")):
-        found[row["unit_id"]].tasks = row["n"]
-    on_time = scoring.on_time_by_unit(window)
-    for unit_id, due in scoring.reports_due_by_unit(window).items():
-        found[unit_id].reports_due = due
-        found[unit_id].late_reports = max(0, due - on_time.get(unit_id, 0))
-    for unit_id, n in scoring.returns_by_unit(window).items():
-        found[unit_id].returned = n
-    moves = deadline_moves(window)
-    if moves:
-        holders: dict[int, list[int]] = defaultdict(list)
-        moved_items = {item_id for _, item_id, _ in moves}
-        for unit_id, item_id in tracks.filter(item_id__in=moved_items).values_list("unit_id", "item_id"):
-            holders[item_id].append(unit_id)
-        for entry_id, item_id, days in moves:
-            for unit_id in holders.get(item_id, []):
-                figures = found[unit_id]
-                figures.deadlines_moved += 1
-                figures.days_moved += abs(days)
-                figures.sources.setdefault("deadline_moves", []).append([entry_id, item_id, days])
-    late = scoring.due_reports(window).exclude(scoring.ON_TIME)
-    for unit_id, report_id, item_id in late.values_list("unit_id", "id", "item_id").order_by("unit_id", "id"):
-        found[unit_id].sources.setdefault("late_reports", []).append([report_id, item_id, 0])
-    for unit_id, event_id, item_id, report_id in (
-        scoring.returns_in(window)
-        .values_list("unit_id", "id", "item_id", "report_id")
-        .order_by("unit_id", "id")
-    ):
-        found[unit_id].sources.setdefault("returns", []).append([event_id, item_id, report_id])
+    holders: dict[int, list[int]] = defaultdict(list)
+    for row in rows.track_rows(window):
+        figures = found[row.unit_id]
+        figures.tasks += 1
+        figures.reports_due += row.reports_due
+        figures.late_reports += row.reports_due
+        holders[row.item_id].append(row.unit_id)
+    for unit_id, reports in rows.reports_by_unit(window).items():
+        found[unit_id].late_reports -= len(reports.on_time)
+        if reports.late:
+            found[unit_id].sources["late_reports"] = {"late": reports.late}
+    for unit_id, event_id, item_id, returned_report in rows.return_rows(window):
+        found[unit_id].returned += 1
+        found[unit_id].sources.setdefault("returns", []).append([event_id, item_id, returned_report])
+    for entry_id, item_id, days in deadline_moves(window):
+        for unit_id in holders.get(item_id, []):
+            figures = found[unit_id]
+            figures.deadlines_moved += 1
+            figures.days_moved += abs(days)
+            figures.sources.setdefault("deadline_moves", []).append([entry_id, item_id, days])
+    for figures in found.values():
+        figures.late_reports = max(0, figures.late_reports)
     return dict(found)

@@ -12,6 +12,8 @@ a unit may file an :class:`Objection` to a published result within the rubric's 
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -49,10 +51,13 @@ class CriterionKind(models.TextChoices):
     MANUAL = "manual", _("manual score")
     DEDUCTION = "deduction", _("deductions")
     BONUS = "bonus", _("bonus points")
+    FIELD = "field", _("ledger field against a target")
 
 
 # Kinds whose weight is a cap on points added or taken away, outside the 100 % of weights.
 CAPPED_KINDS = frozenset({CriterionKind.DEDUCTION, CriterionKind.BONUS})
+# What a rubric over a ledger's entities can score (the rest are about units' work).
+ENTITY_KINDS = frozenset({CriterionKind.MANUAL, CriterionKind.BONUS, CriterionKind.FIELD})
 
 
 class RubricQuerySet(ScopedQuerySetMixin, models.QuerySet["Rubric"]):
@@ -268,7 +273,9 @@ class Result(models.Model):
     tied = models.BooleanField(_("tied"), default=False)
     band = models.CharField(_("award"), max_length=50, blank=True)
     points = models.JSONField(_("points"), default=dict)
-    detail = models.JSONField(_("sources"), default=dict)
+    # JSON text, written once and read whole (never queried inside): a text column is many
+    # times cheaper to insert than jsonb when a run stores hundreds of thousands of ids.
+    detail_json = models.TextField(_("sources"), default="{}")
 
     objects: ClassVar[ResultQuerySet] = ResultQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -282,6 +289,12 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_label} · {self.total}"
+
+    @cached_property
+    def detail(self) -> dict[str, Any]:
+        """Per criterion: ``points``, ``figures`` and ``sources`` (see ``assessment.scoring``)."""
+        loaded: dict[str, Any] = json.loads(self.detail_json or "{}")
+        return loaded
 
 
 class ObjectionState(models.TextChoices):

@@ -1,9 +1,11 @@
 """The scoring engine: every criterion of a rubric computed for every subject at once.
 
-Each criterion is a handful of aggregate queries grouped by unit (``GROUP BY unit_id``),
-whatever the number of units or items, plus one query listing the rows behind the figures
-(their ids are stored in the result, so the breakdown page can say where every point came
-from even after the data changed). No query runs per unit.
+The rows behind the criteria (tracks, reports, warnings, returns, occurrences) are each
+read with one query per run, whatever the number of units or items (``assessment.rows``),
+and shared by the criteria that need them. Each criterion adds up its figures per unit in
+the same single pass that keeps the ids of the rows behind them (stored in the result, so
+the breakdown page can say where every point came from even after the data changed). No
+query runs per unit, and nothing loops over a unit's items on its own.
 
 The rules, per criterion (``W`` is its weight; a share of nothing due gives full points):
 
@@ -32,40 +34,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DecimalField,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models import Count, Sum
 
-from workplan.assessment import indicators
+from workplan.assessment import indicators, rows
 from workplan.assessment.models import Bonus, Criterion, CriterionKind, ManualScore, ReviewState, Rubric
-from workplan.assessment.periods import AssessmentPeriod
-from workplan.plans.models import ItemStatus, Plan
-from workplan.progress.models import (
-    Escalation,
-    EventKind,
-    ItemEvent,
-    Occurrence,
-    Period,
-    ProgressReport,
-    ReportStatus,
-    SelfStatus,
-    Track,
-    TrackState,
-)
+from workplan.assessment.rows import Window
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -79,24 +52,6 @@ def unit_key(unit_id: int) -> str:
     return f"unit:{unit_id}"
 
 
-@dataclass(frozen=True)
-class Window:
-    """What a run looks at: the period's days up to ``as_of``, and the same as datetimes."""
-
-    plan: Plan
-    period: AssessmentPeriod
-    as_of: dt.date
-
-    @property
-    def since(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.period.start, dt.time.min))
-
-    @property
-    def until(self) -> dt.datetime:
-        """The first moment after the as-of day (comparisons are ``< until``)."""
-        return timezone.make_aware(dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time.min))
-
-
 @dataclass
 class Outcome:
     """One criterion for one subject: points, the figures they came from, the rows behind them.
@@ -107,7 +62,7 @@ class Outcome:
 
     points: Decimal = ZERO
     figures: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, list[list[Any]]] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"points": str(self.points), "figures": self.figures, "sources": self.sources}
@@ -132,267 +87,113 @@ def _group_sources(rows: Iterable[tuple[Any, ...]], kind: str, outcomes: Outcome
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return f"{value.normalize():f}" if value == value.to_integral() else str(value)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
 
 
-# --- the subjects -------------------------------------------------------------------------------
+# --- computed criteria (each a pass over rows read once per run) -----------------------------
 
 
-def open_tracks(window: Window) -> QuerySet[Track]:
-    """The units' tracks on the plan's active items assigned by the as-of date (reassigned
-    tracks left the unit and do not count)."""
-    return (
-        Track.objects.filter(
-            item__plan_id=window.plan.pk, item__status=ItemStatus.ACTIVE, assigned_at__lt=window.until
-        )
-        .exclude(state=TrackState.REASSIGNED)
-        .order_by()
-    )
-
-
-def subject_units(window: Window) -> list[tuple[int, str]]:
-    """(unit id, name) of every unit with work on the plan, by name (one query)."""
-    from workplan.accounts.models import Unit
-
-    ids = open_tracks(window).values("unit_id")
-    return list(Unit.objects.filter(pk__in=ids).order_by("name").values_list("id", "name"))
-
-
-# --- computed criteria --------------------------------------------------------------------------
+def _by_unit(outcomes: Outcomes) -> dict[int, Outcome]:
+    """The outcomes by unit id (rows carry ids; one lookup per row, no string per row)."""
+    return {int(key[5:]): outcome for key, outcome in outcomes.items() if key.startswith("unit:")}
 
 
 def _completion(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
-    latest = (
-        ProgressReport.objects.filter(track_id=OuterRef("pk"), period__end__lte=window.as_of)
-        .exclude(status=ReportStatus.DRAFT)
-        .order_by("-period__end", "-id")
-    )
-    done = Q(state=TrackState.COMPLETED, closed_at__lt=window.until)
-    on_track = Q(
-        latest_status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-        latest_self__in=[SelfStatus.ON_TRACK, SelfStatus.DONE],
-    ) & (Q(item__due_date__isnull=True) | Q(item__due_date__gt=window.as_of))
-    rows = open_tracks(window).annotate(
-        latest_status=Subquery(latest.values("status")[:1]),
-        latest_self=Subquery(latest.values("self_status")[:1]),
-        verdict=Case(
-            When(done, then=Value("done")),
-            When(on_track, then=Value("on_track")),
-            default=Value("behind"),
-            output_field=CharField(),
-        ),
-    )
-    money: Any = DecimalField(max_digits=14, decimal_places=2)
-    sums = rows.values("unit_id").annotate(
-        total=Sum("item__weight", output_field=money),
-        met=Coalesce(
-            Sum(Case(When(done | on_track, then=F("item__weight")), default=Value(ZERO), output_field=money)),
-            Value(ZERO),
-            output_field=money,
-        ),
-        items=Count("id"),
-    )
-    weight = criterion.weight
-    for row in sums:
-        outcome = outcomes.get(unit_key(row["unit_id"]))
-        if outcome is not None:
-            outcome.points = _share_points(weight, row["met"], row["total"])
-            outcome.figures = {
-                "tasks": row["items"],
-                "weight_met": _plain(row["met"]),
-                "weight_total": _plain(row["total"]),
-            }
-    _group_sources(
-        rows.values_list("unit_id", "item_id", "item__weight", "verdict").order_by("unit_id", "item_id"),
-        "items",
-        outcomes,
-    )
-
-
-def _tracks_with_due_reports(window: Window) -> QuerySet[Track]:
-    """Open tracks annotated with ``reports_due``: periods due in the window while the track
-    was open (assigned by the period's end, not closed before it began)."""
-    due_periods = (
-        Period.objects.filter(
-            plan_id=window.plan.pk,
-            due_date__gte=window.period.start,
-            due_date__lte=window.as_of,
-            end__gte=OuterRef("assigned_on"),
-            start__lt=OuterRef("closed_on"),
-        )
-        .order_by()
-        .values("plan_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return open_tracks(window).annotate(
-        assigned_on=TruncDate("assigned_at"),
-        closed_on=Coalesce(TruncDate("closed_at"), Value(dt.date(9999, 12, 31))),
-        reports_due=Coalesce(Subquery(due_periods, output_field=IntegerField()), Value(0)),
-    )
-
-
-def due_reports(window: Window) -> QuerySet[ProgressReport]:
-    """Reports (not drafts) for periods due in the window, on open tracks."""
-    return (
-        ProgressReport.objects.filter(
-            track__in=open_tracks(window).values("pk"),
-            period__due_date__gte=window.period.start,
-            period__due_date__lte=window.as_of,
-        )
-        .exclude(status=ReportStatus.DRAFT)
-        .order_by()
-    )
-
-
-ON_TIME = Q(submitted_at__isnull=False, submitted_at__date__lte=F("period__due_date"))
-
-
-def reports_due_by_unit(window: Window) -> dict[int, int]:
-    """Reports due per unit (one query)."""
-    rows = _tracks_with_due_reports(window).values("unit_id").annotate(n=Sum("reports_due"))
-    return {row["unit_id"]: int(row["n"] or 0) for row in rows}
-
-
-def on_time_by_unit(window: Window) -> dict[int, int]:
-    """Reports submitted by their due date per unit (one query)."""
-    rows = due_reports(window).values("unit_id").annotate(n=Count("id", filter=ON_TIME))
-    return {row["unit_id"]: row["n"] for row in rows}
+    index = _by_unit(outcomes)
+    totals: dict[int, list[Any]] = defaultdict(lambda: [ZERO, ZERO, 0])
+    plain: dict[Any, Any] = {}  # item weights repeat: render each once
+    for row in rows.track_rows(window):
+        outcome = index.get(row.unit_id)
+        if outcome is None:
+            continue
+        figures = totals[row.unit_id]
+        figures[0] += row.weight
+        figures[1] += row.weight if row.verdict != "behind" else ZERO
+        figures[2] += 1
+        weight = plain.get(row.weight)
+        if weight is None:
+            weight = plain[row.weight] = _plain(row.weight)
+        outcome.sources.setdefault("items", []).append([row.item_id, weight, row.verdict])
+    for unit_id, (total, met, count) in totals.items():
+        outcome = index[unit_id]
+        outcome.points = _share_points(criterion.weight, met, total)
+        outcome.figures = {"tasks": count, "weight_met": _plain(met), "weight_total": _plain(total)}
 
 
 def _timeliness(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    index = _by_unit(outcomes)
     days = int(criterion.params.get("ack_days", 3))
-    tracks = _tracks_with_due_reports(window)
-    assigned_here = Q(assigned_at__gte=window.since)
-    acked = Q(
-        acknowledged_at__isnull=False,
-        acknowledged_at__lt=window.until,
-        acknowledged_at__lte=F("assigned_at") + dt.timedelta(days=days),
+    figures: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"reports_due": 0, "reports_on_time": 0, "acknowledgements_due": 0, "acknowledged_in_time": 0}
     )
-    track_sums = tracks.values("unit_id").annotate(
-        reports_due=Sum("reports_due"),
-        acks_due=Count("id", filter=assigned_here),
-        acks_ok=Count("id", filter=assigned_here & acked),
-    )
-    on_time = on_time_by_unit(window)
-    for row in track_sums:
-        outcome = outcomes.get(unit_key(row["unit_id"]))
+    for row in rows.track_rows(window):
+        outcome = index.get(row.unit_id)
         if outcome is None:
             continue
-        met = on_time.get(row["unit_id"], 0) + row["acks_ok"]
-        due = int(row["reports_due"] or 0) + row["acks_due"]
+        mine = figures[row.unit_id]
+        mine["reports_due"] += row.reports_due
+        if row.assigned_at >= window.since:
+            acked = (
+                row.acknowledged_at is not None
+                and row.acknowledged_at < window.until
+                and row.acknowledged_at <= row.assigned_at + dt.timedelta(days=days)
+            )
+            mine["acknowledgements_due"] += 1
+            mine["acknowledged_in_time"] += int(acked)
+            outcome.sources.setdefault("acknowledgements", []).append([row.track_id, row.item_id, int(acked)])
+    for unit_id, reports in rows.reports_by_unit(window).items():
+        outcome = index.get(unit_id)
+        if outcome is not None:
+            figures[unit_id]["reports_on_time"] += len(reports.on_time)
+            outcome.sources["reports"] = {"on_time": reports.on_time, "late": reports.late}
+    for unit_id, mine in figures.items():
+        outcome = index[unit_id]
+        met = mine["reports_on_time"] + mine["acknowledged_in_time"]
+        due = mine["reports_due"] + mine["acknowledgements_due"]
         outcome.points = _share_points(criterion.weight, met, due)
-        outcome.figures = {
-            "reports_due": int(row["reports_due"] or 0),
-            "reports_on_time": on_time.get(row["unit_id"], 0),
-            "acknowledgements_due": row["acks_due"],
-            "acknowledged_in_time": row["acks_ok"],
-            "ack_days": days,
-        }
-    flag = Case(When(ON_TIME, then=Value(1)), default=Value(0), output_field=IntegerField())
-    _group_sources(
-        due_reports(window)
-        .annotate(on_time=flag)
-        .values_list("unit_id", "id", "item_id", "on_time")
-        .order_by("unit_id", "id"),
-        "reports",
-        outcomes,
-    )
-    ack_flag = Case(When(acked, then=Value(1)), default=Value(0), output_field=IntegerField())
-    _group_sources(
-        tracks.filter(assigned_here)
-        .annotate(acked=ack_flag)
-        .values_list("unit_id", "id", "item_id", "acked")
-        .order_by("unit_id", "id"),
-        "acknowledgements",
-        outcomes,
-    )
-
-
-def _occurrences(window: Window) -> QuerySet[Occurrence]:
-    """Occurrences due in the window on items the unit tracks (annotated with ``unit``)."""
-    return (
-        Occurrence.objects.filter(
-            item__plan_id=window.plan.pk,
-            item__status=ItemStatus.ACTIVE,
-            window_end__gte=window.period.start,
-            window_end__lte=window.as_of,
-            item__tracks__assigned_at__lt=window.until,
-        )
-        .exclude(item__tracks__state=TrackState.REASSIGNED)
-        .annotate(unit=F("item__tracks__unit_id"))
-        .order_by()
-    )
+        outcome.figures = {**mine, "ack_days": days}
 
 
 def _obligations(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
-    met = Q(met_by__isnull=False, met_at__lt=window.until)
-    grouped = _occurrences(window).values("unit").annotate(due=Count("id"), met=Count("id", filter=met))  # type: ignore[misc]
-    for row in grouped:
-        outcome = outcomes.get(unit_key(row["unit"]))
+    index = _by_unit(outcomes)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, occurrence_id, item_id, met in rows.occurrence_rows(window):
+        outcome = index.get(unit_id)
         if outcome is not None:
-            outcome.points = _share_points(criterion.weight, row["met"], row["due"])
-            outcome.figures = {"occurrences_due": row["due"], "occurrences_met": row["met"]}
-    flag = Case(When(met, then=Value(1)), default=Value(0), output_field=IntegerField())
-    _group_sources(
-        _occurrences(window)
-        .annotate(was_met=flag)
-        .values_list("unit", "id", "item_id", "was_met")
-        .order_by("unit", "id"),
-        "occurrences",
-        outcomes,
-    )
-
-
-def warnings_in(window: Window) -> QuerySet[Escalation]:
-    return Escalation.objects.filter(
-        item__plan_id=window.plan.pk, raised_at__gte=window.since, raised_at__lt=window.until
-    ).order_by()
-
-
-def returns_in(window: Window) -> QuerySet[ItemEvent]:
-    return ItemEvent.objects.filter(
-        item__plan_id=window.plan.pk,
-        kind=EventKind.RETURNED,
-        at__gte=window.since,
-        at__lt=window.until,
-        unit__isnull=False,
-    ).order_by()
-
-
-def returns_by_unit(window: Window) -> dict[int, int]:
-    return {r["unit_id"]: r["n"] for r in returns_in(window).values("unit_id").annotate(n=Count("id"))}
+            counts[unit_id][0] += 1
+            counts[unit_id][1] += met
+            outcome.sources.setdefault("occurrences", []).append([occurrence_id, item_id, met])
+    for unit_id, (due, met) in counts.items():
+        outcome = index[unit_id]
+        outcome.points = _share_points(criterion.weight, met, due)
+        outcome.figures = {"occurrences_due": due, "occurrences_met": met}
 
 
 def _deduction(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    index = _by_unit(outcomes)
     per_level = {level: Decimal(str(criterion.params.get(level, 0))) for level in ("blue", "yellow", "red")}
     per_return = Decimal(str(criterion.params.get("returned", 0)))
     raw: dict[int, Decimal] = defaultdict(Decimal)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in warnings_in(window).values("unit_id", "level").annotate(n=Count("id")):
-        raw[row["unit_id"]] += per_level.get(row["level"], ZERO) * row["n"]
-        counts[row["unit_id"]][row["level"]] = row["n"]
-    for unit_id, n in returns_by_unit(window).items():
-        raw[unit_id] += per_return * n
-        counts[unit_id]["returned"] = n
-    for unit_id, amount in raw.items():
-        outcome = outcomes.get(unit_key(unit_id))
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, warning_id, item_id, level in rows.warning_rows(window):
+        outcome = index.get(unit_id)
         if outcome is not None:
-            outcome.points = -quantize(min(criterion.weight, amount))
-            outcome.figures = {**counts[unit_id], "uncapped": _plain(quantize(amount))}
-    _group_sources(
-        warnings_in(window).values_list("unit_id", "id", "item_id", "level").order_by("unit_id", "id"),
-        "warnings",
-        outcomes,
-    )
-    _group_sources(
-        returns_in(window).values_list("unit_id", "id", "item_id", "report_id").order_by("unit_id", "id"),
-        "returns",
-        outcomes,
-    )
+            raw[unit_id] += per_level.get(level, ZERO)
+            counts[unit_id][level] += 1
+            outcome.sources.setdefault("warnings", []).append([warning_id, item_id, level])
+    for unit_id, event_id, item_id, report_id in rows.return_rows(window):
+        outcome = index.get(unit_id)
+        if outcome is not None:
+            raw[unit_id] += per_return
+            counts[unit_id]["returned"] += 1
+            outcome.sources.setdefault("returns", []).append([event_id, item_id, report_id])
+    for unit_id, amount in raw.items():
+        outcome = index[unit_id]
+        outcome.points = -quantize(min(criterion.weight, amount))
+        outcome.figures = {**counts[unit_id], "uncapped": _plain(quantize(amount))}
 
 
 def _manual(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
@@ -495,9 +296,40 @@ class Scored:
         return sum((o.points for o in self.outcomes.values()), ZERO)
 
 
+def entity_key(record_id: int) -> str:
+    return f"entity:{record_id}"
+
+
+def _field(window: Window, criterion: Criterion, outcomes: Outcomes) -> None:
+    """A ledger entity's numeric field against the target: W × min(1, value ÷ target)."""
+    key, target = str(criterion.params.get("field", "")), Decimal(str(criterion.params.get("target", 1)))
+    for entity in rows.ledger_entities(window, window.memo.get("ledger", "")):
+        outcome = outcomes.get(entity_key(entity.record_id))
+        if outcome is None:
+            continue
+        raw = entity.values.get(key)
+        value = Decimal(str(raw)) if isinstance(raw, int | float) and not isinstance(raw, bool) else ZERO
+        outcome.points = quantize(criterion.weight * min(Decimal("1"), max(ZERO, value) / target))
+        outcome.figures = {"field": key, "value": _plain(value), "target": _plain(target)}
+        outcome.sources["entities"] = [[entity.record_id, None, _plain(value)]]
+
+
+COMPUTE[CriterionKind.FIELD] = _field
+
+
+def _subjects(rubric: Rubric, window: Window) -> list[Scored]:
+    if rubric.subject == "ledger":
+        window.memo["ledger"] = rubric.ledger
+        return [
+            Scored(entity_key(e.record_id), e.label, e.unit_id, {})
+            for e in rows.ledger_entities(window, rubric.ledger)
+        ]
+    return [Scored(unit_key(uid), name, uid, {}) for uid, name in rows.subject_units(window)]
+
+
 def score_subjects(rubric: Rubric, criteria: list[Criterion], window: Window) -> list[Scored]:
     """Every criterion for every subject of ``rubric`` (a few queries per criterion)."""
-    subjects = [Scored(unit_key(uid), name, uid, {}) for uid, name in subject_units(window)]
+    subjects = _subjects(rubric, window)
     for criterion in criteria:
         outcomes = {s.key: Outcome() for s in subjects}
         if criterion.kind in SHARE_KINDS:

@@ -4,6 +4,7 @@ point, objections, and commitment integrity per plan and per unit."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,6 +147,7 @@ SOURCE_LABELS = {
     "warnings": gettext_lazy("supervision warning"),
     "returns": gettext_lazy("returned report"),
     "late_reports": gettext_lazy("late report"),
+    "entities": gettext_lazy("ledger record"),
     "deadline_moves": gettext_lazy("deadline moved"),
     "manual_scores": gettext_lazy("manual score"),
     "bonuses": gettext_lazy("bonus points"),
@@ -165,6 +167,7 @@ FLAG_LABELS = {
 # For kinds whose flag is 1/0: what 1 and 0 mean.
 YES_NO = {
     "reports": (gettext_lazy("on time"), gettext_lazy("late")),
+    "late_reports": (gettext_lazy("on time"), gettext_lazy("late")),
     "acknowledgements": (gettext_lazy("in time"), gettext_lazy("late")),
     "occurrences": (gettext_lazy("met"), gettext_lazy("not met")),
 }
@@ -208,10 +211,38 @@ def _titles(user: Any, item_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def _expand_reports(user: Any, detail: dict[str, Any]) -> None:
+    """Report sources stored by flag (``{"on_time": [ids], "late": [ids]}``) as rows
+    ``[report id, item id, 1|0]``, their items read in one query."""
+    from workplan.progress.models import ProgressReport
+
+    grouped = [
+        sources
+        for outcome in detail.values()
+        for kind, sources in outcome.get("sources", {}).items()
+        if kind in {"reports", "late_reports"} and isinstance(sources, dict)
+    ]
+    ids = {pk for sources in grouped for pks in sources.values() for pk in pks}
+    items = (
+        dict(ProgressReport.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "item_id"))
+        if ids
+        else {}
+    )
+    for outcome in detail.values():
+        for kind, sources in list(outcome.get("sources", {}).items()):
+            if kind in {"reports", "late_reports"} and isinstance(sources, dict):
+                outcome["sources"][kind] = [
+                    [pk, items.get(pk), 1 if flag == "on_time" else 0]
+                    for flag, pks in sources.items()
+                    for pk in pks
+                ]
+
+
 def result_breakdown(*, user: Any, result: Result) -> list[CriterionBreakdown]:
     """Every criterion of ``result`` with its figures and the rows behind it (titles of the
-    items the user may see; others are named by id only). Three queries."""
-    detail: dict[str, Any] = result.detail
+    items the user may see; others are named by id only). Four queries."""
+    detail: dict[str, Any] = json.loads(result.detail_json or "{}")
+    _expand_reports(user, detail)
     item_ids = [
         row[1] if kind not in {"items"} else row[0]
         for outcome in detail.values()
@@ -337,23 +368,53 @@ def _tracked_units(user: Any, plan: Any) -> dict[int, str]:
     return dict(rows)
 
 
+def _entities(user: Any, rubric: Rubric) -> Any:
+    from django.apps import apps
+
+    if not apps.is_installed("workplan.ledgers"):
+        return None
+    record = apps.get_model("ledgers", "LedgerRecord")
+    return record.objects.visible_to(user).filter(ledger__code=rubric.ledger).select_related("ledger", "unit")
+
+
 def subject_choices(*, user: Any, rubric: Rubric) -> list[tuple[int, str]]:
-    """(id, name) of the units the rubric scores that the user may see, by name."""
+    """(id, name) of the units (or, for a ledger rubric, the ledger's records) the rubric
+    scores that the user may see, by name."""
+    if rubric.subject == "ledger":
+        from workplan.assessment.rows import entity_label
+
+        entities = _entities(user, rubric)
+        found = [] if entities is None else [(e.pk, entity_label(e.pk, e.values or {})) for e in entities]
+        return sorted(found, key=lambda pair: pair[1])
     return sorted(_tracked_units(user, rubric.plan).items(), key=lambda pair: pair[1])
+
+
+def judgement_subject(*, user: Any, rubric: Rubric, subject_id: int) -> dict[str, Any]:
+    """``{"unit": …}`` or ``{"entity": …}`` for a manual score or bonus on ``subject_id``."""
+    if rubric.subject == "ledger":
+        entities = _entities(user, rubric)
+        entity = None if entities is None else entities.filter(pk=subject_id).first()
+        if entity is None:
+            raise NotFound(gettext("No such ledger record."))
+        return {"entity": entity}
+    from workplan.accounts.selectors import unit_get_by_id_for_user
+
+    return {"unit": unit_get_by_id_for_user(user=user, unit_id=subject_id)}
 
 
 def integrity_for_plan(
     *, user: Any, plan_id: int, period: str
 ) -> tuple[Any, AssessmentPeriod, list[IntegrityRow]]:
     """Commitment integrity of every unit on the plan the user may see, over ``period``."""
-    from workplan.assessment import integrity, scoring
+    from workplan.assessment import integrity
+    from workplan.assessment.rows import Window
     from workplan.core import clock
     from workplan.plans.selectors import plan_get_for_user
 
     plan = plan_get_for_user(user=user, plan_id=plan_id)
     chosen = parse_period(period or str(plan.year))
     as_of = max(chosen.start, min(chosen.end, clock.today()))
-    window = scoring.Window(plan=plan, period=chosen, as_of=as_of)
+    window = Window(plan=plan, period=chosen, as_of=as_of)
     names = _tracked_units(user, plan)
     found = integrity.integrity_by_unit(window)
     rows = [
@@ -368,7 +429,8 @@ def integrity_for_unit(
     *, user: Any, plan_id: int, unit_id: int
 ) -> tuple[Any, str, list[tuple[str, dict[str, Any]]]]:
     """One unit's commitment integrity on the plan, quarter by quarter (and the year)."""
-    from workplan.assessment import integrity, scoring
+    from workplan.assessment import integrity
+    from workplan.assessment.rows import Window
     from workplan.core import clock
     from workplan.plans.selectors import plan_get_for_user
 
@@ -381,7 +443,7 @@ def integrity_for_unit(
         chosen = parse_period(code)
         if chosen.start > clock.today():
             continue
-        window = scoring.Window(plan=plan, period=chosen, as_of=min(chosen.end, clock.today()))
+        window = Window(plan=plan, period=chosen, as_of=min(chosen.end, clock.today()))
         figures = integrity.integrity_by_unit(window).get(unit_id)
         rows.append((code, figures.as_json() if figures else integrity.Integrity().as_json()))
     return plan, names[unit_id], rows

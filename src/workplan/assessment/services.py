@@ -5,15 +5,17 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext
 
 from workplan.accounts.models import Unit
-from workplan.assessment import scoring
+from workplan.assessment import rows, scoring
 from workplan.assessment.models import (
     Bonus,
     Criterion,
@@ -122,7 +124,7 @@ def rubric_set_criteria(
     ``assessment.validation``). Manual scores and bonus points stay with the criteria whose
     code is kept."""
     policy_for(Rubric).require(actor, Action.EDIT, rubric)
-    cleaned = clean_criteria(criteria)
+    cleaned = clean_criteria(criteria, rubric.subject)
     locked = Rubric.objects.select_for_update().get(pk=rubric.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(gettext("Someone else changed this rubric; reload and try again."))
@@ -179,10 +181,18 @@ def _criterion_json(criterion: Criterion) -> dict[str, Any]:
     }
 
 
-def _subject(rubric: Rubric, unit: Unit) -> str:
-    if rubric.subject != "units":
-        raise Invalid(gettext("This rubric scores ledger entities, not units."))
-    return scoring.unit_key(unit.pk)
+def _subject(rubric: Rubric, unit: Unit | None, entity: Any = None) -> tuple[str, Unit | None]:
+    """The subject key of a unit (unit rubrics) or a ledger record (ledger rubrics), and the
+    unit it belongs to (for who may see it)."""
+    if rubric.subject == "ledger":
+        if entity is None or getattr(entity.ledger, "code", None) != rubric.ledger:
+            raise Invalid(
+                gettext("This rubric scores the entities of the ledger %(code)s.") % {"code": rubric.ledger}
+            )
+        return scoring.entity_key(entity.pk), entity.unit
+    if unit is None:
+        raise Invalid(gettext("This rubric scores units: choose one."))
+    return scoring.unit_key(unit.pk), unit
 
 
 def _scoring_criterion(actor: Any, criterion: Criterion, kind: str) -> None:
@@ -196,7 +206,14 @@ def _scoring_criterion(actor: Any, criterion: Criterion, kind: str) -> None:
 
 @transaction.atomic
 def score_enter(
-    *, actor: Any, criterion: Criterion, period: str, unit: Unit, points: Any, reason: str
+    *,
+    actor: Any,
+    criterion: Criterion,
+    period: str,
+    unit: Unit | None = None,
+    points: Any,
+    reason: str,
+    entity: Any = None,
 ) -> ManualScore:
     """An assessor's points for ``unit`` on a manual criterion (between 0 and its weight),
     with the reason. Entering again replaces the points and asks for a new review."""
@@ -210,7 +227,7 @@ def score_enter(
             details={"points": [str(value)]},
         )
     why = _text(reason, gettext("A reason"))
-    key = _subject(criterion.rubric, unit)
+    key, unit = _subject(criterion.rubric, unit, entity)
     score = (
         ManualScore.objects.select_for_update()
         .filter(criterion=criterion, period=code, subject_key=key)
@@ -268,7 +285,15 @@ def score_review(*, actor: Any, score: ManualScore, confirm: bool, note: str = "
 
 @transaction.atomic
 def bonus_add(
-    *, actor: Any, criterion: Criterion, period: str, unit: Unit, points: Any, reason: str, evidence: str
+    *,
+    actor: Any,
+    criterion: Criterion,
+    period: str,
+    unit: Unit | None = None,
+    points: Any,
+    reason: str,
+    evidence: str,
+    entity: Any = None,
 ) -> Bonus:
     """Bonus points for ``unit`` (an award, a commendation) with the reason and evidence; the
     criterion's weight caps the unit's sum when scored."""
@@ -280,11 +305,12 @@ def bonus_add(
             gettext("Bonus points are above 0 and at most %(max)s.") % {"max": criterion.weight},
             details={"points": [str(value)]},
         )
+    key, unit = _subject(criterion.rubric, unit, entity)
     bonus = Bonus(
         criterion=criterion,
         rubric=criterion.rubric,
         period=code,
-        subject_key=_subject(criterion.rubric, unit),
+        subject_key=key,
         unit=unit,
         points=value,
         reason=_text(reason, gettext("A reason")),
@@ -301,11 +327,11 @@ def bonus_remove(*, actor: Any, bonus: Bonus) -> None:
     instance_delete(actor=actor, instance=bonus, action="bonus.removed")
 
 
-def _window(rubric: Rubric, period: AssessmentPeriod) -> tuple[scoring.Window, bool]:
+def _window(rubric: Rubric, period: AssessmentPeriod) -> tuple[rows.Window, bool]:
     today = clock.today()
     provisional = today <= period.end
     as_of = min(period.end, today) if provisional else period.end
-    return scoring.Window(plan=rubric.plan, period=period, as_of=max(as_of, period.start)), provisional
+    return rows.Window(plan=rubric.plan, period=period, as_of=max(as_of, period.start)), provisional
 
 
 @transaction.atomic
@@ -317,8 +343,8 @@ def run_compute(*, actor: Any, rubric: Rubric, period: str, publish: bool = Fals
         raise Forbidden(gettext("Only the plan's assessors score it."))
     chosen = rubric_period(rubric, period)
     criteria = list(rubric.criteria.order_by("position"))
-    clean_criteria([_criterion_json(c) for c in criteria])  # the weights still sum to 100
-    if rubric.subject != "units":
+    clean_criteria([_criterion_json(c) for c in criteria], rubric.subject)  # still sound
+    if rubric.subject != "units" and not apps.is_installed("workplan.ledgers"):
         raise Invalid(gettext("Scoring ledger entities needs the ledgers app."))
     window, provisional = _window(rubric, chosen)
     if publish and provisional:
@@ -357,7 +383,11 @@ def run_compute(*, actor: Any, rubric: Rubric, period: str, publish: bool = Fals
                 tied=tied,
                 band=scoring.band_for(position, len(scored), rubric.bands),
                 points={code: str(o.points) for code, o in s.outcomes.items()},
-                detail={code: o.as_json() for code, o in s.outcomes.items()},
+                detail_json=json.dumps(
+                    {code: o.as_json() for code, o in s.outcomes.items()},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
             )
             for s, (position, tied) in zip(scored, ranks, strict=True)
         ],

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from workplan.assessment.models import CAPPED_KINDS, CriterionKind
+from workplan.assessment.models import CAPPED_KINDS, ENTITY_KINDS, CriterionKind
 from workplan.core.errors import Invalid
 
 # The options each kind accepts: name → (lowest, highest).
@@ -21,6 +21,7 @@ OPTIONS: dict[str, dict[str, tuple[float, float]]] = {
     CriterionKind.MANUAL: {"review": (0, 1)},
     CriterionKind.DEDUCTION: {"blue": (0, 100), "yellow": (0, 100), "red": (0, 100), "returned": (0, 100)},
     CriterionKind.BONUS: {},
+    CriterionKind.FIELD: {},
 }
 MAX_CRITERIA = 30
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -56,6 +57,18 @@ def parse_options(kind: str, raw: Any) -> dict[str, Any]:
         raise Invalid(gettext("Write options as name=value, e.g. red=2."))
     allowed = OPTIONS.get(kind, {})
     options: dict[str, Any] = {}
+    if kind == CriterionKind.FIELD:
+        key = raw.get("field", "")
+        if (
+            set(raw) != {"field", "target"}
+            or not isinstance(key, str)
+            or not re.match(r"^[a-z0-9_]{1,40}$", key)
+        ):
+            raise Invalid(gettext("A ledger field criterion takes field=KEY and target=NUMBER."))
+        target = _number(raw["target"], "target")
+        if not Decimal("0") < target <= Decimal(10**9):
+            raise Invalid(gettext("A ledger field criterion takes field=KEY and target=NUMBER."))
+        return {"field": key, "target": int(target) if target == target.to_integral() else float(target)}
     if kind == CriterionKind.INDICATOR:
         codes = raw.get("indicators", "")
         if not isinstance(codes, str) or len(codes) > 500 or set(raw) - {"indicators"}:
@@ -78,9 +91,10 @@ def parse_options(kind: str, raw: Any) -> dict[str, Any]:
     return options
 
 
-def clean_criteria(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def clean_criteria(rows: list[dict[str, Any]], subject: str = "units") -> list[dict[str, Any]]:
     """Checked criteria in order; weights of the scored kinds must sum to 100 (the sum is
-    shown when they do not); deductions and bonus points have a cap instead."""
+    shown when they do not); deductions and bonus points have a cap instead. A rubric over
+    a ledger's entities takes manual scores, bonus points and ledger fields only."""
     if not isinstance(rows, list) or not rows:
         raise Invalid(gettext("A rubric needs at least one criterion."))
     if len(rows) > MAX_CRITERIA:
@@ -102,6 +116,14 @@ def clean_criteria(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             raise Invalid(gettext("Criterion %(n)s needs a name (at most 200 characters).") % {"n": position})
         if kind not in CriterionKind.values:
             raise Invalid(gettext("Criterion %(n)s has an unknown kind.") % {"n": position})
+        if (subject == "ledger") != (kind in ENTITY_KINDS) and kind not in (
+            CriterionKind.MANUAL,
+            CriterionKind.BONUS,
+        ):
+            raise Invalid(
+                gettext("Criterion %(n)s: ledger fields score ledger entities; the other kinds score units.")
+                % {"n": position}
+            )
         weight = _number(row.get("weight"), gettext("The weight"))
         if not Decimal("0") <= weight <= Decimal("100") or weight != weight.quantize(Decimal("0.01")):
             raise Invalid(gettext("Weights are between 0 and 100 points, with at most two decimals."))

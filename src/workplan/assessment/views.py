@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from workplan.accounts.selectors import unit_get_by_id_for_user
 from workplan.assessment import selectors, services
 from workplan.assessment.export import ranking_xlsx
 from workplan.assessment.forms import (
@@ -137,10 +136,10 @@ def _judgement(request: HttpRequest, key: str, form_class: Any, kind: str) -> Ht
         criterion = selectors.criterion_get_for_user(
             user=request.user, rubric=rubric, code=data.pop("criterion")
         )
-        unit = unit_get_by_id_for_user(user=request.user, unit_id=data.pop("unit"))
+        subject = selectors.judgement_subject(user=request.user, rubric=rubric, subject_id=data.pop("unit"))
         write = services.score_enter if kind == "manual" else services.bonus_add
         try:
-            write(actor=request.user, criterion=criterion, unit=unit, **data)
+            write(actor=request.user, criterion=criterion, **subject, **data)
         except Invalid as refused:
             messages.error(request, refused.message)
         else:

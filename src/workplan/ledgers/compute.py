@@ -159,3 +159,56 @@ def record_count(indicator: Indicator, *, as_of: dt.date | None = None) -> int:
     return int(
         base_records(indicator).filter(as_of_condition(indicator, as_of)).aggregate(n=Count("pk"))["n"]
     )
+
+
+def _grouped(indicator: Indicator, when: Q) -> dict[str, Any]:
+    """Per-unit aggregates from which both the unit's value and the total follow exactly:
+    record count ``c``; sum ``s`` with its count of values ``k``; extreme ``m``; a ratio's
+    numerator ``n`` and denominator ``d``."""
+    measure = Measure(indicator.measure)
+    expressions: dict[str, Any] = {"c": Count("pk", filter=when)}
+    if measure in (Measure.SUM, Measure.AVG):
+        amount = number_of(indicator.field_key)
+        expressions |= {"s": Sum(amount, filter=when), "k": Count(amount, filter=when)}
+    elif measure in (Measure.MIN, Measure.MAX):
+        expressions["m"] = AGGREGATES[measure](number_of(indicator.field_key), filter=when)
+    elif measure == Measure.RATIO:
+        expressions |= _aggregates(indicator, "", when)
+    return expressions
+
+
+def _value_of(indicator: Indicator, parts: Sequence[Mapping[str, Any]]) -> float | None:
+    """The value over ``parts`` (one unit's row, or all of them for the total)."""
+    measure = Measure(indicator.measure)
+    if measure == Measure.COUNT:
+        return float(sum(p["c"] for p in parts))
+    if measure in (Measure.SUM, Measure.AVG):
+        values = sum(p["k"] for p in parts)
+        if not values:
+            return None
+        total = sum(float(p["s"]) for p in parts if p["s"] is not None)
+        return total if measure == Measure.SUM else total / values
+    if measure in (Measure.MIN, Measure.MAX):
+        extremes = [float(p["m"]) for p in parts if p["m"] is not None]
+        if not extremes:
+            return None
+        return min(extremes) if measure == Measure.MIN else max(extremes)
+    numerator = sum(float(p["n"] or 0) for p in parts)
+    denominator = sum(float(p["d"] or 0) for p in parts)
+    return 100.0 * numerator / denominator if denominator else None
+
+
+def indicator_figures(
+    indicator: Indicator, *, as_of: dt.date | None = None, unit: Unit | None = None
+) -> tuple[float | None, list[tuple[int, float | None]], int]:
+    """(value, [(unit id, value)], records) in ONE grouped query: the per-unit aggregates
+    add up exactly to the total (sums and counts are combined, never averages)."""
+    # No ORDER BY (it would join the unit table); the caller orders the units it names.
+    rows = list(
+        base_records(indicator, unit=unit)
+        .order_by()
+        .values("unit_id")
+        .annotate(**_grouped(indicator, as_of_condition(indicator, as_of)))
+    )
+    breakdown = [(row["unit_id"], _value_of(indicator, [row])) for row in rows]
+    return _value_of(indicator, rows), breakdown, int(sum(row["c"] for row in rows))

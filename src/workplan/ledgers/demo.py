@@ -31,11 +31,25 @@ def _day(rng: random.Random, first: int = 1, last: int = 181) -> str:
     return (dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(first, last) - 1)).isoformat()
 
 
+DESCRIPTIONS = {
+    SITES: "Religious activity sites: the civilised-site (和谐寺观教堂) checklist of each site.",
+    ENTERPRISES: "Minority enterprises supported by the care project, and typical demonstrations.",
+    CHAMBERS: "Grassroots chambers of commerce and the legal consultants they hire.",
+    MEETINGS: "Research topic conferences, forums and experience exchange meetings.",
+    TRAININGS: "Training sessions of the socialist college.",
+}
+
+
 def _ledger(
     actor: Any, code: str, name: str, owner: Unit, keeping: list[Unit], fields: list[dict[str, Any]]
 ) -> Ledger:
     ledger = services.ledger_create(
-        actor=actor, code=code, name=name, owner_unit=owner, keeping_units=keeping
+        actor=actor,
+        code=code,
+        name=name,
+        owner_unit=owner,
+        keeping_units=keeping,
+        description=DESCRIPTIONS[code],
     )
     for field in fields:
         services.field_add(actor=actor, ledger=ledger, **field)

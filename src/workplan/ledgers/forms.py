@@ -216,3 +216,13 @@ class SheetForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(gettext("The file is larger than 20 MB."))
         return upload
+
+
+class ManualValueForm(forms.Form):
+    as_of = forms.DateField(label=_("as of"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.FloatField(label=_("Value"), min_value=-1e15, max_value=1e15)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("path")  # type: ignore[attr-defined]

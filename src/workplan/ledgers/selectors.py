@@ -87,13 +87,13 @@ def _manual(
     return (total.value if total else None), breakdown
 
 
-def _breakdown(indicator: Indicator, as_of: dt.date | None, unit: Unit | None) -> list[UnitFigure]:
-    figures = compute.indicator_by_unit(indicator, as_of=as_of, unit=unit)
+def _named(figures: list[tuple[int, float | None]]) -> list[UnitFigure]:
+    """The breakdown with the units' codes and names, in the order of the unit tree."""
     units = Unit.objects.in_bulk([unit_id for unit_id, _ in figures])
+    named = [(units[unit_id], value) for unit_id, value in figures if unit_id in units]
     return [
-        UnitFigure(unit_id, units[unit_id].code, units[unit_id].name, value)
-        for unit_id, value in figures
-        if unit_id in units
+        UnitFigure(unit.pk, unit.code, unit.name, value)
+        for unit, value in sorted(named, key=lambda n: n[0].path)
     ]
 
 
@@ -110,9 +110,8 @@ def attainment_of(
         value, breakdown = _manual(indicator, as_of, unit)
         records = 0
     else:
-        value = compute.indicator_value(indicator, as_of=as_of, unit=unit)
-        breakdown = _breakdown(indicator, as_of, unit) if with_breakdown else []
-        records = compute.record_count(indicator, as_of=as_of)
+        value, figures, records = compute.indicator_figures(indicator, as_of=as_of, unit=unit)
+        breakdown = _named(figures) if with_breakdown else []
     plan_year = indicator.item.plan.year if indicator.item is not None else None
     elapsed = attainment.elapsed_share(plan_year, as_of or clock.today())
     return IndicatorAttainment(
@@ -368,3 +367,18 @@ def record_items(*, user: Any, ids: list[int]) -> QuerySet[PlanItem]:
     """The plan items among ``ids`` that ``user`` sees (for a plan-item field)."""
     rows: QuerySet[PlanItem] = PlanItem.objects.visible_to(user).filter(pk__in=ids)
     return rows
+
+
+def indicator_proposals(plan: Plan, *, user: Any) -> list[Any]:
+    """Proposed target → ledger links for ``plan`` (see ``ledgers.proposals``), over the
+    ledgers ``user`` sees; empty unless ``user`` may define indicators for the plan's owner."""
+    from workplan.ledgers.proposals import proposals_for
+    from workplan.permissions import can
+
+    if not can(user, Action.EDIT, plan):
+        return []
+    ledgers = list(Ledger.objects.visible_to(user).filter(is_active=True))
+    labels: dict[int, list[str]] = {}
+    for ledger_id, label in LedgerField.objects.filter(ledger__in=ledgers).values_list("ledger_id", "label"):
+        labels.setdefault(ledger_id, []).append(label)
+    return proposals_for(plan, ledgers=ledgers, labels=labels)

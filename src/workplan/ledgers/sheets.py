@@ -214,6 +214,8 @@ class _Reader:
             self.problem(gettext("No header row: the first rows must name the unit column and the fields."))
             return self.preview
         header_row, columns = header
+        if self._refuse_duplicate_columns(columns):
+            return self.preview  # which of the two holds the values is anybody's guess
         self._refuse_merged(header_row)
         if self.sheet.max_row - header_row > MAX_DATA_ROWS:
             self.problem(gettext("More than %(n)d rows; split the sheet.") % {"n": MAX_DATA_ROWS})
@@ -222,6 +224,24 @@ class _Reader:
         for row in self.sheet.iter_rows(min_row=header_row + 1):
             self._row(row[0].row, {columns[c.column]: c for c in row if c.column in columns}, records)
         return self.preview
+
+    def _refuse_duplicate_columns(self, columns: dict[int, str]) -> bool:
+        seen: dict[str, int] = {}
+        found = False
+        for column, key in sorted(columns.items()):
+            if key in seen:
+                self.problem(
+                    gettext("columns %(first)s and %(second)s are both %(name)s")
+                    % {
+                        "first": get_column_letter(seen[key]),
+                        "second": get_column_letter(column),
+                        "name": self._label(key),
+                    },
+                    column=self._label(key),
+                )
+                found = True
+            seen.setdefault(key, column)
+        return found
 
     def _refuse_merged(self, header_row: int) -> None:
         for merged in self.sheet.merged_cells.ranges:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("indicators/new/", views.indicator_edit, name="indicator_create"),
     path("indicators/<str:key>/", views.indicator_detail, name="indicator_detail"),
     path("indicators/<str:key>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("indicators/<str:key>/values/", views.indicator_value_add, name="indicator_value_add"),
     path("<str:key>/", views.ledger_detail, name="ledgers_detail"),
     path("<str:key>/edit/", records.record_edit, {"register": LEDGERS}, name="ledgers_edit"),
     path("<str:key>/delete/", records.record_delete, {"register": LEDGERS}, name="ledgers_delete"),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("<str:key>/records/new/", views.record_edit, name="record_create"),
     path("<str:key>/records/<int:record_id>/", views.record_edit, name="record_edit"),
     path("<str:key>/records/<int:record_id>/delete/", views.record_delete, name="record_delete"),
+    path("<str:key>/records/<int:record_id>/files/<str:field_key>/", views.record_file, name="record_file"),
 ]

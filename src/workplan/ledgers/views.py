@@ -10,20 +10,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan import permissions
 from workplan.core import audit
-from workplan.core.errors import Conflict, Invalid
+from workplan.core.errors import Conflict, Invalid, NotFound
 from workplan.core.http import domain_errors
 from workplan.core.pagination import keyset_page
 from workplan.core.policy import Action, policy_for
 from workplan.ledgers import selectors, services
 from workplan.ledgers.fields import display
-from workplan.ledgers.forms import FieldForm, IndicatorForm, RecordForm, SheetForm
+from workplan.ledgers.forms import FieldForm, IndicatorForm, ManualValueForm, RecordForm, SheetForm
 from workplan.ledgers.models import Indicator, LedgerRecord
 from workplan.ledgers.sheets import export_ledger, import_ledger
 from workplan.web.records import _form_errors
@@ -117,7 +119,7 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "ledger": ledger,
         "definitions": definitions,
-        "rows": [(r, [display(d, r.values.get(d.key), names) for d in definitions]) for r in page],
+        "rows": [(r, [_cell(ledger, r, d, names) for d in definitions]) for r in page],
         "units": units,
         "unit": unit,
         "indicator": indicator,
@@ -125,6 +127,15 @@ def record_list(request: HttpRequest, key: str) -> HttpResponse:
         "can_add": selectors.keeping_units_for(user=request.user, ledger=ledger).exists(),
     }
     return render(request, "ledgers/record_list.html", context)
+
+
+def _cell(ledger: Any, record: Any, definition: Any, names: Any) -> tuple[str, str]:
+    """(text, link) of one cell: a file links to its download."""
+    value = record.values.get(definition.key)
+    if definition.kind == "file" and isinstance(value, str) and value:
+        url = reverse("ledgers:record_file", args=[ledger.code, record.pk, definition.key])
+        return value.rsplit("/", 1)[-1].split("-", 1)[-1], url
+    return display(definition, value, names), ""
 
 
 @login_required
@@ -234,6 +245,20 @@ def record_delete(request: HttpRequest, key: str, record_id: int) -> HttpRespons
     return render(request, "ledgers/record_delete.html", {"ledger": ledger, "record": record})
 
 
+@login_required
+@require_GET
+@domain_errors
+def record_file(request: HttpRequest, key: str, record_id: int, field_key: str) -> FileResponse:
+    """A file attached to a record (evidence), for whoever may see the record."""
+    ledger = selectors.ledger_get_for_user(user=request.user, key=key)
+    record = selectors.record_get_for_user(user=request.user, record_id=record_id)
+    stored = record.values.get(field_key) if record.ledger_id == ledger.pk else None
+    if not isinstance(stored, str) or not stored.startswith(f"ledgers/{ledger.code}/") or ".." in stored:
+        raise NotFound(gettext("No such file."))
+    name = stored.rsplit("/", 1)[-1].split("-", 1)[-1]
+    return FileResponse(default_storage.open(stored, "rb"), as_attachment=True, filename=name)
+
+
 # --- indicators ------------------------------------------------------------------------------
 
 
@@ -266,8 +291,24 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         "row": selectors.attainment_of(indicator),
         "trend": selectors.indicator_trend(indicator, user=request.user),
         "can_edit": permissions.can(request.user, Action.EDIT, indicator),
+        "value_form": ManualValueForm() if indicator.measure == "manual" else None,
     }
     return render(request, "ledgers/indicator_detail.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors
+def indicator_value_add(request: HttpRequest, key: str) -> HttpResponse:
+    """Enter one value of a hand-kept indicator (its planners)."""
+    indicator = selectors.indicator_get_for_user(user=request.user, key=key, action=Action.EDIT)
+    form = ManualValueForm(request.POST)
+    if form.is_valid():
+        services.indicator_value_set(actor=request.user, indicator=indicator, **form.cleaned_data)
+        _saved(request)
+    else:
+        messages.error(request, gettext("Give a date and a number."))
+    return redirect("ledgers:indicator_detail", indicator.code)
 
 
 @login_required
@@ -277,7 +318,7 @@ def indicator_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
     indicator = (
         selectors.indicator_get_for_user(user=request.user, key=key, action=Action.EDIT) if key else None
     )
-    initial = _indicator_initial(indicator) if indicator else {"item": request.GET.get("item") or None}
+    initial = _indicator_initial(indicator) if indicator else _proposed_initial(request)
     form = IndicatorForm(
         request.POST or None, user=request.user, editing=indicator is not None, initial=initial
     )
@@ -287,6 +328,25 @@ def indicator_edit(request: HttpRequest, key: str | None = None) -> HttpResponse
             _saved(request)
             return redirect("ledgers:indicator_detail", saved.code)
     return render(request, "ledgers/indicator_form.html", {"indicator": indicator, "form": form})
+
+
+def _proposed_initial(request: HttpRequest) -> dict[str, Any]:
+    """A new indicator's form, started from a proposal (``?target=&ledger=``) or an item."""
+    target_id, ledger_id = request.GET.get("target", ""), request.GET.get("ledger", "")
+    initial: dict[str, Any] = {"item": request.GET.get("item") or None}
+    if target_id.isdigit():
+        target = selectors.target_get_for_user(user=request.user, target_id=int(target_id))
+        initial |= {
+            "item": target.item_id,
+            "target": target.pk,
+            "name": target.text[:300],
+            "measure": "ratio" if target.kind == "percent" else "count",
+            "measure_unit": "%" if target.kind == "percent" else target.unit,
+            "owner_unit": target.item.plan.owner_unit_id,
+        }
+    if ledger_id.isdigit():
+        initial["ledger"] = int(ledger_id)
+    return initial
 
 
 def _indicator_initial(indicator: Indicator) -> dict[str, Any]:

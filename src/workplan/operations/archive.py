@@ -189,7 +189,8 @@ def _stored_files() -> Iterator[tuple[str, Path]]:
     if not root.exists():
         return
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
+        # ".upload-…" files are writes in progress (files/storage.py renames them when done).
+        if path.is_file() and not path.is_symlink() and not path.name.startswith(".upload-"):
             yield f"media/{path.relative_to(root).as_posix()}", path
 
 

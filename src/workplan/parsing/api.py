@@ -26,6 +26,7 @@ from workplan.parsing.promises import (
     extract_targets,
     extract_units,
     split_units,
+    title_owner,
 )
 from workplan.parsing.promises.periods import plan_period, title_names_year
 from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target, YearSource
@@ -164,6 +165,8 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
         item_units = units[position]
         for cell, role, line_breaks in draft.unit_cells:
             item_units.extend(split_units(text, cell, role, line_breaks=line_breaks))
+        if not item_units and not draft.from_table and draft.body_spans:
+            item_units = title_owner(text, draft.title_span, regions[position])
         item_deadlines = deadlines[position]
         if draft.deadline_cells:
             item_deadlines = _with_deadline_cells(text, item_deadlines, draft.deadline_cells, context)

@@ -24,7 +24,6 @@ REASONS: dict[str, str] = {
     "label_glued_to_text": "its number runs into the digits of its text (11.300家…)",
     "numbered_sentences_in_body": "its body holds a run of numbered sentences (a missed level?)",
     "long_body": "its body is much longer than its siblings' (items swallowed?)",
-    "column_role_inferred": "a table column's role was inferred from its contents, not its header",
 }
 #: Where ``ParsedPlan.year`` came from: the caller, the title, or a guess from the text's
 #: years and the issuing date (the review asks the planner to check a guess).

@@ -32,7 +32,6 @@ REASON_LABELS: dict[str, Any] = {
     "label_glued_to_text": _("its number runs into the digits of its text"),
     "numbered_sentences_in_body": _("its text holds numbered sentences: split them into items?"),
     "long_body": _("its text is much longer than its siblings': are items hidden in it?"),
-    "column_role_inferred": _("a table column's role was inferred from its contents"),
     "unit_not_in_organisation": _("it names a unit that matches none in the organisation"),
 }
 _LABEL = re.compile(r"[（(]?[0-9]{1,2}[）).．、]?")

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import Field, StringConstraints
 
-from workplan.accounts.selectors import unit_get_by_id_for_user
 from workplan.api.endpoints import actor, changes_of, status
 from workplan.api.resources import resource_router
 from workplan.api.schemas import (
@@ -392,7 +391,10 @@ def assessment_result_get(request: HttpRequest, result_id: PathId) -> Any:
 
 class ScoreIn(Input):
     criterion_id: Id
-    unit_id: Id
+    unit_id: Id | None = Field(None, description="The unit scored (rubrics over units).")
+    entity_id: Id | None = Field(
+        None, description="The ledger record scored (rubrics over a ledger's entities)."
+    )
     period: PeriodCode
     points: Points
     reason: Reason
@@ -436,14 +438,26 @@ def _criterion(request: HttpRequest, criterion_id: int) -> Any:
     return found
 
 
+def _subject(
+    request: HttpRequest, criterion: Any, unit_id: int | None, entity_id: int | None
+) -> dict[str, Any]:
+    subject_id = entity_id if criterion.rubric.subject == "ledger" else unit_id
+    if subject_id is None:
+        from workplan.core.errors import Invalid
+
+        raise Invalid("name the unit (unit_id) or, for a ledger rubric, the record (entity_id)")
+    return selectors.judgement_subject(user=actor(request), rubric=criterion.rubric, subject_id=subject_id)
+
+
 @router.post("/manual-scores", response=responses(ScoreOut, 201), operation_id="manual_score_enter")
 def manual_score_enter(request: HttpRequest, payload: ScoreIn) -> Any:
     """An assessor's points on a manual criterion, with the reason (within 0 and its weight)."""
     user = actor(request)
+    criterion = _criterion(request, payload.criterion_id)
     score = services.score_enter(
         actor=user,
-        criterion=_criterion(request, payload.criterion_id),
-        unit=unit_get_by_id_for_user(user=user, unit_id=payload.unit_id),
+        criterion=criterion,
+        **_subject(request, criterion, payload.unit_id, payload.entity_id),
         period=payload.period,
         points=payload.points,
         reason=payload.reason,
@@ -470,7 +484,8 @@ def manual_score_review(request: HttpRequest, score_id: PathId, payload: ReviewI
 
 class BonusIn(Input):
     criterion_id: Id
-    unit_id: Id
+    unit_id: Id | None = Field(None, description="The unit (rubrics over units).")
+    entity_id: Id | None = Field(None, description="The ledger record (rubrics over a ledger's entities).")
     period: PeriodCode
     points: Points
     reason: Reason
@@ -491,10 +506,11 @@ class BonusOut(Out):
 def bonus_add(request: HttpRequest, payload: BonusIn) -> Any:
     """Bonus points with the reason and evidence (the criterion's weight caps a unit's sum)."""
     user = actor(request)
+    criterion = _criterion(request, payload.criterion_id)
     bonus: Bonus = services.bonus_add(
         actor=user,
-        criterion=_criterion(request, payload.criterion_id),
-        unit=unit_get_by_id_for_user(user=user, unit_id=payload.unit_id),
+        criterion=criterion,
+        **_subject(request, criterion, payload.unit_id, payload.entity_id),
         period=payload.period,
         points=payload.points,
         reason=payload.reason,

@@ -7,11 +7,13 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StrictBool, StringConstraints
 
 from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, status
-from workplan.api.schemas import NO_NUL, SOME_TEXT, Id, Input, IsoDate, Out, PathId, QueryId, responses
+from workplan.api.endpoints.items import _not_a_boolean
+from workplan.api.endpoints.ledgers import RefId
+from workplan.api.schemas import NO_NUL, SOME_TEXT, Input, IsoDate, Out, PathId, QueryId, responses
 from workplan.core.policy import Action
 from workplan.ledgers import selectors, services
 from workplan.ledgers.compute import OPERATORS
@@ -27,7 +29,9 @@ IndicatorName = Annotated[str, StringConstraints(max_length=300, pattern=SOME_TE
 Key = Annotated[str, StringConstraints(max_length=40, pattern=r"^([a-z][a-z0-9_]{0,39})?$")]
 MeasureUnit = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
 FilterText = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
-Number = Annotated[float, Field(ge=-1e15, le=1e15)]
+
+
+Number = Annotated[float, Field(ge=-1e15, le=1e15), BeforeValidator(_not_a_boolean)]
 Version = Annotated[
     int, Field(ge=0, le=2**31, description="The `version` you read: a stale write is refused (409).")
 ]
@@ -36,7 +40,7 @@ Version = Annotated[
 class Condition(Input):
     field: Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z0-9_]{0,39}$")]
     op: Annotated[str, Field(pattern="^(" + "|".join(OPERATORS) + ")$")] = "eq"
-    value: FilterText | Number | bool | list[FilterText] | None = None
+    value: FilterText | StrictBool | Number | list[FilterText] | None = None
 
 
 Conditions = Annotated[list[Condition], Field(max_length=20)]
@@ -165,10 +169,10 @@ def indicator_get(request: HttpRequest, indicator_id: PathId) -> IndicatorDetail
 class IndicatorIn(Input):
     code: Code
     name: IndicatorName
-    owner_unit_id: Id
-    ledger_id: Id | None = None
-    item_id: Id | None = None
-    target_id: Id | None = None
+    owner_unit_id: RefId
+    ledger_id: RefId | None = None
+    item_id: RefId | None = None
+    target_id: RefId | None = None
     measure: Measure = Measure.COUNT
     field_key: Key = ""
     filters: Conditions = Field(default_factory=list)
@@ -184,9 +188,9 @@ class IndicatorIn(Input):
 class IndicatorPatch(Input):
     version: Version
     name: IndicatorName | None = None
-    ledger_id: Id | None = None
-    item_id: Id | None = None
-    target_id: Id | None = None
+    ledger_id: RefId | None = None
+    item_id: RefId | None = None
+    target_id: RefId | None = None
     measure: Measure | None = None
     field_key: Key | None = None
     filters: Conditions | None = None
@@ -263,7 +267,7 @@ def indicator_delete(request: HttpRequest, indicator_id: PathId) -> Any:
 class ManualValueIn(Input):
     as_of: IsoDate
     value: Number
-    unit_id: Id | None = None
+    unit_id: RefId | None = None
 
 
 @router.post(
@@ -283,3 +287,24 @@ def indicator_value_set(request: HttpRequest, indicator_id: PathId, payload: Man
         actor=user, indicator=indicator, as_of=payload.as_of, value=payload.value, unit=unit
     )
     return status(201, _detail(request, indicator.pk))
+
+
+class ProposalOut(Out):
+    target_id: int
+    item_id: int
+    target_text: str
+    ledger_id: int
+    ledger_code: str
+    ledger_name: str
+    score: int = Field(description="How many subject terms the target's wording shares with the ledger.")
+
+
+@router.get(
+    "/plans/{plan_id}/indicator-proposals",
+    response=responses(list[ProposalOut]),
+    summary="Quantified targets without an indicator, with the ledgers their wording names (planners)",
+)
+def plan_indicator_proposals(request: HttpRequest, plan_id: PathId) -> list[ProposalOut]:
+    user = actor(request)
+    plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
+    return [ProposalOut(**vars(p)) for p in selectors.indicator_proposals(plan, user=user)]

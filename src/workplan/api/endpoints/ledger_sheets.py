@@ -25,7 +25,7 @@ router = Router(tags=["ledgers"])
     summary="A ledger's records you may see, as .xlsx",
     openapi_extra={
         "responses": {
-            200: {  # the int key ninja uses: a "200" string would be served as a second key
+            200: {  # the int key ninja uses, so the two merge instead of both being served
                 "description": "The workbook: a hidden id column, the unit, one column per field.",
                 "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
             }

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, status
@@ -15,9 +15,9 @@ from workplan.api.pagination import keyset_page
 from workplan.api.resources import resource_router
 from workplan.api.schemas import (
     DEFAULT_LIMIT,
+    MAX_ID,
     NO_NUL,
     SOME_TEXT,
-    Id,
     IdCursor,
     Input,
     Limit,
@@ -31,6 +31,8 @@ from workplan.ledgers import selectors, services
 from workplan.ledgers.models import FieldKind, Ledger, LedgerField, LedgerRecord
 from workplan.ledgers.registers import LEDGERS
 
+# Ids in request bodies: whole numbers only (never true/false read as 1/0).
+RefId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 Code = Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9_-]+$")]
 LedgerName = Annotated[str, StringConstraints(max_length=200, pattern=SOME_TEXT)]
 Description = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
@@ -109,8 +111,8 @@ def ledgers_out(request: HttpRequest, rows: Sequence[Ledger]) -> list[LedgerOut]
 class LedgerIn(Input):
     code: Code
     name: LedgerName
-    owner_unit_id: Id
-    keeping_unit_ids: list[Id] = Field(default_factory=list, max_length=500)
+    owner_unit_id: RefId
+    keeping_unit_ids: list[RefId] = Field(default_factory=list, max_length=500)
     description: Description = ""
 
 
@@ -118,8 +120,8 @@ class LedgerPatch(Input):
     version: Version
     name: LedgerName | None = None
     description: Description | None = None
-    is_active: bool | None = None
-    keeping_unit_ids: list[Id] | None = Field(None, max_length=500)
+    is_active: StrictBool | None = None
+    keeping_unit_ids: list[RefId] | None = Field(None, max_length=500)
 
 
 def _units(request: HttpRequest, ids: list[int]) -> list[Any]:
@@ -166,7 +168,7 @@ class FieldIn(Input):
     label: LedgerName
     kind: FieldKind
     key: FieldKey | None = None
-    required: bool = False
+    required: StrictBool = False
     choices: list[Choice] = Field(default_factory=list, max_length=200)
     measure_unit: MeasureUnit = ""
 
@@ -175,10 +177,10 @@ class FieldPatch(Input):
     version: Version
     label: LedgerName | None = None
     kind: FieldKind | None = None
-    required: bool | None = None
+    required: StrictBool | None = None
     choices: list[Choice] | None = Field(None, max_length=200)
     measure_unit: MeasureUnit | None = None
-    retired: bool | None = None
+    retired: StrictBool | None = None
 
 
 @router.post(
@@ -250,20 +252,20 @@ def record_out(record: LedgerRecord) -> RecordOut:
 
 
 class RecordIn(Input):
-    unit_id: Id
+    unit_id: RefId
     values: Values
-    item_id: Id | None = None
-    occurrence_id: Id | None = Field(
+    item_id: RefId | None = None
+    occurrence_id: RefId | None = Field(
         None, description="An occurrence of a recurring obligation this record meets."
     )
 
 
 class RecordPatch(Input):
     version: Version
-    unit_id: Id | None = None
+    unit_id: RefId | None = None
     values: Values | None = None
-    item_id: Id | None = None
-    occurrence_id: Id | None = None
+    item_id: RefId | None = None
+    occurrence_id: RefId | None = None
 
 
 @router.get(

@@ -22,7 +22,7 @@ router = Router(tags=["organisation"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK = {
     "responses": {
-        200: {  # the int key ninja uses: a "200" string would be served as a second key
+        200: {  # the same (int) key ninja uses, so the two merge instead of both being served
             "description": "The workbook: a units sheet and a users sheet.",
             "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
         }

@@ -96,7 +96,7 @@ def test_every_point_names_the_rows_behind_it(world):
     assert sorted(row[0] for row in items) == sorted([world.task1.pk, world.task2.pk])
     assert {row[2] for row in items} == {"done", "on_track"}
     reports = results["B"].detail["timeliness"]["sources"]["reports"]
-    assert len(reports) == 5 and sum(row[2] for row in reports) == 4
+    assert len(reports["on_time"]) == 4 and len(reports["late"]) == 1
     assert len(results["A"].detail["awards"]["sources"]["bonuses"]) == 2
 
 
@@ -261,3 +261,91 @@ def test_ranks_share_places_when_tied():
     assert scoring.rank(values) == [(1, False), (2, True), (2, True), (4, False)]
     assert scoring.band_for(2, 4, [{"name": "top", "top_percent": 50}]) == "top"
     assert scoring.band_for(4, 4, [{"name": "top", "top_percent": 50}]) == ""
+
+
+def test_indicator_attainment_comes_through_its_interface(world):
+    from workplan.assessment import indicators
+
+    criteria = [
+        {"code": "completion", "name": "Completion", "kind": "completion", "weight": 80},
+        {
+            "code": "targets",
+            "name": "Targets",
+            "kind": "indicator",
+            "weight": 20,
+            "params": {"indicators": "sites"},
+        },
+    ]
+    services.rubric_set_criteria(actor=world.planner, rubric=world.rubric, criteria=criteria)
+    seen = {}
+
+    def source(plan, codes, start, end):
+        seen.update(plan=plan, codes=list(codes), start=start, end=end)
+        return [
+            indicators.Attainment(f"unit:{world.org.unit_a.pk}", "sites-A", Decimal("0.5")),
+            indicators.Attainment(f"unit:{world.org.unit_a.pk}", "visits-A", Decimal("1.4")),
+        ]
+
+    indicators.use_source(source)
+    try:
+        results = _by_code(_run(world))
+    finally:
+        indicators.use_source(None)
+    assert seen["codes"] == ["sites"] and seen["end"] == dt.date(2019, 6, 30)
+    assert results["A"].points["targets"] == "15.00"  # 20 × mean(0.5, 1.0)
+    assert results["B"].points["targets"] == "20.00"  # no indicator targets: nothing due
+    assert results["A"].detail["targets"]["sources"]["indicators"] == [
+        ["sites-A", None, "50"],
+        ["visits-A", None, "140"],
+    ]
+
+
+def test_the_ledgers_roll_up_becomes_each_units_attainment():
+    from types import SimpleNamespace as N
+
+    from workplan.assessment import indicators
+
+    rows = [
+        N(
+            code="sites",
+            target=80.0,
+            comparator=">=",
+            measure_unit="%",
+            breakdown=[N(unit_id=1, value=40.0), N(unit_id=2, value=96.0)],
+        ),
+        N(
+            code="visits",
+            target=10.0,
+            comparator=">=",
+            measure_unit="次",
+            breakdown=[N(unit_id=1, value=5.0), N(unit_id=2, value=None)],
+        ),
+        N(
+            code="complaints",
+            target=4.0,
+            comparator="<=",
+            measure_unit="件",
+            breakdown=[N(unit_id=1, value=8.0)],
+        ),
+        N(
+            code="untargeted",
+            target=None,
+            comparator="",
+            measure_unit="",
+            breakdown=[N(unit_id=1, value=3.0)],
+        ),
+    ]
+    source = indicators._adapt(lambda plan, as_of: rows)
+    found = {
+        (a.subject_key, a.ref): a.share for a in source(None, [], dt.date(2019, 1, 1), dt.date(2019, 6, 30))
+    }
+    assert found == {
+        ("unit:1", "sites"): Decimal("0.5"),
+        ("unit:2", "sites"): Decimal("1.2"),
+        ("unit:1", "visits"): Decimal("0.5"),  # 5 of an equal share (10 ÷ 1 unit with a figure)
+        ("unit:1", "complaints"): Decimal("0.5"),  # lower is better: 4 ÷ 8
+    }
+    only = indicators._adapt(lambda plan, as_of: rows)(
+        None, ["sites"], dt.date(2019, 1, 1), dt.date(2019, 6, 30)
+    )
+    assert {a.ref for a in only} == {"sites"}

@@ -60,9 +60,23 @@ def _check_off(actor: Any, occurrence: Occurrence | None) -> None:
 MAX_FILE = 10 * 1024 * 1024
 
 
-def _with_files(ledger: Ledger, values: Mapping[str, Any], files: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``values`` with each uploaded file stored and named under its field's key."""
+def _with_files(
+    ledger: Ledger,
+    values: Mapping[str, Any],
+    files: Mapping[str, Any] | None,
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``values`` with each uploaded file stored and named under its field's key. A file
+    field's value comes only from an upload (or stays what it was): a typed-in name could
+    point at someone else's file."""
+    if not isinstance(values, Mapping):
+        raise Invalid(gettext("Values are an object of field keys."), details={"values": ["invalid"]})
     merged = dict(values)
+    for key in ledger.fields.filter(kind="file").values_list("key", flat=True):
+        if key in merged and merged[key] not in (None, "", (previous or {}).get(key)):
+            raise Invalid(
+                gettext("Upload the file; its name cannot be typed in."), details={key: [gettext("invalid")]}
+            )
     for key, upload in (files or {}).items():
         if getattr(upload, "size", 0) > MAX_FILE:
             raise Invalid(gettext("The file is larger than 10 MB."), details={key: [gettext("too large")]})
@@ -128,7 +142,7 @@ def record_update(
     if "unit" in changes and changes["unit"] != record.unit:
         policy_for(LedgerRecord).require_create(actor, _refused(), ledger=ledger, unit=changes["unit"])
     if "values" in changes or files:
-        raw = _with_files(ledger, changes.get("values", {}), files)
+        raw = _with_files(ledger, changes.get("values", {}), files, record.values)
         for definition in ledger.fields.filter(kind="file", retired=False):
             if definition.key not in raw and definition.key in record.values:
                 raw[definition.key] = record.values[definition.key]  # a file not re-uploaded stays

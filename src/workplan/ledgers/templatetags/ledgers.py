@@ -26,6 +26,12 @@ def attainment_percent(ratio: Any) -> str:
 
 
 @register.filter
+def comparator_sign(comparator: str) -> str:
+    """A target's comparator as a sign ("between" shows as the range itself)."""
+    return {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}.get(comparator or "", "")
+
+
+@register.filter
 def attainment_label(code: str) -> str:
     return attainment.label(code)
 
@@ -38,6 +44,7 @@ def item_indicators(context: Any, item: Any) -> dict[str, Any]:
         "item": item,
         "occurrences": selectors.open_occurrences(user=user, item_id=item.pk, limit=20),
         "ledgers": list(selectors.ledgers_kept_by(user=user)),
+        "proposals": [p for p in selectors.indicator_proposals(item.plan, user=user) if p.item_id == item.pk],
         "show_item": False,
     }
 
@@ -46,4 +53,5 @@ def item_indicators(context: Any, item: Any) -> dict[str, Any]:
 def plan_indicators(context: Any, plan: Any, as_of: Any = None) -> dict[str, Any]:
     user = context["request"].user
     rows = selectors.indicator_attainments(plan, user=user, as_of=as_of)
-    return {"rows": rows, "show_item": True, "occurrences": []}
+    proposals = selectors.indicator_proposals(plan, user=user)
+    return {"rows": rows, "show_item": True, "occurrences": [], "proposals": proposals}

@@ -221,3 +221,38 @@ def test_bad_indicator_definitions_are_refused(actor, org, sites, definition):
 
     with pytest.raises(Invalid):
         _indicator(actor, org, sites, "bad", **definition)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_one_query_figures_agree_with_the_separate_queries(actor, org, sites, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    definition = dict(CASES[case][0])
+    indicator = _indicator(actor, org, sites, case.replace("-", "_"), date_field="checked_on", **definition)
+    for as_of in (None, dt.date(2019, 6, 30)):
+        with CaptureQueriesContext(connection) as queries:
+            value, by_unit, records = compute.indicator_figures(indicator, as_of=as_of)
+        assert len(queries) == 1
+        assert value == pytest.approx(compute.indicator_value(indicator, as_of=as_of))
+        assert dict(by_unit) == pytest.approx(dict(compute.indicator_by_unit(indicator, as_of=as_of)))
+        assert records == compute.record_count(indicator, as_of=as_of)
+
+
+def test_a_target_naming_a_ledgers_subject_is_proposed_to_it(actor, org, personas, sites):
+    from workplan.core.testing import make_plan_with_task as make_task
+
+    task = make_task(actor, owner=org.root, assignee=org.unit_a, title="规范宗教活动场所管理")
+    plans.item_update(actor=actor, item=task, body="力争80%以上的宗教活动场所创建为文明场所")
+    target = plans.target_create(
+        actor=actor, item=task, text="80%以上", kind="percent", comparator=">=", value=80
+    )
+    other = services.ledger_create(actor=actor, code="CHAMBERS", name="基层商会台账", owner_unit=org.root)
+    proposals = selectors.indicator_proposals(task.plan, user=personas.planner)
+    assert [(p.target_id, p.ledger_code) for p in proposals] == [(target.pk, sites.code)]
+    assert other.code not in {p.ledger_code for p in proposals}
+    assert selectors.indicator_proposals(task.plan, user=personas.reporter_a) == []
+    services.indicator_create(
+        actor=actor, code="X", name="x", owner_unit=org.root, ledger=sites, item=task, target=target
+    )
+    assert selectors.indicator_proposals(task.plan, user=personas.planner) == []

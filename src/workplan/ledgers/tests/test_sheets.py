@@ -164,3 +164,11 @@ def test_a_reporter_imports_only_for_their_own_units(actor, org, personas, sites
         user=personas.reporter_b, ledger=sites, data=_bytes(workbook), filename="x.xlsx", apply=True
     )
     assert [p.column for p in preview.problems] == ["unit"]
+
+
+def test_two_columns_for_one_field_are_refused(actor, sites):
+    workbook, sheet = _sheet(export_ledger(user=actor, ledger=sites))
+    sheet.cell(row=1, column=sheet.max_column + 1, value="场所名称")
+    preview = import_ledger(user=actor, ledger=sites, data=_bytes(workbook), filename="x.xlsx", apply=True)
+    assert [(p.row, p.column) for p in preview.problems] == [(None, "场所名称")]
+    assert not preview.applied

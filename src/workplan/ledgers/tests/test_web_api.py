@@ -179,3 +179,131 @@ def test_export_and_import_through_the_web_and_the_api(actor, org, personas):
     assert (imported.json()["unchanged"], imported.json()["applied"]) == (1, False)
     junk = api.post(f"/api/v1/ledgers/{ledger.pk}/imports", {"file": SimpleUploadedFile("s.xlsx", b"junk")})
     assert junk.status_code == 422
+
+
+def test_the_filtered_record_list_takes_a_fixed_number_of_queries(actor, org, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workplan.ledgers.testing import fill_sites
+
+    ledger = make_site_ledger(actor, org.root, [org.unit_a, org.unit_b])
+    services.indicator_create(
+        actor=actor,
+        code="CIV",
+        name="文明",
+        owner_unit=org.root,
+        ledger=ledger,
+        measure="ratio",
+        filters=[{"field": "civilised", "op": "not_empty"}],
+        condition=[{"field": "civilised", "op": "eq", "value": True}],
+    )
+    services.field_add(actor=actor, ledger=ledger, label="所在单位", kind="unit", key="where")
+    web = _web(personas.planner)
+    url = reverse("ledgers:record_list", args=[ledger.code]) + f"?unit={org.unit_a.pk}&indicator=CIV"
+    counts = []
+    for batch in (3, 60):
+        fill_sites(actor, ledger, [org.unit_a, org.unit_a1, org.unit_b], batch, seed=batch)
+        web.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert web.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_evidence_files_attach_to_records_and_only_their_readers_download_them(actor, org, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workplan.core.errors import Invalid
+
+    ledger = make_site_ledger(actor, org.root, [org.unit_a, org.unit_b])
+    field = services.field_add(actor=actor, ledger=ledger, label="会议纪要", kind="file", key="minutes")
+    web = _web(personas.reporter_a)
+    response = web.post(
+        reverse("ledgers:record_create", args=[ledger.code]),
+        {
+            "unit": org.unit_a.pk,
+            "v_name": "寺",
+            "v_checked_on": "2019-05-01",
+            "v_minutes": SimpleUploadedFile("纪要.txt", b"minutes"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1000]
+    record = LedgerRecord.objects.get()
+    assert record.values["minutes"].startswith("ledgers/SITES/")
+    listing = web.get(reverse("ledgers:record_list", args=[ledger.code])).content.decode()
+    url = reverse("ledgers:record_file", args=[ledger.code, record.pk, field.key])
+    assert url in listing
+    download = web.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"minutes"
+    assert _web(personas.reporter_b).get(url).status_code == 404
+    # Editing without a new upload keeps the file; a typed-in file name is refused.
+    record = services.record_update(actor=actor, record=record, values={"name": "新寺"})
+    assert record.values["minutes"].startswith("ledgers/SITES/")
+    with pytest.raises(Invalid):
+        services.record_update(
+            actor=actor, record=record, values={"name": "寺", "minutes": "ledgers/OTHER/x.txt"}
+        )
+    with pytest.raises(Invalid):
+        services.record_create(
+            actor=actor, ledger=ledger, unit=org.unit_a, values={"name": "x", "minutes": "/etc/passwd"}
+        )
+
+
+def test_a_hand_kept_indicator_takes_values_in_the_web_ui(actor, org, personas):
+    services.indicator_create(
+        actor=actor, code="HAND", name="手填指标", owner_unit=org.root, measure="manual", target_value=10
+    )
+    web = _web(personas.planner)
+    assert (
+        web.post(
+            reverse("ledgers:indicator_value_add", args=["HAND"]), {"as_of": "2019-06-30", "value": "7"}
+        ).status_code
+        == 302
+    )
+    assert (
+        web.post(
+            reverse("ledgers:indicator_value_add", args=["HAND"]), {"as_of": "nope", "value": "x"}
+        ).status_code
+        == 302
+    )
+    page = web.get(reverse("ledgers:indicator_detail", args=["HAND"])).content.decode()
+    assert "70%" in page
+    reporter = _web(personas.reporter_a)
+    assert (
+        reporter.post(
+            reverse("ledgers:indicator_value_add", args=["HAND"]), {"as_of": "2019-07-01", "value": "9"}
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("fields", {"label": "x", "kind": "text", "required": 0}),
+        ("fields", {"label": "x", "kind": "text", "required": "yes"}),
+        ("fields", {"label": "x\x00", "kind": "text"}),
+        ("fields", {"label": "x", "kind": "blob"}),
+        ("fields", {"label": "x", "kind": "text", "extra": 1}),
+        ("records", {"unit_id": True, "values": {}}),
+        ("records", {"unit_id": 1, "values": []}),
+    ],
+    ids=["int-for-bool", "text-for-bool", "nul", "bad-kind", "unknown-key", "bool-id", "list-values"],
+)
+def test_the_api_refuses_wrongly_typed_bodies(actor, org, personas, path, body):
+    ledger = make_site_ledger(actor, org.root, [org.unit_a])
+    fields = ledger.fields.count()
+    response = client_for(personas.planner).post(
+        f"/api/v1/ledgers/{ledger.pk}/{path}", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert ledger.fields.count() == fields and not LedgerRecord.objects.exists()
+
+
+def test_an_indicator_target_is_a_number_not_a_boolean(actor, org, personas):
+    body = {"code": "T", "name": "t", "owner_unit_id": org.root.pk, "measure": "manual", "target_value": True}
+    response = client_for(personas.planner).post(
+        "/api/v1/indicators", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content

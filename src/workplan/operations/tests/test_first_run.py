@@ -66,7 +66,7 @@ def test_init_by_flags_then_a_200_unit_600_user_sheet_then_a_plan(tmp_path):
     assert "One-time password:" in result.stdout and (data / "workplan.sqlite3").exists()
 
     again = run("init", "--organisation", "x", "--no-input", data=data)
-    one_line_error(again, "already has an organisation")
+    one_line_error(again, "已有组织机构")  # the CLI speaks the site's language (zh-hans)
 
     sheet = tmp_path / "org.xlsx"
     sheet.write_bytes(org_workbook(*org_rows(units=200, users=600, top="XIAN")))
@@ -101,9 +101,9 @@ def test_init_by_flags_then_a_200_unit_600_user_sheet_then_a_plan(tmp_path):
 @pytest.mark.parametrize(
     ("flags", "fragment"),
     [
-        (["--organisation", "x", "--code", "bad code!"], "unit code"),
+        (["--organisation", "x", "--code", "bad code!"], "单位编码"),
         (["--code", "X"], "organisation name is missing"),
-        (["--organisation", "x", "--admin", "no spaces allowed"], "username"),
+        (["--organisation", "x", "--admin", "no spaces allowed"], "用户名"),
     ],
     ids=["bad-code", "no-name", "bad-username"],
 )
@@ -117,7 +117,7 @@ def test_init_with_a_weak_password_file_is_refused(tmp_path):
     result = run(
         "init", "--organisation", "x", "--admin-password-file", str(secret), "--no-input", data=tmp_path / "s"
     )
-    one_line_error(result, "password")
+    one_line_error(result, "密码")
 
 
 def test_org_import_of_junk_and_of_a_missing_file(tmp_path):
@@ -127,3 +127,49 @@ def test_org_import_of_junk_and_of_a_missing_file(tmp_path):
     junk.write_bytes(b"\x00garbage" * 100)
     one_line_error(run("org", "import", str(junk), data=data), "not an .xlsx")
     one_line_error(run("org", "import", str(tmp_path / "none.xlsx"), data=data), "cannot read")
+
+
+def _on_a_terminal(argv: list[str], env: dict[str, str], answers: list[tuple[str, str]]) -> tuple[int, str]:
+    """Run ``argv`` on a pseudo-terminal, answering each prompt as it appears."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the terminal as its stdin and /dev/tty
+        os.execve(argv[0], argv, env)  # noqa: S606 - our own console script
+    output, pending, deadline = b"", list(answers), time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        while pending and pending[0][0].encode() in output[-300:]:
+            os.write(fd, pending.pop(0)[1].encode() + b"\n")
+            output += b"\n"
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_init_asks_on_a_terminal(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["WORKPLAN_DATA_DIR"] = str(tmp_path / "site")
+    answers = [
+        ("Organisation name", "交互测试县"),
+        ("code", "JH"),
+        ("username", "root1"),
+        ("E-mail", "it@example.gov.cn"),
+        ("password", "Sun-flower-2026x"),
+        ("Again", "Sun-flower-2026x"),
+    ]
+    code, output = _on_a_terminal([WORKPLAN, "init"], env, answers)
+    assert code == 0, output
+    assert "Organisation: 交互测试县 (JH)" in output and "One-time password" not in output
+    with sqlite3.connect(tmp_path / "site" / "workplan.sqlite3") as db:
+        email = db.execute("select email from accounts_user where username = 'root1'").fetchone()[0]
+    assert email == "it@example.gov.cn"

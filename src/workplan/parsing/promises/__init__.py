@@ -10,7 +10,13 @@ Each works on spans of the plan text, so every promise keeps its place in the so
 from workplan.parsing.promises.context import PlanContext
 from workplan.parsing.promises.deadlines import extract_deadline_cell, extract_deadlines
 from workplan.parsing.promises.targets import extract_targets
-from workplan.parsing.promises.units import declares_first_lead, dedupe_units, extract_units, split_units
+from workplan.parsing.promises.units import (
+    declares_first_lead,
+    dedupe_units,
+    extract_units,
+    split_units,
+    title_owner,
+)
 
 __all__ = [
     "PlanContext",
@@ -21,4 +27,5 @@ __all__ = [
     "extract_targets",
     "extract_units",
     "split_units",
+    "title_owner",
 ]

@@ -167,11 +167,20 @@ def _zh_full(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.da
     return True, _safe_date(_num(m.group("y")), _num(m.group("m")), _num(m.group("d")))
 
 
+def _before_month(year: int | None, month: int | None) -> dt.date | None:
+    """ "2024年6月前" is before June: the last day of May (LABELING: before a month, not in it)."""
+    if year is None or month is None or not 1 <= month <= 12:
+        return None
+    return dt.date(year, month, 1) - dt.timedelta(days=1)
+
+
 def _zh_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
     if _zh_start(m, text):
         return False, None
     year, month = _num(m.group("y")), _num(m.group("m"))
     part = m.group("part") or ""
+    if not part and m.group(0).rstrip().endswith("前"):
+        return True, _before_month(year, month)
     day = {"上旬": 10, "中旬": 20}.get(part)
     return True, _safe_date(year, month, day)
 
@@ -209,8 +218,10 @@ def _zh_plain_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool
         if before not in _CLAUSE_OPENERS or after.startswith(("以来", "初", "至今")):
             return False, None
     part = m.group("part") or ""
-    day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
     month = _num(m.group("m"))
+    if not part and not m.group("d") and m.group("before"):
+        return True, _before_month(ctx.year_of_month(month), month)
+    day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
     return True, _safe_date(ctx.year_of_month(month), month, day)
 
 
@@ -472,7 +483,17 @@ _RULES: tuple[_Rule, ...] = (
         4,
         family="every",
     ),
-    _Rule(re.compile(r"长期坚持|持续推进"), _undated, 1, family="long"),
+    # A long-running schedule stands as a time expression: it ends its clause ("持续推进。",
+    # "（长期坚持）", "时限：常态化开展") or is a bracketed word ("（长期）"); "持续推进…建设" is a verb.
+    _Rule(
+        re.compile(
+            r"(?:长期坚持|持续推进|持续开展|长期开展|长期推进|持续实施|常态化推进|常态化开展|常态开展|长期有效)"
+            r"(?=\s*(?:[。；;，,）)\n]|$))|(?<=[（(])(?:长期|持续|常态化)(?=[）)])"
+        ),
+        _undated,
+        1,
+        family="long",
+    ),
     # A limit counted from each case ("5个工作日内办结") or an event ("开学前"): no date.
     _Rule(
         re.compile(
@@ -634,7 +655,7 @@ _ZH_CUES: tuple[_Cue, ...] = (
     ("rel", frozenset("季年"), ("季度", "半年", "年底", "年末", "年内")),
     ("issue", frozenset("印发出下实施"), ("印发", "发布", "出台", "下发", "实施", "施行")),
     ("every", frozenset("每"), ()),
-    ("long", frozenset("长持"), ("长期坚持", "持续推进")),
+    ("long", frozenset("长持常"), ("长期", "持续", "常态")),
     (
         "limit",
         frozenset("内"),
@@ -663,7 +684,7 @@ _EN_CUES: tuple[_Cue, ...] = (
     ("soon", frozenset("sAa"), ("soon", "ASAP", "asap")),
     ("iso", frozenset("-/."), ()),
 )
-_ZH_GATE = re.compile(r"[年月季印发出下实施每长持内前汛\-/.]")
+_ZH_GATE = re.compile(r"[年月季印发出下实施每长持常内前汛\-/.]")
 _NEED_DIGIT = frozenset(("year", "iso", "eyear"))
 _DIGIT = re.compile(r"[0-9０-９]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -91,6 +91,23 @@ _ZH_CN_COUNT = re.compile(
 _ZH_MAGNITUDE_COUNT = re.compile(
     r"(?<![0-9０-９零一二三四五六七八九十百千万亿两])(?P<mag>十万|百万|千万)(?:名|个|户|家|人)?(?P<noun>[\u4e00-\u9fff]{2})"
 )
+# A round number written as a word before a measure word: "百项关键技术", "千家企业" (100, 1000);
+# not the idioms 百家争鸣 / 千家万户.
+_ZH_ROUND_COUNT = re.compile(
+    r"(?<![0-9０-９零一二三四五六七八九十百千万亿两第每几数上成])(?P<mag>百|千)"
+    r"(?P<unit>项|家|个|名|所|座|场|批|条|支|套|台|户|位|种|款)(?!争鸣|齐放|万户|百|千)(?P<noun>[\u4e00-\u9fff]{2,10})"
+)
+# A magnitude reached or passed, at the end of a clause: "用户超千万", "产值突破百亿".
+_ZH_MAGNITUDE_REACHED = re.compile(
+    r"(?P<noun>[\u4e00-\u9fff]{2,8}?)(?P<cmp>超过|超|突破|达到|达)(?P<mag>十万|百万|千万|万|亿|百亿|千亿)"
+    r"(?P<unit>人次|户|人|家|个|台|辆)?(?=[，,。；;、）)\s]|$)"
+)
+# A design standard as a return period: "50年一遇洪水标准", "3-5年一遇排水能力".
+_ZH_RETURN_PERIOD = re.compile(
+    r"(?<![0-9０-９.])(?P<n1>[0-9０-９]{1,4})(?:\s*[-—–～~至]\s*(?P<n2>[0-9０-９]{1,4}))?\s*年一遇"
+)
+_ROUND = {"百": 100.0, "千": 1000.0}
+_REACHED_MAGNITUDES = {"百亿": 1e10, "千亿": 1e11}
 _ZH_FULL_COVERAGE = re.compile(r"全覆盖|全面覆盖")
 _ZH_FREQ_N = re.compile(
     r"(?P<per>每(?:(?:人|户|家|个单位)?每)?(?:年度?|季度?|个?月|周|半年|学期|两年))"
@@ -443,6 +460,24 @@ def _zh_quantities(text: str, start: int, end: int, skip: list[tuple[int, int]])
     return found
 
 
+def _zh_round_counts(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Candidate]:
+    """Round numbers written as words: "百项关键技术" (100), "用户超千万" (more than 10,000,000)."""
+    found: list[_Candidate] = []
+    for m in _ZH_ROUND_COUNT.finditer(text, start, end):
+        if not inside(m.start(), skip):
+            value = _ROUND[m.group("mag")]
+            found.append(_Candidate(m.start(), m.end(), "count", "=", value, None, m.group("noun"), 1))
+    for m in _ZH_MAGNITUDE_REACHED.finditer(text, start, end):
+        if inside(m.start("cmp"), skip):
+            continue
+        mag = m.group("mag")
+        value = _REACHED_MAGNITUDES.get(mag) or _MAGNITUDES[mag]
+        comparator: Comparator = ">" if m.group("cmp").startswith(("超", "突破")) else ">="
+        unit = m.group("unit") or m.group("noun")
+        found.append(_Candidate(m.start("noun"), m.end(), "count", comparator, value, None, unit, 1))
+    return found
+
+
 def _zh_candidates(
     text: str, start: int, end: int, skip: list[tuple[int, int]], hints: set[str]
 ) -> list[_Candidate]:
@@ -479,6 +514,14 @@ def _zh_candidates(
             if noun[0] not in "不要别勿莫可应该必" and not inside(m.start(), skip):
                 magnitude = _MAGNITUDES[m.group("mag")]
                 found.append(_Candidate(m.start(), m.end(), "count", "=", magnitude, None, noun, 1))
+    if "百" in region or "千" in region:
+        found.extend(_zh_round_counts(text, start, end, skip))
+    if "一遇" in region:
+        for m in _ZH_RETURN_PERIOD.finditer(text, start, end):
+            low, high = parse_number(m.group("n1")), parse_number(m.group("n2")) if m.group("n2") else None
+            if low is not None and not inside(m.start(), skip):
+                comparator: Comparator = "between" if high is not None else "="
+                found.append(_Candidate(m.start(), m.end(), "other", comparator, low, high, "年一遇", 3))
     if "覆盖" in hints:
         found.extend(
             _Candidate(m.start(), m.end(), "percent", "=", 100.0, None, "%", 1)

@@ -353,6 +353,49 @@ def _labelled(
     return found
 
 
+# An office's name: "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
+_OFFICE = (
+    r"(?:(?:各|市|区|县|省|州|镇|乡|街道|国家)[\u4e00-\u9fff]{0,14}?"
+    r"(?:委员会|委|局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
+    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|局|办公室|办事处|厅|政府|集团|公司))"
+)
+# A paragraph that opens with its owner: "市发展改革委负责…", "市科委牵头开展…".
+_OPENS_WITH_OWNER = re.compile(rf"(?P<unit>{_OFFICE})(?P<verb>负责|牵头)(?!单位|部门)")
+# A heading that is an office's name (a 职责分工 part: "区建管委", "各建设单位").
+_OFFICE_TITLE = re.compile(rf"(?P<unit>{_OFFICE}|各[\u4e00-\u9fff]{{1,8}}(?:单位|部门))[。.：:]?")
+#: Longest heading read as an office's name.
+_MAX_OFFICE_TITLE = 16
+
+
+def _opening_owners(text: str, start: int, end: int) -> list[UnitMention]:
+    """Owners that open a paragraph of the region ("市科委牵头开展…")."""
+    found: list[UnitMention] = []
+    position = start
+    while position < end:
+        match = _OPENS_WITH_OWNER.match(text, position, end)
+        if match:
+            role: UnitRole = "lead" if match.group("verb") == "牵头" else "responsible"
+            found.append(UnitMention(match.group("unit"), role, Span(match.start("unit"), match.end("unit"))))
+        newline = text.find("\n", position, end)
+        if newline < 0:
+            break
+        position = newline + 1
+    return found
+
+
+def title_owner(text: str, title: Span, regions: list[Span]) -> list[UnitMention]:
+    """The unit a heading names when the heading is just an office ("区建管委" over its
+    duties): lead where its text says 牵头, else responsible."""
+    if title.end - title.start > _MAX_OFFICE_TITLE:
+        return []
+    match = _OFFICE_TITLE.fullmatch(text, title.start, title.end)
+    if match is None:
+        return []
+    leads = any("牵头" in text[region.start : region.end] for region in regions)
+    role: UnitRole = "lead" if leads else "responsible"
+    return [UnitMention(match.group("unit"), role, Span(match.start("unit"), match.end("unit")))]
+
+
 def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) -> list[UnitMention]:
     """Owning units named in the item's own text, in order, without duplicates.
 
@@ -371,6 +414,8 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
             found.extend(_labelled(text, start, end, _EN_LABEL, _EN_LIST_END, _en_role))
         if ("（" in chunk or "(" in chunk) and _BRACKET_GATE.search(chunk):
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
+        if "负责" in chunk or "牵头" in chunk:
+            found.extend(_opening_owners(text, start, end))
     return dedupe_units(found)
 
 

@@ -116,6 +116,18 @@ class _Builder:
         return item
 
 
+#: A plan with at least this many numbered lines numbers its own structure.
+MIN_NUMBERED_LINES = 3
+#: A bullet that starts an action: "•", "●", "▪", "◆", "►", "➢", "-", "*", "·" and a space.
+_BULLET = re.compile(r"[•●▪■◆◇►▶➢➤✓✔○◦·\-*–](?:[ \t\u3000]+)(?=\S)")
+#: Confidence of a bullet item (no number to check its place by).
+BULLET_CONFIDENCE = 0.8
+#: How many unnumbered headings (the title's included) divide a numbered plan into sections.
+MIN_SECTION_HEADINGS = 3
+#: Longest unnumbered line read as a group heading over a list.
+MAX_GROUP_HEADING = 24
+
+
 class _Walk:
     """The walk over the classified lines: each line becomes furniture, an item, a title,
     or body text of the item above it."""
@@ -138,6 +150,18 @@ class _Walk:
         # paragraph below it is a note ("注：各责任单位每季度末报送进展情况。", furniture),
         # text of the item the table sits in, or plan-level text, until a new item begins.
         self.after_table = False
+        # Unnumbered Word/Markdown headings are the plan's sections in a plan without
+        # numbering of its own, or where several of them divide it (lists restarting under
+        # "## Access", "## Collections"); a lone one over a numbered plan is a crawler's or a
+        # template's heading ("# 通知标题" then "## 政策全文"), not an item.
+        numbered = sum(1 for line in lines if line.kind == "item")
+        headings = sum(1 for line in lines if line.kind == "text" and line.block.heading_level is not None)
+        self.headings_are_items = numbered < MIN_NUMBERED_LINES or headings >= MIN_SECTION_HEADINGS
+        # Unnumbered group headings ("工作安排", "Second quarter:") over numbered lists: the
+        # depth of the first item after the first one; each later one closes the lists
+        # opened since, so numbering that restarts under each heading is not nested.
+        self.group_base: int | None = None
+        self.after_group = False
 
     def run(self) -> None:
         pos = 0
@@ -174,6 +198,9 @@ class _Walk:
         if line.kind == "item" and line.label is not None and self.numbered(pos, line, line.label):
             self.after_table = False
             return 1
+        if line.kind == "bullet":
+            self.bulleted(line)
+            return 1
         return self.unnumbered(pos, line)
 
     def starts_new_document(self, pos: int) -> bool:
@@ -204,13 +231,65 @@ class _Walk:
             title, body = split_title(self.text, label.rest, line.end)
         else:
             title, body = Span(line.end, line.end), None
+        if self.builder.count == 0 and self.group_base is None and self.under_group_heading(pos):
+            self.after_group = True  # "检查内容" over the plan's first list
         item = self.builder.new_item(label, reading, index, title, confidence)
+        if self.after_group:
+            self.group_base = index if self.group_base is None else self.group_base
+            self.after_group = False
         if reason:
             item.reasons.append(reason)
         self.add_body(item, body)
         self.pending_title = item if title.end <= title.start else None
         self.after_signature = False
         return True
+
+    def bulleted(self, line: Line) -> None:
+        """A bullet ("• Ensure…", "- Publish…") in a plan without numbering: an item,
+        numbered by its place in the run of bullets."""
+        builder = self.builder
+        index, value = builder.machine.expected_auto("bullet")
+        marker = _BULLET.match(line.text)
+        rest = line.start + (marker.end() if marker else 0)
+        title, body = (
+            split_title(self.text, rest, line.end) if rest < line.end else (Span(line.end, line.end), None)
+        )
+        item = builder.new_item(None, Reading("bullet", value, str(value)), index, title, BULLET_CONFIDENCE)
+        self.add_body(item, body)
+        self.pending_title = None
+        self.after_signature = False
+        self.after_table = False
+
+    def is_group_heading(self, pos: int, line: Line) -> bool:
+        """A short unnumbered heading ("工作安排", "Key actions:") over a list that starts
+        at 1, right under it or after one introducing paragraph."""
+        text = line.text.strip()
+        if not text or len(text) > MAX_GROUP_HEADING or TITLE_PUNCT.search(text) or text[-1] in ",，、；;":
+            return False
+        if title_score(text) >= 3:
+            return False  # "校园安全工作方案": the document's title
+        following = [other for other in self.lines[pos + 1 : pos + 5] if other.kind != "furniture"][:2]
+        if following and following[0].kind == "text":
+            following = following[1:]  # "结合我区实际，分三个阶段进行。" between heading and list
+        return bool(following) and _starts_list(following[0])
+
+    def under_group_heading(self, pos: int) -> bool:
+        """The line before ``pos`` (or the one before an introducing paragraph) is a group heading."""
+        before = [index for index in range(max(0, pos - 4), pos) if self.lines[index].kind != "furniture"][
+            -2:
+        ]
+        if (
+            before
+            and self.lines[before[-1]].kind == "text"
+            and self.is_group_heading(before[-1], self.lines[before[-1]])
+        ):
+            return True
+        return (
+            len(before) == 2
+            and self.lines[before[-1]].kind == "text"
+            and self.lines[before[0]].kind == "text"
+            and self.is_group_heading(before[0], self.lines[before[0]])
+        )
 
     def following_labels(self, pos: int, lines: int = 60) -> list[Label]:
         """The labels of the numbered lines after ``pos`` (a look-ahead of ``lines`` lines)."""
@@ -237,6 +316,7 @@ class _Walk:
         rank = line.block.heading_level
         if (
             rank is not None
+            and self.headings_are_items
             and not self.after_signature
             and (self.title is not None or builder.current is not None)
         ):
@@ -248,6 +328,14 @@ class _Walk:
             self.after_table = False
             return 1
         starts_document = builder.current is None or self.after_signature
+        group = self.is_group_heading(pos, line)
+        if group and not starts_document and builder.current is not None:
+            if self.group_base is not None:
+                builder.machine.close_to(self.group_base)
+            self.after_group = True
+            builder.current.body_spans.append(span)
+            builder.seg(span, "body", builder.current)
+            return 1
         if starts_document and (rank is not None or looks_like_title(line.text)):
             return self.title_group(pos)
         self.after_signature = False
@@ -296,6 +384,14 @@ class _Walk:
         return len(group)
 
 
+def _starts_list(line: Line) -> bool:
+    return (
+        line.kind == "item"
+        and line.label is not None
+        and any(reading.value == 1 for reading in line.label.readings)
+    )
+
+
 def parse_structure(doc: Document) -> Structure:
     """Run the structure pass over a document (see the module docstring)."""
     text = doc.text
@@ -316,6 +412,11 @@ def parse_structure(doc: Document) -> Structure:
             if label:
                 line.kind, line.label = "item", label
     _mark_lists(lines)
+    if sum(1 for line in lines if line.kind == "item") < MIN_NUMBERED_LINES:
+        # A plan without numbering of its own may list its actions as bullets.
+        for line in plain:
+            if line.kind == "text" and _BULLET.match(line.text):
+                line.kind = "bullet"
     # A signature is the organisation line just before a date line.
     doc_date: dt.date | None = None
     for pos, line in enumerate(lines):

@@ -18,8 +18,10 @@ from workplan.parsing.structure.levels import DraftItem
 # A number that starts a sentence: at the start of the body or a line, or after a sentence
 # end; "1." "2、" "(3)" "（4）" -- not "1.5万" (a quantity) nor "2024年".
 _NUMBERED_SENTENCE = re.compile(
-    r"(?:^|(?<=[\n。；;！!？?：:]))\s*(?:([0-9]{1,2})[.．、](?![0-9０-９])|[（(]([0-9]{1,2})[）)])"
+    r"(?:^|[\n。；;！!？?：:])[ \t\u3000]*(?:([0-9]{1,2})[.．、](?![0-9０-９])|[（(]([0-9]{1,2})[）)])"
 )
+# A number right after a sentence end: a body with two numbered sentences has one (cheap test).
+_AFTER_SENTENCE = re.compile(r"[\n。；;！!？?：:][ \t\u3000]*[（(]?[0-9]")
 #: Shortest body read as "much longer than its siblings'", and how many times longer.
 LONG_BODY = 800
 LONG_BODY_FACTOR = 5
@@ -31,8 +33,10 @@ def numbered_sentences(text: str) -> list[tuple[int, int]]:
     """(offset, number) of each numbered sentence in ``text``."""
     found: list[tuple[int, int]] = []
     for match in _NUMBERED_SENTENCE.finditer(text):
-        number = match.group(1) or match.group(2)
-        found.append((match.start(1) if match.group(1) else match.start(2) - 1, int(number)))
+        if match.group(1):
+            found.append((match.start(1), int(match.group(1))))
+        else:
+            found.append((match.start(2) - 1, int(match.group(2))))
     return found
 
 
@@ -52,12 +56,16 @@ def _body(text: str, item: DraftItem) -> str:
 
 
 def _mark_siblings(text: str, siblings: list[DraftItem]) -> None:
-    bodies = [_body(text, item) if not item.from_table else "" for item in siblings]
-    typical = median(len(body) for body in bodies) if bodies else 0
-    for item, body in zip(siblings, bodies, strict=True):
-        if body and has_numbered_run(body):
+    sizes = [0 if item.from_table else sum(s.end - s.start for s in item.body_spans) for item in siblings]
+    long_at = 0
+    if len(siblings) >= 3 and max(sizes) >= LONG_BODY:
+        long_at = max(LONG_BODY, LONG_BODY_FACTOR * max(int(median(sizes)), 1) + 1)
+    search = _AFTER_SENTENCE.search
+    for item, size in zip(siblings, sizes, strict=True):
+        maybe = size > 4 and any(search(text, s.start, s.end) for s in item.body_spans)
+        if maybe and has_numbered_run(_body(text, item)):
             _doubt(item, "numbered_sentences_in_body")
-        if len(siblings) >= 3 and len(body) >= LONG_BODY and len(body) > LONG_BODY_FACTOR * max(typical, 1):
+        if long_at and size >= long_at:
             _doubt(item, "long_body")
         if item.children:
             _mark_siblings(text, item.children)

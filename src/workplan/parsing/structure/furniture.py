@@ -51,6 +51,12 @@ TABLE_NOTE = re.compile(
     r"notes?|n\.\s?b\.)\s*[0-9一二三四五六七八九十]*\s*[)）]?\s*[:：]",
     re.IGNORECASE,
 )
+# "（责任单位：区发展改革委、区建管委）" on a line of its own names the task's owners: not a note.
+_OWNERS = re.compile(
+    r"(?:责任|牵头|配合|协办|主办|承办|参与|实施)(?:单位|部门|处室|科室)|负责|牵头|配合|"
+    r"\b(?:lead|responsible|owner|partners?)\b",
+    re.IGNORECASE,
+)
 _PUBLICATION_NOTE = re.compile(r"^[（(](?:此件|此页|本件|本文)[^）)]{0,12}[）)]$")
 # A short line wholly in brackets: "（2024年1月10日）", "（征求意见稿）", "(Draft)".
 _BRACKETED_NOTE = re.compile(r"^[（(][^（）()]{1,60}[）)]$")
@@ -111,7 +117,11 @@ def furniture_kind(text: str) -> str | None:
         return "doc_number"
     if first in "附AaＡ" and _ATTACHMENT.match(stripped):
         return "attachment"
-    if first in "（(" and (_PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped)):
+    if (
+        first in "（("
+        and (_PUBLICATION_NOTE.match(compact) or _BRACKETED_NOTE.match(stripped))
+        and not _OWNERS.search(stripped)
+    ):
         return "note"
     if (compact[:1] in _FOOTER_FIRST or _FOOTER_GATE.search(compact)) and _FOOTER.search(compact):
         return "footer"

@@ -291,6 +291,8 @@ def _find_label(text: str) -> _Found | None:
         return _paren_label(text)
     if "\u4e00" <= first <= "\u9fff" or first in "〇○":
         return _han_label(text)
+    if "0" <= first <= "9":
+        return _digit_label(text)
     if kind := _circled_kind(first):
         return _circled_label(text, kind)
     if first.isdigit():

@@ -62,6 +62,11 @@ class LevelMachine:
         self.stack.clear()
         self.seen.clear()
 
+    def close_to(self, index: int) -> None:
+        """Close every open level from ``index`` down: an unnumbered group heading ends the
+        lists below it, so the next list starts over at ``index``."""
+        del self.stack[index:]
+
     def _open_index(self, style: str) -> int | None:
         for index in range(len(self.stack) - 1, -1, -1):
             if style in self.stack[index].styles:

@@ -64,3 +64,46 @@ def test_uk_financial_year_quarters():
         "Riverside Housing Plan 2025/26\n1. Cut stays by the end of Quarter 4.\n2. Open a hub by October.\n"
     )
     assert dates(text) == [("by the end of Quarter 4", "2026-03-31"), ("by October", "2025-10-31")]
+
+
+def test_round_numbers_written_as_words_are_targets():
+    from workplan.parsing import parse_text
+
+    item = parse_text(
+        "一、目标\n（一）新建百个智慧社区，引进千名青年人才，注册用户超千万。坚持百家争鸣，走进千家万户。\n"
+    )
+    targets = [(t.kind, t.comparator, t.value) for t in item.flat_items()[1].targets]
+    assert targets == [("count", "=", 100.0), ("count", "=", 1000.0), ("count", ">", 1e7)]
+
+
+def test_long_running_schedules_are_deadlines_only_as_time_expressions():
+    from workplan.parsing import parse_text
+
+    text = "2030年要点\n一、持续推进老旧小区改造，年底前完成。\n二、加强巡查。（长期坚持）\n三、完善台账，常态化开展。\n四、开展评估。（长期）\n"
+    items = parse_text(text).items
+    assert [[d.text for d in item.deadlines] for item in items] == [
+        ["年底前"],
+        ["长期坚持"],
+        ["常态化开展"],
+        ["长期"],
+    ]
+
+
+def test_before_a_month_is_the_end_of_the_month_before():
+    from workplan.parsing import parse_text
+
+    items = parse_text("2030年要点\n一、2031年3月前完成验收。\n二、6月前报送，9月底前总结。\n").items
+    dates = [[(d.text, d.date.isoformat() if d.date else None) for d in item.deadlines] for item in items]
+    assert dates == [[("2031年3月前", "2031-02-28")], [("6月前", "2030-05-31"), ("9月底前", "2030-09-30")]]
+
+
+def test_a_return_period_standard_is_a_target():
+    from workplan.parsing import parse_text
+
+    item = parse_text(
+        "一、目标\n（一）城区达到100年一遇防洪标准，管网达到3～5年一遇排水能力。\n"
+    ).flat_items()[1]
+    assert [(t.kind, t.comparator, t.value, t.value_max, t.unit) for t in item.targets] == [
+        ("other", "=", 100.0, None, "年一遇"),
+        ("other", "between", 3.0, 5.0, "年一遇"),
+    ]

@@ -159,3 +159,92 @@ def test_kangxi_radicals_from_a_pdf_printer_are_read_as_ordinary_characters():
     assert plan.flat_items()[-1].title.startswith("自主创新")
     assert [d.text for d in plan.flat_items()[-1].deadlines] == ["6月底前"]
     assert len(plan.text) == len(text)  # one character for one: offsets into the input hold
+
+
+def test_unnumbered_group_headings_do_not_nest_the_lists_under_them():
+    text = "\n".join(
+        [
+            "校园安全隐患排查工作方案",
+            "检查内容",
+            "1.消防通道是否畅通。",
+            "2.灭火器是否在有效期内。",
+            "实施步骤",
+            "排查分两个阶段进行。",
+            "(一)自查阶段。9月底前各校完成自查。",
+            "(二)抽查阶段。10月底前完成抽查。",
+            "工作要求",
+            "(一)落实责任。",
+            "(二)及时报送。",
+        ]
+    )
+    plan = parse_text(text)
+    assert [(item.level, item.number) for item in plan.flat_items()] == [
+        (1, "1"),
+        (1, "2"),
+        (1, "1"),
+        (1, "2"),
+        (1, "1"),
+        (1, "2"),
+    ]
+
+
+def test_an_unnumbered_markdown_heading_in_a_numbered_plan_is_not_an_item():
+    text = "# 关于印发方案的通知\n## 正文\n社区微更新工作方案\n一、目标\n二、任务\n（一）改造口袋公园。\n三、保障\n"
+    plan = parse_text(text)
+    assert [(item.level, item.title) for item in plan.flat_items()] == [
+        (1, "目标"),
+        (1, "任务"),
+        (2, "改造口袋公园。"),
+        (1, "保障"),
+    ]
+
+
+def test_an_owner_line_in_brackets_under_a_task_names_its_units():
+    text = "一、主要任务\n（一）建设充电设施。新增公共充电桩。\n（责任单位：区交通委、区建设局）\n（二）改造老旧管网。\n（注：以上为年度安排）\n"
+    first, second = parse_text(text).items[0].children
+    assert [(u.text, u.role) for u in first.units] == [
+        ("区交通委", "responsible"),
+        ("区建设局", "responsible"),
+    ]
+    assert second.units == []
+    assert "（注：以上为年度安排）" in [
+        parse_text(text).text[s.start : s.end] for s in parse_text(text).furniture
+    ]
+
+
+def test_a_paragraph_that_opens_with_its_owner_names_the_unit():
+    text = "一、重点任务\n（一）完善标准体系\n区市场监管局负责制定地方标准，年底前发布。\n（二）建设示范基地\n区科委牵头开展技术攻关。\n（三）加强前瞻谋划部署\n推进相关工作。\n"
+    first, second, third = parse_text(text).items[0].children
+    assert [(u.text, u.role) for u in first.units] == [("区市场监管局", "responsible")]
+    assert [(u.text, u.role) for u in second.units] == [("区科委", "lead")]
+    assert third.units == []  # "…部署" is not an office
+
+
+def test_a_heading_that_is_an_office_gives_its_duties_an_owner():
+    text = "三、职责分工\n（一）区水务局\n牵头推进排水管网改造，统筹协调。\n（二）区财政局\n做好资金保障。\n（三）培育企业梯队\n做好服务。\n"
+    water, finance, other = parse_text(text).items[0].children
+    assert [(u.text, u.role) for u in water.units] == [("区水务局", "lead")]
+    assert [(u.text, u.role) for u in finance.units] == [("区财政局", "responsible")]
+    assert other.units == []
+
+
+def test_bullets_are_the_actions_of_a_plan_without_numbering():
+    text = "\n".join(
+        [
+            "Riverside Library Plan",
+            "Reading for everyone",
+            "•  Open a branch in the north of the town.",
+            "•  Lend e-readers to housebound",
+            "residents through the delivery service.",
+            "Staff",
+            "- Train every librarian in digital skills.",
+        ]
+    )
+    plan = parse_text(text)
+    assert [(item.level, item.number, item.title) for item in plan.flat_items()] == [
+        (1, "1", "Open a branch in the north of the town."),
+        (1, "2", "Lend e-readers to housebound"),
+        (1, "3", "Train every librarian in digital skills."),
+    ]
+    numbered = parse_text("一、目标\n二、任务\n- 这是正文里的列表\n三、保障\n")
+    assert [item.title for item in numbered.flat_items()] == ["目标", "任务", "保障"]
