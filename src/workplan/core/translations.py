@@ -20,7 +20,16 @@ import polib
 PACKAGE = Path(__file__).resolve().parents[1]
 LOCALE = PACKAGE / "locale"
 LANGUAGES = ("zh_Hans", "en")
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+}
 SKIP_PARTS = {"tests", "migrations", "parsing"}
 _QUOTED = r"'(?:[^'\\]|\\.)*'" + "|" + r'"(?:[^"\\]|\\.)*"'
 _TEMPLATE_CALL = re.compile(rf"\b(n?p?gettext)\(((?:u(?:{_QUOTED})(?:,\s*)?)+)")

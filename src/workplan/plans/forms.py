@@ -45,9 +45,13 @@ class PlanUploadForm(UploadLimitMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.may_import = False
         field = self.fields["owner_unit"]
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = planner_units(user)
+            field.queryset = planner_units(user).order_by("depth", "path")
+            self.may_import = field.queryset.exists()
+            # The unit a planner imports for is nearly always their own top unit: preselect it.
+            field.initial = field.queryset.values_list("pk", flat=True).first()
 
     def clean_document(self) -> Any:
         return self._check_size(self.cleaned_data["document"])
@@ -58,6 +62,15 @@ class BreakdownUploadForm(UploadLimitMixin, forms.Form):
 
     def clean_table(self) -> Any:
         return self._check_size(self.cleaned_data["table"])
+
+
+class RevisionUploadForm(UploadLimitMixin, forms.Form):
+    document = forms.FileField(
+        label=_("Revised plan document"), help_text=_("Word (.docx), Excel (.xlsx), PDF, text or Markdown")
+    )
+
+    def clean_document(self) -> Any:
+        return self._check_size(self.cleaned_data["document"])
 
 
 class UnitMappingForm(forms.Form):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:plan_id>/breakdown.xlsx", views.breakdown_download, name="breakdown_download"),
     path("<int:plan_id>/breakdown/", views.breakdown_upload, name="breakdown_upload"),
     path("<int:plan_id>/bulk/", views.bulk_assign, name="bulk_assign"),
+    path("<int:plan_id>/revise/", views.revision_upload, name="revision_upload"),
     path("items/<int:item_id>/milestones/", views.milestone_add, name="milestone_add"),
     path("milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"),
 ]

@@ -13,15 +13,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workplan.accounts.selectors import unit_list_for_user
 from workplan.core import clock
-from workplan.core.errors import Conflict, Invalid, NotFound
+from workplan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors, is_htmx
 from workplan.permissions import Action
 from workplan.plans import draft_review, drafts, selectors, services
 from workplan.plans.breakdown.export import breakdown_export
 from workplan.plans.breakdown.staging import breakdown_apply_staged, breakdown_dry_run
-from workplan.plans.forms import BreakdownUploadForm, BulkAssignForm, MilestoneForm, PlanUploadForm
+from workplan.plans.forms import (
+    BreakdownUploadForm,
+    BulkAssignForm,
+    MilestoneForm,
+    PlanUploadForm,
+    RevisionUploadForm,
+)
 from workplan.plans.models import DraftStatus, ImportDraft, PlanItem
+from workplan.plans.revision_upload import revision_apply_staged, revision_counts, revision_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,6 +38,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @domain_errors
 def import_start(request: HttpRequest) -> HttpResponse:
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if not form.may_import:
+        raise Forbidden(_("Only planners may import a plan."))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
         try:
@@ -279,6 +288,40 @@ def breakdown_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             context.update(preview=staged.preview, staged=staged.token)
     return render(request, "plans/breakdown_upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def revision_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Upload a revised document: see what changes (added, removed, moved, reworded, promises); apply."""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.EDIT)
+    form = RevisionUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"plan": plan, "form": form}
+    if request.method == "POST" and "staged" in request.POST:
+        try:
+            diff = revision_apply_staged(actor=request.user, plan=plan, token=request.POST["staged"])
+        except Invalid as error:
+            messages.error(request, error.message)
+            return redirect("plans:revision_upload", plan_id=plan.pk)
+        counts = dict(revision_counts(diff))
+        messages.success(
+            request,
+            _(
+                "The revision is applied: %(added)d added, %(removed)d archived, %(moved)d moved, %(reworded)d reworded."
+            )
+            % counts,
+        )
+        return redirect("web:plan_detail", plan_id=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        try:
+            staged = revision_preview(actor=request.user, plan=plan, data=upload.read(), filename=upload.name)
+        except Invalid as error:
+            form.add_error("document", error.message)
+        else:
+            context.update(diff=staged.diff, rows=staged.rows, counts=staged.counts, staged=staged.token)
+    return render(request, "plans/revision_upload.html", context)
 
 
 @login_required

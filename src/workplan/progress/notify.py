@@ -6,10 +6,11 @@ its own (the calling service audits the change that caused the message).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.utils import translation
 
 from workplan.accounts.models import Membership, Role, Unit, User
 from workplan.core import clock
@@ -50,12 +51,26 @@ def leaders_of(unit: Unit) -> list[User]:
     return nearest_people(unit, Role.LEADER)
 
 
+# A text, or a function that renders it: called once per recipient, in the recipient's own
+# language (their account setting, else the site's), so nobody receives another's language.
+Text = str | Callable[[], str]
+
+
+def _render(text: Text) -> str:
+    return text() if callable(text) else str(text)
+
+
+def _in_language_of(user: User, title: Text, body: Text) -> tuple[str, str]:
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        return _render(title), _render(body)
+
+
 def notify(
     *,
     recipients: Iterable[User],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     item: PlanItem | None = None,
     email: bool = True,
 ) -> list[Notification]:
@@ -73,14 +88,22 @@ def notify(
     if not unique:
         return []
     now = clock.now()
+    texts = {user.pk: _in_language_of(user, title, body) for user in unique}
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind, title=title[:300], body=body, item=item, created_at=now)
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=texts[user.pk][0][:300],
+                body=texts[user.pk][1],
+                item=item,
+                created_at=now,
+            )
             for user in unique
         ]
     )
     if email:
-        messages = [[title, body or title, user.email] for user in unique if user.email]
+        messages = [[texts[u.pk][0], texts[u.pk][1] or texts[u.pk][0], u.email] for u in unique if u.email]
         if messages:
             queue.enqueue("progress.send_email", {"messages": messages})
     return rows

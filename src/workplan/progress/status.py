@@ -36,6 +36,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 DEFAULTS: dict[str, Any] = {
@@ -209,14 +210,18 @@ def escalation(facts: Facts, rules_: Rules | None = None) -> Warning | None:
     for step in reversed(r.ladder):
         if step.when == "overdue" and facts.overdue:
             days = (facts.today - facts.due).days
-            return Warning(
-                step,
-                f"overdue by {days} day(s) since {facts.due.isoformat()}; reported {percent}% complete",
-            )
+            reason = gettext("overdue by %(days)d day(s) since %(due)s; reported %(percent)d%% complete")
+            return Warning(step, reason % {"days": days, "due": facts.due.isoformat(), "percent": percent})
         if step.when == "lagging" and facts.time_left_share <= step.time_left_share and lagging(facts, r):
-            return Warning(
-                step,
-                f"{facts.time_left_share:.0%} of the time left (due {facts.due.isoformat()}); "
-                f"reported {percent}% complete where {facts.expected_percent:.0f}% was expected",
+            reason = gettext(
+                "%(left)s of the time left (due %(due)s); "
+                "reported %(percent)d%% complete where %(expected).0f%% was expected"
             )
+            values = {
+                "left": f"{facts.time_left_share:.0%}",
+                "due": facts.due.isoformat(),
+                "percent": percent,
+                "expected": facts.expected_percent,
+            }
+            return Warning(step, reason % values)
     return None

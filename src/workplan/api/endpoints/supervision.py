@@ -26,7 +26,7 @@ from workplan.progress.models import (
 from workplan.progress.services.supervision import MAX_TEXT
 
 router = Router(tags=["supervision"])
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$")]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT * 2, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$")]
 OptionalText = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=r"^[^\x00]*$")]
 
 

@@ -127,3 +127,13 @@ def test_an_occurrence_is_met_through_the_api(personas, actor, d):
         f"/api/v1/occurrences/{rows[2]['id']}/met", {"report_id": report.pk}, content_type="application/json"
     )
     assert met.json()["state"] == "met" and met.json()["met_by_report_id"] == report.pk
+
+
+def test_an_answer_of_only_invisible_characters_is_refused(personas, d):
+    notice = progress.notice_issue(
+        actor=personas.planner, track=d.track, reason="请说明", reply_due=dt.date(2019, 3, 8)
+    )
+    response = client_for(personas.reporter_a).post(
+        f"/api/v1/notices/{notice.pk}/answer", {"answer": "\ufeff \ufeff"}, content_type="application/json"
+    )
+    assert response.status_code in (400, 422)

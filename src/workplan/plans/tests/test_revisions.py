@@ -152,3 +152,62 @@ def test_a_change_late_in_a_long_paragraph_is_reworded_and_its_target_applied(ac
     revision_apply(actor=actor, diff=diff)
     assert [t.value for t in Target.objects.filter(item=item)] == [90]
     assert AuditEntry.objects.filter(action="item.reworded", target_id=str(item.pk)).exists()
+
+
+def test_a_revised_document_is_compared_and_applied_from_the_web(client, personas, actor, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    plan = plan_import(actor=actor, parsed=parse_text(ORIGINAL, year=2019), owner_unit=org.root).plan
+    client.force_login(personas.planner)
+    assert (
+        reverse("plans:revision_upload", args=[plan.pk])
+        in client.get(reverse("web:plan_detail", args=[plan.pk])).content.decode()
+    )
+    upload = SimpleUploadedFile("revised.txt", REVISED.encode(), content_type="text/plain")
+    page = client.post(reverse("plans:revision_upload", args=[plan.pk]), {"document": upload})
+    html = page.content.decode()
+    assert "推进数据共享" in html and 'class="change-removed"' in html and 'class="change-moved"' in html
+    assert "年底前" in html  # the reworded item's new deadline, under "promises"
+    assert _by_title(plan, "加强经费保障").status == ItemStatus.ACTIVE  # nothing applied yet
+    applied = client.post(
+        reverse("plans:revision_upload", args=[plan.pk]), {"staged": page.context["staged"]}
+    )
+    assert applied.status_code == 302
+    assert _by_title(plan, "加强经费保障").status == ItemStatus.ARCHIVED
+    assert _by_title(plan, "推进数据共享").status == ItemStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("junk.docx", b"not a zip"),
+        ("empty.txt", b""),
+        ("noextension", b"text"),
+        ("hostile.txt", "<script>alert(1)</script>\n一、".encode()),
+    ],
+    ids=["junk-docx", "empty", "no-extension", "hostile"],
+)
+def test_junk_revisions_are_refused_and_change_nothing(client, personas, actor, org, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    plan = plan_import(actor=actor, parsed=parse_text(ORIGINAL, year=2019), owner_unit=org.root).plan
+    before = list(PlanItem.objects.filter(plan=plan).values_list("pk", "title", "status"))
+    client.force_login(personas.planner)
+    page = client.post(
+        reverse("plans:revision_upload", args=[plan.pk]), {"document": SimpleUploadedFile(name, data)}
+    )
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.content.decode()
+    forged = client.post(reverse("plans:revision_upload", args=[plan.pk]), {"staged": "../../etc/passwd"})
+    assert forged.status_code == 302
+    assert list(PlanItem.objects.filter(plan=plan).values_list("pk", "title", "status")) == before
+
+
+def test_a_reporter_cannot_open_the_revision_page(client, personas, actor, org):
+    from django.urls import reverse
+
+    plan = plan_import(actor=actor, parsed=parse_text(ORIGINAL, year=2019), owner_unit=org.root).plan
+    client.force_login(personas.reporter_a)
+    assert client.get(reverse("plans:revision_upload", args=[plan.pk])).status_code == 404

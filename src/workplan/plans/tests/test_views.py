@@ -90,7 +90,7 @@ def test_reporter_has_no_owner_unit_to_import_into(client, personas, org):
         reverse("plans:import_start"),
         {"document": SimpleUploadedFile("a.txt", DOCUMENT), "owner_unit": org.unit_a.pk},
     )
-    assert response.status_code == 200 and not ImportDraft.objects.exists()
+    assert response.status_code == 403 and not ImportDraft.objects.exists()
 
 
 @pytest.fixture
@@ -181,3 +181,29 @@ def test_milestones_are_added_and_ticked_off(planner_client, plan, client, perso
     assert "far from the plan" in bad.content.decode()
     client.force_login(personas.reporter_b)
     assert client.post(reverse("plans:milestone_done", args=[milestone.pk]), {"done": "0"}).status_code == 404
+
+
+def test_the_import_form_preselects_the_owner_unit_and_is_closed_to_viewers(client, personas, org, actor):
+    from django.urls import reverse
+
+    from workplan.accounts.models import Role
+    from workplan.core.testing import make_user
+
+    client.force_login(personas.planner)
+    form = client.get(reverse("plans:import_start")).context["form"]
+    assert form.fields["owner_unit"].initial == org.root.pk
+    viewer = make_user(actor, "viewer-x", role=Role.VIEWER, unit=org.root)
+    client.force_login(viewer)
+    assert client.get(reverse("plans:import_start")).status_code == 403
+
+
+def test_mapping_a_name_does_not_make_it_an_alias_unless_asked(client, personas, org):
+    from django.urls import reverse
+
+    from workplan.plans import drafts
+
+    data = "2019年要点\n一、组织领导\n（一）完善机制。（各区负责）\n".encode()
+    draft = drafts.draft_create(actor=personas.planner, data=data, filename="a.txt", owner_unit=org.root)
+    client.force_login(personas.planner)
+    html = client.get(reverse("plans:draft", args=[draft.pk])).content.decode()
+    assert 'name="remember" value="1">' in html and 'value="1" checked' not in html

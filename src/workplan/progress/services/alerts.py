@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from workplan import permissions
 from workplan.accounts.models import User
@@ -64,7 +64,7 @@ def _send_claimed(
     actor: Any,
     claimed: list[Reminder],
     kind: str,
-    title: str,
+    title: notify.Text,
     lines: dict[int, list[str]],
     item: PlanItem | None,
 ) -> None:
@@ -147,13 +147,16 @@ def _remind_period(*, actor: Any, kind: str, period: Period) -> int:
     if not claimed:
         return 0
     if kind == ReminderKind.DUE_SOON:
-        title = f"进展报告即将到期 Report due {period.due_date:%Y-%m-%d}: {period.plan} {period.label}"
+        template = gettext_noop("Report due %(date)s: %(plan)s %(period)s")
         notification_kind = NotificationKind.DUE_SOON
     else:
-        title = (
-            f"进展报告已逾期 Report overdue since {period.due_date:%Y-%m-%d}: {period.plan} {period.label}"
-        )
+        template = gettext_noop("Report overdue since %(date)s: %(plan)s %(period)s")
         notification_kind = NotificationKind.OVERDUE
+    values = {"date": f"{period.due_date:%Y-%m-%d}", "plan": period.plan, "period": period.label}
+
+    def title() -> str:
+        return gettext(template) % values
+
     _send_claimed(actor=actor, claimed=claimed, kind=notification_kind, title=title, lines=lines, item=None)
     return len(claimed)
 
@@ -260,12 +263,18 @@ def _raise(
         if reminder is not None:
             claimed.append(reminder)
     if claimed:
-        colour = {"blue": "蓝色", "yellow": "黄色", "red": "红色"}.get(step.level, step.level)
+        titles = {
+            "blue": gettext_noop("Blue warning (蓝色督办): %(item)s (%(unit)s)"),
+            "yellow": gettext_noop("Yellow warning (黄色督办): %(item)s (%(unit)s)"),
+            "red": gettext_noop("Red warning (红色督办): %(item)s (%(unit)s)"),
+        }
+        template = titles.get(step.level, gettext_noop("Warning %(level)s: %(item)s (%(unit)s)"))
+        values = {"item": track.item, "unit": track.unit, "level": step.level}
         _send_claimed(
             actor=actor,
             claimed=claimed,
             kind=NotificationKind.ESCALATION,
-            title=f"{colour}督办 {step.level} warning: {track.item} ({track.unit})",
+            title=lambda: gettext(template) % values,
             lines={track.pk: [warning.reason]},
             item=track.item,
         )

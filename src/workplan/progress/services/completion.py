@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan.accounts.models import Unit
 from workplan.core import clock
@@ -81,7 +82,9 @@ def track_request_completion(
     notify.notify(
         recipients=_planners_of(track.item.plan),
         kind=NotificationKind.COMPLETION_REQUESTED,
-        title=f"申请办结 Completion requested: {track.item} ({track.unit})",
+        title=lambda: (
+            gettext("Completion requested: %(item)s (%(unit)s)") % {"item": track.item, "unit": track.unit}
+        ),
         body=note,
         item=track.item,
     )
@@ -259,7 +262,7 @@ def track_reassign(
     notify.notify(
         recipients=notify.reporters_of(unit),
         kind=NotificationKind.ASSIGNED,
-        title=f"新任务（改派）New task (reassigned): {item}",
+        title=lambda: gettext("New task (reassigned): %(item)s") % {"item": item},
         body=reason,
         item=item,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from workplan.core import audit, clock
 from workplan.core.errors import Invalid
@@ -125,9 +126,13 @@ def _dispatch(*, actor: Any, plan: Plan, items: list[PlanItem], note: str, actio
     for tracks in by_unit.values():
         unit = tracks[0].unit
         first = tracks[0].item
-        title = (
-            f"新任务 New task: {first}" if len(tracks) == 1 else f"{len(tracks)} 项新任务 new tasks: {plan}"
-        )
+        count = len(tracks)
+
+        def title(first: Any = first, count: int = count) -> str:
+            if count == 1:
+                return gettext("New task: %(item)s") % {"item": first}
+            return gettext("%(count)d new tasks: %(plan)s") % {"count": count, "plan": plan}
+
         body = "\n".join(f"- {t.item}" for t in tracks[:50])
         notify.notify(
             recipients=notify.reporters_of(unit),

@@ -49,11 +49,17 @@ def _remark(*, actor: Any, item: PlanItem, text: str, kind: str, audit_action: s
     recipients = [u for unit in _owning_units(item) for u in notify.reporters_of(unit)]
     if kind == EventKind.COMMENT:
         recipients += _planners_of(item.plan)
-    label = "领导批示 Instruction" if kind == EventKind.INSTRUCTION else "评论 Comment"
     notify.notify(
         recipients=[u for u in recipients if u.pk != getattr(actor, "pk", None)],
         kind=NotificationKind.INSTRUCTION if kind == EventKind.INSTRUCTION else NotificationKind.COMMENT,
-        title=f"{label}: {item}",
+        title=lambda: (
+            (
+                gettext("Instruction: %(item)s")
+                if kind == EventKind.INSTRUCTION
+                else gettext("Comment: %(item)s")
+            )
+            % {"item": item}
+        ),
         body=f"{_display_name(actor)}: {text}",
         item=item,
     )

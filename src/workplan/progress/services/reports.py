@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from workplan.core import audit, clock
 from workplan.core.errors import Conflict, Invalid
@@ -219,7 +220,10 @@ def report_return(
     notify.notify(
         recipients=notify.reporters_of(report.unit),
         kind=NotificationKind.RETURNED,
-        title=f"进展报告被退回 Report returned: {report.item} ({report.period.label})",
+        title=lambda: (
+            gettext("Report returned: %(item)s (%(period)s)")
+            % {"item": report.item, "period": report.period.label}
+        ),
         body=reason,
         item=report.item,
     )

@@ -41,7 +41,8 @@ LONGEST_EXTENSION = dt.timedelta(days=3 * 366)
 
 def _text(value: str, field: str) -> str:
     cleaned = (value or "").strip()
-    if not cleaned:
+    # U+FEFF is whitespace to the API schema's pattern (ECMA \s) but not to str.strip().
+    if not cleaned.replace("\ufeff", "").strip():
         raise Invalid(gettext("Give a reason."), details={field: ["required"]})
     if len(cleaned) > MAX_TEXT or "\x00" in cleaned:
         raise Invalid(
@@ -90,8 +91,10 @@ def notice_issue(
     notify.notify(
         recipients=notify.reporters_of(track.unit),
         kind=NotificationKind.NOTICE,
-        title=gettext("Supervision notice: %(item)s") % {"item": track.item},
-        body=gettext("Answer by %(date)s: %(reason)s") % {"date": reply_due.isoformat(), "reason": reason},
+        title=lambda: gettext("Supervision notice: %(item)s") % {"item": track.item},
+        body=lambda: (
+            gettext("Answer by %(date)s: %(reason)s") % {"date": reply_due.isoformat(), "reason": reason}
+        ),
         item=track.item,
     )
     return notice
@@ -129,7 +132,7 @@ def notice_answer(*, actor: Any, notice: SupervisionNotice, answer: str) -> Supe
     notify.notify(
         recipients=_planners_of(notice.item.plan),
         kind=NotificationKind.NOTICE,
-        title=gettext("Notice answered: %(item)s") % {"item": notice.item},
+        title=lambda: gettext("Notice answered: %(item)s") % {"item": notice.item},
         body=answer,
         item=notice.item,
     )
@@ -216,7 +219,7 @@ def extension_request(*, actor: Any, track: Track, reason: str, requested_due: d
     notify.notify(
         recipients=_planners_of(track.item.plan),
         kind=NotificationKind.EXTENSION,
-        title=gettext("Extension requested: %(item)s") % {"item": track.item},
+        title=lambda: gettext("Extension requested: %(item)s") % {"item": track.item},
         body=f"{original.isoformat()} → {requested_due.isoformat()}: {reason}",
         item=track.item,
     )
@@ -270,8 +273,10 @@ def extension_decide(
     notify.notify(
         recipients=notify.reporters_of(extension.unit),
         kind=NotificationKind.EXTENSION,
-        title=(gettext("Extension approved: %(item)s") if approve else gettext("Extension refused: %(item)s"))
-        % {"item": extension.item},
+        title=lambda: (
+            (gettext("Extension approved: %(item)s") if approve else gettext("Extension refused: %(item)s"))
+            % {"item": extension.item}
+        ),
         body=note or f"{extension.original_due.isoformat()} → {extension.requested_due.isoformat()}",
         item=extension.item,
     )
@@ -302,7 +307,7 @@ def track_refuse(*, actor: Any, track: Track, reason: str) -> Track:
     notify.notify(
         recipients=_planners_of(track.item.plan),
         kind=NotificationKind.REFUSED,
-        title=gettext("Assignment returned: %(item)s") % {"item": track.item},
+        title=lambda: gettext("Assignment returned: %(item)s") % {"item": track.item},
         body=f"{track.unit}: {reason}",
         item=track.item,
     )
