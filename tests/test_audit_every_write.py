@@ -182,6 +182,23 @@ def _call_table(actor, org):
         "plan_import": import_parsed,
         **_progress_calls(actor, org),
         **_api_calls(actor, user),
+        **_security_calls(actor, user),
+    }
+
+
+def _security_calls(actor, user):
+    """Sign-in events and unlocking (the actor is an administrator)."""
+    from workplan.security import services as security
+
+    return {
+        "auth_event_record": lambda: security.auth_event_record(actor=actor, event="login", target=actor),
+        "auth_lockout_reset": lambda: security.auth_lockout_reset(actor=actor, username=user.username),
+        "auth_password_change": lambda: (
+            actor.set_password("a-Long-Pass-2019"),
+            security.auth_password_change(
+                actor=actor, old_password="a-Long-Pass-2019", new_password="New-Pass-2020x"
+            ),
+        ),
     }
 
 

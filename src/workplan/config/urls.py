@@ -8,5 +8,6 @@ urlpatterns = [
     path("plans/", include("workplan.plans.urls")),
     path("progress/", include("workplan.progress.urls")),
     path("api/", include("workplan.api.urls")),
+    path("security/", include("workplan.security.urls")),
     path("", include("workplan.web.urls")),
 ]
