@@ -39,6 +39,13 @@ def personas(actor, org) -> Personas:
 
 
 @pytest.fixture(autouse=True)
+def two_factor_optional(settings):
+    """Two-factor sign-in is required for administrators and planners on a real site; the tests
+    that are not about it sign in with the password alone (security/tests turn it back on)."""
+    settings.WORKPLAN_2FA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def english_by_default(settings):
     """Tests read English unless they choose a language (the site's default is Chinese)."""
     from django.utils import translation

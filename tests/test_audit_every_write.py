@@ -186,6 +186,13 @@ def _call_table(actor, org):
     }
 
 
+def _otp_enrol(security, actor):
+    from django_otp.oath import totp
+
+    device = security.otp_enrol_start(actor=actor)
+    return security.otp_enrol_confirm(actor=actor, code=f"{totp(device.bin_key):06d}")
+
+
 def _security_calls(actor, user):
     """Sign-in events and unlocking (the actor is an administrator)."""
     from workplan.security import services as security
@@ -193,6 +200,11 @@ def _security_calls(actor, user):
     return {
         "auth_event_record": lambda: security.auth_event_record(actor=actor, event="login", target=actor),
         "auth_lockout_reset": lambda: security.auth_lockout_reset(actor=actor, username=user.username),
+        "otp_enrol_start": lambda: security.otp_enrol_start(actor=actor),
+        "otp_enrol_confirm": lambda: _otp_enrol(security, actor),
+        "otp_recovery_codes_renew": lambda: security.otp_recovery_codes_renew(actor=actor),
+        "otp_verify": lambda: security.otp_verify(actor=actor, code=_otp_enrol(security, actor)[0]),
+        "otp_reset": lambda: security.otp_reset(actor=actor, user=user),
         "auth_password_change": lambda: (
             actor.set_password("a-Long-Pass-2019"),
             security.auth_password_change(

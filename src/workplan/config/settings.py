@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "workplan.web",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # the recovery codes
     "axes",  # failed sign-ins, lockouts (after the apps: its admin lists the attempts)
     "workplan.security",
 ]
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "workplan.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workplan.security.middleware.SessionTimeoutMiddleware",
+    "workplan.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -194,6 +198,12 @@ WORKPLAN_SESSION_IDLE_MINUTES = env.integer("WORKPLAN_SESSION_IDLE_MINUTES", 30,
 WORKPLAN_SESSION_MAX_HOURS = env.integer("WORKPLAN_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = WORKPLAN_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two-factor sign-in (TOTP, django-otp): required for these roles ("admin" = administrators),
+# available to everyone on the Two-factor page. Empty = optional for all.
+WORKPLAN_2FA_REQUIRED_ROLES = [
+    r.strip() for r in os.environ.get("WORKPLAN_2FA_REQUIRED_ROLES", "admin,planner").split(",") if r.strip()
+]
+OTP_TOTP_ISSUER = "workplan"
 # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: use REMOTE_ADDR).
 WORKPLAN_TRUSTED_PROXIES = env.integer("WORKPLAN_TRUSTED_PROXIES", 0, minimum=0)
 

@@ -1,4 +1,5 @@
-"""Session idle timeout and absolute lifetime (等保 2.0: 登录连接超时自动退出).
+"""Session idle timeout and absolute lifetime (等保 2.0: 登录连接超时自动退出), and the
+two-factor step after the password (等保 2.0: 两种或两种以上组合的鉴别技术).
 
 A signed-in session that has been idle for ``WORKPLAN_SESSION_IDLE_MINUTES`` (default 30), or
 that began more than ``WORKPLAN_SESSION_MAX_HOURS`` ago (default 12), is signed out on its next
@@ -9,16 +10,20 @@ request: the page asks to sign in again (the API answers 401), and the audit log
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workplan.core import clock
-from workplan.security import services
+from workplan.security import selectors, services
 
 STARTED = "workplan_session_started"
 SEEN = "workplan_session_seen"
@@ -54,3 +59,39 @@ class SessionTimeoutMiddleware:
         if now - seen >= TOUCH_SECONDS or SEEN not in session:
             session[SEEN] = now
         return self.get_response(request)
+
+
+TWO_FACTOR = "workplan_two_factor"  # "verify" | "enrol" | "ok", set at sign-in (receivers)
+TWO_FACTOR_OPEN = ("/security/two-factor/", "/logout/", "/static/", "/language/", "/login/", "/healthz")
+
+
+class TwoFactorMiddleware:
+    """After the password, a user with an authenticator must give its code; a user whose role
+    requires one (WORKPLAN_2FA_REQUIRED_ROLES) must set one up before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(TWO_FACTOR_OPEN):
+            return self.get_response(request)
+        step = request.session.get(TWO_FACTOR)
+        if step is None:  # a session from before two-factor sign-in existed
+            step = request.session[TWO_FACTOR] = two_factor_step(user)
+        if step == "ok":
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            message = _("Finish two-factor sign-in in the browser first.")
+            body = {"error": {"code": "two_factor_required", "message": message, "details": None}}
+            return JsonResponse(body, status=403)
+        name = "security:two_factor_verify" if step == "verify" else "security:two_factor"
+        return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def two_factor_step(user: Any) -> str:
+    """What a user who has just given the right password must do next."""
+    state = selectors.two_factor_state(user=user)
+    if state.enrolled:
+        return "verify"
+    return "enrol" if state.required else "ok"

@@ -15,8 +15,13 @@ from workplan.security import services
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # A login() made in code, outside any HTTP request (the test client's force_login), is not
     # a sign-in through an interface: only requests that reached a URL are recorded.
-    if request is not None and getattr(request, "path", ""):
+    path: str = getattr(request, "path", "") or ""
+    if path:
         services.auth_event_record(actor=user, event="login", target=user)
+    if request is not None and hasattr(request, "session"):
+        from workplan.security.middleware import TWO_FACTOR, two_factor_step
+
+        request.session[TWO_FACTOR] = two_factor_step(user)
 
 
 @receiver(user_logged_out, dispatch_uid="workplan.security.logout")

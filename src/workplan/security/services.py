@@ -1,4 +1,5 @@
-"""Security writes: sign-in events for the audit log, unlocking a locked-out account.
+"""Security writes: sign-in events for the audit log, unlocking a locked-out account, one's
+password, two-factor sign-in (TOTP) and its recovery codes (``otp.*`` actions).
 
 Actions are ``auth.<event>``: ``auth.login``, ``auth.login_failed``, ``auth.locked_out``,
 ``auth.logout``, ``auth.token_refused``, ``auth.session_expired``, ``auth.unlocked``,
@@ -15,6 +16,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import match_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workplan import permissions
 from workplan.core import audit
@@ -65,3 +70,76 @@ def auth_lockout_reset(*, actor: Any, username: str) -> int:
             actor=actor, action="auth.unlocked", target=None, after={"username": username, "cleared": cleared}
         )
     return cleared
+
+
+# Two-factor sign-in (TOTP, django-otp) and recovery codes (django-otp's static tokens).
+RECOVERY_CODES = 10
+
+
+def otp_enrol_start(*, actor: Any) -> TOTPDevice:
+    """A new, unconfirmed authenticator key for the signed-in user (replaces an unconfirmed one)."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+        audit.record(actor=actor, action="otp.enrol_started", target=actor)
+    return device
+
+
+def otp_enrol_confirm(*, actor: Any, code: str) -> list[str]:
+    """Confirm the new key with a code from the app; returns fresh recovery codes (shown once)."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-id").first()
+    if device is None or not device.verify_token(_digits(code)):
+        with transaction.atomic():
+            audit.record(actor=actor, action="otp.enrol_failed", target=actor)
+        raise Invalid(_("That code is not right. Enter the 6 digits your app shows now."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(actor)
+        audit.record(actor=actor, action="otp.enrolled", target=actor)
+    return codes
+
+
+def otp_recovery_codes_renew(*, actor: Any) -> list[str]:
+    """Replace the user's recovery codes with new ones (the old ones stop working)."""
+    with transaction.atomic():
+        codes = _new_recovery_codes(actor)
+        audit.record(actor=actor, action="otp.recovery_codes_renewed", target=actor)
+    return codes
+
+
+def otp_verify(*, actor: Any, code: str) -> Device:
+    """Check the second factor at sign-in: a code from the app, or one unused recovery code."""
+    cleaned = "".join(ch for ch in code if ch.isalnum()).lower()[:32]
+    device = match_token(actor, cleaned) if cleaned else None
+    with transaction.atomic():
+        if device is None:
+            audit.record(actor=actor, action="otp.failed", target=actor)
+        else:
+            kind = "recovery_code" if isinstance(device, StaticDevice) else "authenticator"
+            audit.record(actor=actor, action="otp.verified", target=actor, after={"with": kind})
+    if device is None:
+        raise Invalid(_("That code is not right."))
+    return device
+
+
+def otp_reset(*, actor: Any, user: Any) -> None:
+    """Remove a user's second factor (administrators, when a phone is lost): they enrol again."""
+    permissions.require_admin(actor, _("reset two-factor sign-in"))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record(actor=actor, action="otp.reset", target=user)
+
+
+def _digits(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())[:8]
+
+
+def _new_recovery_codes(user: Any) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
