@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score clean
+.PHONY: setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real clean
 
 VENDOR := src/workplan/web/static/vendor
 ASSETS := $(VENDOR)/.installed-stamp
@@ -68,6 +68,13 @@ bench: setup
 
 score: setup         ## the parser's score on the shared sample plans
 	$(BIN)/python ../shared/tools/score_parse.py ../shared/plans --cmd '$(BIN)/workplan parse {} --format json'
+
+score-tuning: setup  ## the parser's score on the two tuning sets (written for the project, tuned on)
+	sh bench/tuning1/score.sh
+	bash bench/tuning2/score.sh
+
+score-real: setup    ## the parser's scores on the samples, the tuning sets and the blind sets of real plans, each apart
+	bash bench/score_real.sh
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache node_modules $(VENDOR)

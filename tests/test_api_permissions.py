@@ -14,6 +14,7 @@ A control run calls every GET operation as an administrator with the same ids an
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -21,17 +22,28 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from workplan.accounts.models import Role, Unit
 from workplan.api.models import ApiToken
 from workplan.api.router import api
 from workplan.api.testing import client_for, token_for
+from workplan.core import clock
 from workplan.core.testing import assignment_of, make_plan_with_task, make_user
 from workplan.plans import drafts
 from workplan.plans import services as plans
 from workplan.plans.models import ImportDraft, Plan, PlanItem
 from workplan.progress import services as progress
-from workplan.progress.models import Evidence, Notification, Period, ProgressReport, Track
+from workplan.progress.models import (
+    Evidence,
+    ExtensionRequest,
+    Notification,
+    Occurrence,
+    Period,
+    ProgressReport,
+    SupervisionNotice,
+    Track,
+)
 
 MARKER = "SECRET-B"
 DRAFT_TEXT = "2019年要点\n一、SECRET-B 组织领导\n（一）完善机制。6月底前完成。（县财政局负责）\n".encode()
@@ -56,6 +68,12 @@ class WorldB:
     fingerprint: Any
 
 
+def _task_state(task_id: int) -> Any:
+    from workplan.tasks.models import Task
+
+    return list(Task.objects.filter(pk=task_id).values_list("state", "attempts"))
+
+
 def _fingerprint(world_ids: dict[str, int]) -> Any:
     """What must not change when A's reporter calls anything with B's ids."""
     return (
@@ -72,12 +90,55 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         ),
         list(Track.objects.filter(pk=world_ids["track_id"]).values_list("state", "version")),
         Evidence.objects.filter(pk=world_ids["evidence_id"]).count(),
+        _task_state(world_ids["task_id"]),
         list(ApiToken.objects.filter(pk=world_ids["token_id"]).values_list("revoked_at")),
         list(Notification.objects.filter(pk=world_ids["notification_id"]).values_list("read_at")),
         list(ImportDraft.objects.filter(pk=world_ids["draft_id"]).values_list("status", "version")),
         list(Unit.objects.filter(pk=world_ids["unit_id"]).values_list("name", "version")),
+        list(SupervisionNotice.objects.filter(pk=world_ids["notice_id"]).values_list("state", "version")),
+        list(ExtensionRequest.objects.filter(pk=world_ids["extension_id"]).values_list("state", "version")),
+        list(Occurrence.objects.filter(pk=world_ids["occurrence_id"]).values_list("met_by_id", "version")),
+        SupervisionNotice.objects.count(),
+        ExtensionRequest.objects.count(),
         Plan.objects.count(),
         PlanItem.objects.count(),
+        _ledger_fingerprint(world_ids),
+    )
+
+
+def _ledger_world_b(actor, org, task) -> dict[str, int]:
+    """Unit B's ledger (owned and kept by B), its field, a record and an indicator."""
+    from workplan.ledgers import services as ledgers
+
+    ledger = ledgers.ledger_create(
+        actor=actor, code="LB", name=f"{MARKER} ledger", owner_unit=org.unit_b, keeping_units=[org.unit_b]
+    )
+    field = ledgers.field_add(actor=actor, ledger=ledger, label=f"{MARKER} field", kind="text", key="name")
+    record = ledgers.record_create(
+        actor=actor, ledger=ledger, unit=org.unit_b, values={"name": f"{MARKER} record"}
+    )
+    indicator = ledgers.indicator_create(
+        actor=actor, code="IB", name=f"{MARKER} indicator", owner_unit=org.unit_b, ledger=ledger, item=task
+    )
+    return {
+        "ledger_id": ledger.pk,
+        "field_id": field.pk,
+        "record_id": record.pk,
+        "indicator_id": indicator.pk,
+    }
+
+
+def _ledger_fingerprint(world_ids: dict[str, int]) -> Any:
+    from workplan.ledgers.models import Indicator, Ledger, LedgerField, LedgerRecord
+
+    return (
+        list(Ledger.objects.filter(pk=world_ids["ledger_id"]).values_list("name", "version")),
+        list(LedgerField.objects.filter(pk=world_ids["field_id"]).values_list("label", "version")),
+        list(LedgerRecord.objects.filter(pk=world_ids["record_id"]).values_list("values", "version")),
+        list(Indicator.objects.filter(pk=world_ids["indicator_id"]).values_list("name", "version")),
+        Ledger.objects.count(),
+        LedgerRecord.objects.count(),
+        Indicator.objects.count(),
     )
 
 
@@ -102,7 +163,25 @@ def world_b(actor, org, personas) -> WorldB:
         actor=planner_b, data=DRAFT_TEXT, filename="secret-b.txt", owner_unit=org.unit_b
     )
     token_for(personas.reporter_b, name=f"{MARKER} token")
+    from workplan.tasks.models import Task, TaskState
+    from workplan.tasks.queue import enqueue
+
+    with transaction.atomic():
+        task_b = enqueue("progress.tick", {}, created_by=personas.reporter_b)
+    Task.objects.filter(pk=task_b.pk).update(state=TaskState.FAILED)
+    notice = progress.notice_issue(
+        actor=actor, track=track, reason=f"{MARKER} notice", reply_due=clock.today() + dt.timedelta(days=7)
+    )
+    extension = progress.extension_request(
+        actor=actor, track=track, reason=f"{MARKER} extension", requested_due=dt.date(2020, 6, 30)
+    )
+    plans.target_create(
+        actor=actor, item=task, text="每季度1次", kind="frequency", value=1, unit="per quarter"
+    )
+    progress.obligation_generate(actor=actor, plan=task.plan)
+    ledger_ids = _ledger_world_b(actor, org, task)
     ids = {
+        **ledger_ids,
         "plan_id": task.plan_id,
         "item_id": task.pk,
         "parent_id": task.pk,
@@ -118,8 +197,71 @@ def world_b(actor, org, personas) -> WorldB:
         "notification_id": Notification.objects.filter(recipient=personas.reporter_b).latest("id").pk,
         "token_id": ApiToken.objects.get(name=f"{MARKER} token").pk,
         "comment_id": comment.pk,
+        "task_id": task_b.pk,
+        "notice_id": notice.pk,
+        "extension_id": extension.pk,
+        "occurrence_id": Occurrence.objects.filter(item=task).order_by("index").first().pk,
+        **_assessment_of_b(actor, org, personas, task),
+        "user_id": personas.reporter_b.pk,
+        "membership_id": personas.reporter_b.memberships.get().pk,
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
+
+
+def _assessment_of_b(actor, org, personas, task) -> dict[str, int]:
+    """A published rubric run over B's plan with a manual score, bonus points and an objection."""
+    from workplan.assessment import services as assess
+    from workplan.core import clock
+    from workplan.progress.testing import moment
+
+    with clock.frozen(moment(2019, 1, 2)):
+        task = make_plan_with_task(
+            actor, owner=org.unit_b, assignee=org.unit_b, title=f"{MARKER} assessed plan"
+        )
+        progress.plan_dispatch(actor=actor, plan=task.plan)
+    rubric = assess.rubric_create(actor=actor, plan=task.plan, code="secret-b", name=f"{MARKER} rubric")
+    assess.rubric_set_criteria(
+        actor=actor,
+        rubric=rubric,
+        criteria=[
+            {"code": "done", "name": "完成", "kind": "completion", "weight": 80},
+            {"code": "quality", "name": "质量", "kind": "manual", "weight": 20},
+            {"code": "awards", "name": "奖励", "kind": "bonus", "weight": 3},
+        ],
+    )
+    quality, awards = rubric.criteria.get(code="quality"), rubric.criteria.get(code="awards")
+    score = assess.score_enter(
+        actor=actor,
+        criterion=quality,
+        period="2019-H1",
+        unit=org.unit_b,
+        points=10,
+        reason=f"{MARKER} reason",
+    )
+    bonus = assess.bonus_add(
+        actor=actor,
+        criterion=awards,
+        period="2019-H1",
+        unit=org.unit_b,
+        points=1,
+        reason=f"{MARKER} award",
+        evidence=f"{MARKER} evidence",
+    )
+    with clock.frozen(moment(2019, 7, 5)):
+        run = assess.run_compute(actor=actor, rubric=rubric, period="2019-H1", publish=True)
+        result = run.results.get(unit=org.unit_b)
+        objection = assess.objection_file(
+            actor=personas.reporter_b, result=result, reason=f"{MARKER} objection"
+        )
+    return {
+        "rubric_id": rubric.pk,
+        "criterion_id": quality.pk,
+        "run_id": run.pk,
+        "result_id": result.pk,
+        "score_id": score.pk,
+        "bonus_id": bonus.pk,
+        "objection_id": objection.pk,
+    }
 
 
 # --- filling requests from the schema -------------------------------------------------------------
@@ -131,7 +273,7 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-TEXT_SAMPLES = ["x", "i1", "X1", "plan.updated", "plans.plan"]
+TEXT_SAMPLES = ["x", "i1", "X1", "plan.updated", "plans.plan", "2019-H1"]
 
 
 def _value(name: str, schema: dict[str, Any], ids: dict[str, int], label: str) -> Any:

@@ -106,21 +106,69 @@ def test_demo_twice_then_serves_a_login_page(data_dir):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | data_dir
     server = subprocess.Popen(
-        [WORKPLAN, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [WORKPLAN, "serve", "--embedded", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
-        body = ""
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as response:
-                    body = response.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.1)
+        body = _get_when_up(f"http://127.0.0.1:{port}/login/")
         assert 'name="password"' in body and "csrfmiddlewaretoken" in body
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _get_when_up(url: str, *, tries: int = 150) -> str:
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (a local http URL)
+                return str(response.read().decode())
+        except OSError:
+            time.sleep(0.1)
+    return ""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+def test_serve_runs_one_process_per_worker_serves_static_files_and_stops_gracefully(data_dir):
+    assert run("migrate", env=data_dir).returncode == 0
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | data_dir
+    server = subprocess.Popen(
+        [WORKPLAN, "serve", "--workers", "2", "--threads", "2", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert 'name="password"' in _get_when_up(f"http://127.0.0.1:{port}/login/")
+        for _ in range(50):  # the workers fork after the app has loaded
+            if len(_children(server.pid)) == 2:
+                break
+            time.sleep(0.1)
+        assert len(_children(server.pid)) == 2
+        css = _get_when_up(f"http://127.0.0.1:{port}/static/workplan/workplan.css")
+        assert "{" in css  # whitenoise serves the app's own static files
+    finally:
+        server.terminate()
+        assert server.wait(timeout=40) == 0  # SIGTERM: finish the requests in flight, then exit
+
+
+def test_serve_refuses_nonsense_options(data_dir):
+    assert_one_line_error(run("serve", "--workers", "-1", env=data_dir), "--workers")
+    assert_one_line_error(run("serve", "--threads", "0", env=data_dir), "--threads")
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,8 @@ MODEL_GROUP: dict[str, str] = {
     "progress.ProgressReport": "report",
     "progress.Evidence": "report",
     "progress.Escalation": "report",
+    "progress.SupervisionNotice": "report",
+    "progress.ExtensionRequest": "report",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -80,6 +82,20 @@ OTHER_MODELS = {
     "api.ApiToken",
     "plans.ImportDraft",
     "core.AuditEntry",
+    "tasks.Task",
+    "ledgers.Ledger",
+    "ledgers.LedgerField",
+    "ledgers.LedgerRecord",
+    "ledgers.Indicator",
+    "ledgers.IndicatorValue",
+    # Assessment: tested in src/workplan/assessment/tests/test_permissions.py.
+    "assessment.Rubric",
+    "assessment.Criterion",
+    "assessment.ManualScore",
+    "assessment.Bonus",
+    "assessment.Run",
+    "assessment.Result",
+    "assessment.Objection",
 }
 
 
@@ -97,7 +113,7 @@ def test_every_scoped_model_is_in_the_matrix():
         model._meta.label
         for model in apps.get_models()
         if hasattr(model._default_manager, "visible_to")
-        and model._meta.label.startswith(("accounts.", "plans.", "progress.", "api.", "core."))
+        and model._meta.app_config.name.startswith("workplan.")
     }
     assert scoped <= with_policy
 
@@ -155,6 +171,12 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
         "progress.ProgressReport": report,
         "progress.Evidence": evidence,
         "progress.Escalation": Escalation.objects.filter(track=track).first(),
+        "progress.SupervisionNotice": progress.notice_issue(
+            actor=actor, track=track, reason="进度滞后", reply_due=clock.today() + dt.timedelta(days=7)
+        ),
+        "progress.ExtensionRequest": progress.extension_request(
+            actor=actor, track=track, reason="资金未到位", requested_due=dt.date(2020, 3, 31)
+        ),
     }
 
 
@@ -305,7 +327,12 @@ def test_notifications_tokens_feeds_and_drafts_are_personal(actor, org, personas
     draft = drafts.draft_create(
         actor=planner_a, data="一、总体要求".encode(), filename="p.txt", owner_unit=org.unit_a
     )
+    from workplan.tasks.models import Task
+    from workplan.tasks.queue import enqueue
+
+    task = enqueue("progress.tick", {}, created_by=personas.reporter_a)
     for model, row, owner in (
+        (Task, task, personas.reporter_a),
         (Notification, note, personas.reporter_a),
         (ApiToken, token, personas.reporter_a),
         (FeedToken, feed, personas.reporter_a),
@@ -334,3 +361,46 @@ def test_the_audit_log_is_read_about_what_one_sees_and_edited_by_nobody(actor, o
     entry = entries_of_b.first()
     for user in (personas.admin, personas.reporter_b):
         assert not permissions.can(user, Action.EDIT, entry)
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_ledgers_records_and_indicators_by_role(actor, org, role):
+    """A ledger owned by A and kept by A and B: planners of A define it and see every record;
+    A's readers see all of them; a unit's reporters keep its own and its sub-units' records;
+    B's people see only B's records. Indicators follow their owner unit."""
+    from workplan.ledgers import services as ledgers
+    from workplan.ledgers.models import Indicator, IndicatorValue, Ledger, LedgerField, LedgerRecord
+
+    ledger = ledgers.ledger_create(
+        actor=actor, code="L", name="台账", owner_unit=org.unit_a, keeping_units=[org.unit_a, org.unit_b]
+    )
+    field = ledgers.field_add(actor=actor, ledger=ledger, label="名称", kind="text")
+    rec = {
+        unit.code: ledgers.record_create(actor=actor, ledger=ledger, unit=unit, values={field.key: unit.code})
+        for unit in (org.unit_a, org.unit_a1, org.unit_b)
+    }
+    indicator = ledgers.indicator_create(
+        actor=actor, code="I", name="手填", owner_unit=org.unit_a, measure="manual"
+    )
+    value = ledgers.indicator_value_set(actor=actor, indicator=indicator, as_of=dt.date(2019, 6, 30), value=3)
+    for unit, relation in ((org.unit_a, "own"), (org.unit_b, "other")):
+        user = make_user(actor, f"{role}-{relation}", role=role, unit=unit)
+        reads_all = role == Role.ADMIN or (relation == "own" and role != Role.REPORTER)
+        plans_here = role == Role.ADMIN or (relation == "own" and role == Role.PLANNER)
+        own_codes = {"A", "A1"} if relation == "own" else {"B"}
+        want_view = set(rec) if reads_all else own_codes
+        keeps = role in (Role.REPORTER, Role.PLANNER)
+        want_edit = set(rec) if plans_here else (own_codes if keeps else set())
+        seen = set(LedgerRecord.objects.visible_to(user).values_list("unit__code", flat=True))
+        edits = set(LedgerRecord.objects.visible_to(user, Action.EDIT).values_list("unit__code", flat=True))
+        assert (seen, edits) == (want_view, want_edit), (relation, seen, edits)
+        for model, row in ((Ledger, ledger), (LedgerField, field)):
+            assert model.objects.visible_to(user).filter(pk=row.pk).exists()  # own unit or a keeping unit
+            assert permissions.can(user, Action.EDIT, row) is plans_here
+        for model, row in ((Indicator, indicator), (IndicatorValue, value)):
+            assert model.objects.visible_to(user).filter(pk=row.pk).exists() is reads_all
+            assert permissions.can(user, Action.EDIT, row) is plans_here
+    outsider = make_user(actor, "nobody")
+    for model in (Ledger, LedgerField, LedgerRecord, Indicator, IndicatorValue):
+        assert not model.objects.visible_to(outsider).exists()
+        assert not model.objects.visible_to(None).exists()

@@ -109,3 +109,32 @@ def _system():
     from workplan.accounts.services import system_actor
 
     return system_actor()
+
+
+def test_the_demo_plans_breakdown_table_round_trips_unedited(db):
+    """Unit names with commas ("Hong Kong, Macao, Taiwan and Overseas Chinese Section") stay whole."""
+    from workplan.accounts.services import system_actor
+    from workplan.demo import demo_setup
+    from workplan.plans.breakdown.changes import breakdown_import
+    from workplan.plans.breakdown.export import breakdown_export
+
+    plan = demo_setup().plan
+    assert plan is not None
+    actor = system_actor()
+    data = breakdown_export(user=actor, plan=plan)
+    preview = breakdown_import(actor=actor, plan=plan, data=data, filename="demo.xlsx")
+    assert [p.message for p in preview.problems] == []
+    assert preview.changes == []
+
+
+def test_a_cell_lists_a_unit_with_commas_next_to_others():
+    from workplan.plans.breakdown.layout import split_unit_names
+
+    known = ["Hong Kong, Macao, Taiwan and Overseas Chinese Section", "Xinhe Town"]
+    cell = "Xinhe Town、Hong Kong, Macao, Taiwan and Overseas Chinese Section, Chengguan Town"
+    assert split_unit_names(cell, known) == [
+        "Xinhe Town",
+        "Hong Kong, Macao, Taiwan and Overseas Chinese Section",
+        "Chengguan Town",
+    ]
+    assert split_unit_names("市民政局、市财政局，各镇") == ["市民政局", "市财政局", "各镇"]

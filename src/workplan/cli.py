@@ -44,10 +44,15 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
 
-    serve = sub.add_parser("serve", help="serve the site with waitress")
+    serve = sub.add_parser("serve", help="serve the site with gunicorn: one process per core (production)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
+    serve.add_argument("--threads", type=int, default=4, help="threads in each worker")
+    serve.add_argument(
+        "--timeout", type=int, default=60, help="seconds before a stuck request's worker restarts"
+    )
+    serve.add_argument("--embedded", action="store_true", help="one process with waitress, as the demo runs")
 
     synth = sub.add_parser("synth", help="generate a realistic organisation and plan for benchmarks")
     synth.add_argument("--units", type=int, default=50)
@@ -99,6 +104,23 @@ def _build_parser() -> argparse.ArgumentParser:
     token_revoke = token_actions.add_parser("revoke", help="revoke a token: it stops working at once")
     token_revoke.add_argument("token", help="the token's id or prefix (as `token list` shows)")
 
+    worker = sub.add_parser("worker", help="run background tasks (WORKPLAN_TASKS=database or celery)")
+    worker.add_argument("--once", action="store_true", help="run the tasks that are due, then exit")
+    worker.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the queue")
+    worker.add_argument("--concurrency", type=int, default=2, help="Celery worker threads")
+
+    from workplan.ledgers.cli import add_commands as add_ledger_commands
+
+    add_ledger_commands(sub, _Parser)
+
+    from workplan.assessment.cli import add_parser as add_assess_parser
+
+    add_assess_parser(sub, _Parser)
+
+    from workplan.operations.cli import add_commands as add_operations_commands
+
+    add_operations_commands(sub)
+
     tick = sub.add_parser("tick", help="send due reminders and raise supervision warnings (run from cron)")
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
@@ -106,7 +128,27 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-OWN_COMMANDS = frozenset({"demo", "serve", "synth", "parse", "import", "breakdown", "tick", "token"})
+OWN_COMMANDS = frozenset(
+    {
+        "demo",
+        "serve",
+        "synth",
+        "parse",
+        "import",
+        "breakdown",
+        "tick",
+        "token",
+        "worker",
+        "ledger",
+        "indicator",
+        "assess",
+        "init",
+        "org",
+        "backup",
+        "restore",
+        "move-to",
+    }
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,6 +172,9 @@ def _run_own(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args)
+    from workplan.operations import cli as operations
+
+    operations.data_dir_from_flags(args)
     _setup_django()
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
@@ -138,7 +183,12 @@ def _run_own(argv: list[str]) -> int:
         "import": _import,
         "breakdown": _breakdown,
         "tick": _tick,
+        "worker": _worker,
         "token": _token,
+        "ledger": _ledgers,
+        "indicator": _ledgers,
+        "assess": _assess,
+        **operations.HANDLERS,
     }
     from workplan.core import audit
 
@@ -231,16 +281,32 @@ def _demo(args: argparse.Namespace) -> int:
     print(report.describe())
     if args.no_serve:
         return 0
-    return _serve(argparse.Namespace(host=args.host, port=args.port, threads=8))
+    return _serve_embedded(args.host, args.port, threads=8)
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.embedded:
+        return _serve_embedded(args.host, args.port, threads=args.threads)
+    from workplan import server
+
+    if min(args.workers, args.threads - 1, args.timeout - 1) < 0:
+        raise CommandError("--workers must be 0 or more, --threads and --timeout 1 or more")
+    options = server.ServerOptions(
+        host=args.host, port=args.port, workers=args.workers, threads=args.threads, timeout=args.timeout
+    )
+    workers = options.gunicorn_config()["workers"]
+    print(f"Serving workplan on http://{args.host}:{args.port}/ with {workers} process(es)", flush=True)
+    server.serve(options)
+    return 0
+
+
+def _serve_embedded(host: str, port: int, *, threads: int) -> int:
     from waitress import serve
 
     from workplan.config.wsgi import application
 
-    print(f"Serving workplan on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="workplan")
+    print(f"Serving workplan on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    serve(application, host=host, port=port, threads=threads, ident="workplan")
     return 0
 
 
@@ -281,7 +347,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"no unit with code {args.owner!r}"
             if args.owner
-            else "no units yet: create the organisation first"
+            else "no units yet: create the organisation first (`workplan init`, then `workplan org import`)"
         )
     if not args.yes:
         if not sys.stdin.isatty():
@@ -361,12 +427,29 @@ def _breakdown(args: argparse.Namespace) -> int:
     return 0 if preview.ok else EXIT_USAGE
 
 
+def _ledgers(args: argparse.Namespace) -> int:
+    from workplan.ledgers import cli as ledgers
+
+    try:
+        if args.command == "ledger":
+            return ledgers.ledger_command(args, _actor(args.username))
+        return ledgers.indicator_command(args, _actor(args.username))
+    except ledgers.CommandFailed as error:
+        raise CommandError(str(error)) from None
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from workplan.assessment.cli import handle
+
+    return handle(args, _actor(args.username), CommandError)
+
+
 def _tick(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from django.utils import timezone
 
-    from workplan.progress.jobs import tick
+    from workplan.progress.jobs import run_due_tasks, tick
 
     now = None
     if args.now:
@@ -377,7 +460,23 @@ def _tick(args: argparse.Namespace) -> int:
         if timezone.is_naive(now):
             now = timezone.make_aware(now)
     print(tick(now=now))
+    retried = run_due_tasks()
+    if retried:
+        print(f"{retried} background task attempt(s) run")
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from workplan.tasks import engines, worker
+
+    if args.interval <= 0 or args.concurrency < 1:
+        raise CommandError("--interval must be above 0 and --concurrency at least 1")
+    if engines.engine() == "celery":
+        return worker.run_celery(concurrency=args.concurrency)
+    if args.once:
+        print(f"{worker.run_once()} task attempt(s) run")
+        return 0
+    return worker.run_forever(interval=args.interval)
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ class User(AbstractUser):
     """A person who signs in. Roles come from memberships, not from Django groups."""
 
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 

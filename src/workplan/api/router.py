@@ -10,14 +10,22 @@ from ninja.errors import ValidationError as NinjaValidationError
 from workplan.api.auth import SessionAuth, TokenAuth
 from workplan.api.endpoints import (
     account,
+    assessment,
     assignments,
     audit,
     imports,
+    indicators,
     items,
+    ledger_sheets,
+    ledgers,
     notifications,
+    organisation,
     plans,
     progress,
+    supervision,
+    tasks,
     units,
+    users,
 )
 from workplan.api.errors import ApiError, response_for
 from workplan.core.errors import DomainError
@@ -59,5 +67,23 @@ def _handle(request: HttpRequest, error: Exception | type[Exception]) -> HttpRes
 for kind in (Exception, Http404, HttpError, NinjaValidationError, DomainError, ApiError):
     api.add_exception_handler(kind, _handle)
 
-for module in (account, units, plans, imports, items, assignments, progress, notifications, audit):
+for module in (
+    account,
+    units,
+    plans,
+    imports,
+    items,
+    assignments,
+    progress,
+    supervision,
+    notifications,
+    audit,
+    tasks,
+    ledgers,
+    ledger_sheets,
+    indicators,
+    assessment,
+    organisation,
+    users,
+):
     api.add_router("", module.router)

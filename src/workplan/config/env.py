@@ -112,6 +112,34 @@ def time_zone() -> str:
     return name
 
 
+TASK_ENGINES = ("immediate", "database", "celery")
+
+
+def task_engine() -> str:
+    """WORKPLAN_TASKS: who runs background tasks (see workplan/tasks/engines.py)."""
+    kind = os.environ.get("WORKPLAN_TASKS", "").strip().lower() or "immediate"
+    if kind not in TASK_ENGINES:
+        raise ConfigurationError(f"WORKPLAN_TASKS must be one of {', '.join(TASK_ENGINES)}, not {kind!r}")
+    if kind == "celery" and not os.environ.get("WORKPLAN_BROKER_URL", "").strip():
+        raise ConfigurationError("WORKPLAN_TASKS=celery needs WORKPLAN_BROKER_URL (redis://… or amqp://…)")
+    return kind
+
+
+FILE_STORAGES = ("filesystem", "database")
+
+
+def file_storage(folder: Path, prefix: str, *, allow_overwrite: bool = False) -> dict[str, Any]:
+    """The STORAGES entry for WORKPLAN_FILE_STORAGE (``filesystem`` or ``database``)."""
+    kind = os.environ.get("WORKPLAN_FILE_STORAGE", "").strip().lower() or "filesystem"
+    if kind == "filesystem":
+        options: dict[str, Any] = {"location": str(folder), "allow_overwrite": allow_overwrite}
+        return {"BACKEND": "workplan.files.storage.AtomicFileSystemStorage", "OPTIONS": options}
+    if kind == "database":
+        options = {"location": prefix, "allow_overwrite": allow_overwrite}
+        return {"BACKEND": "workplan.files.storage.DatabaseStorage", "OPTIONS": options}
+    raise ConfigurationError(f"WORKPLAN_FILE_STORAGE must be one of {', '.join(FILE_STORAGES)}, not {kind!r}")
+
+
 def flag(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

@@ -32,10 +32,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "treebeard",
     "workplan.core",
+    "workplan.files",
     "workplan.accounts",
     "workplan.plans",
     "workplan.progress",
+    "workplan.tasks",
+    "workplan.ledgers",
+    "workplan.assessment",
     "workplan.web",
+    "workplan.operations",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
     "django_otp",
@@ -56,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workplan.web.middleware.UserLanguageMiddleware",
+    "workplan.operations.middleware.OneTimePasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workplan.security.middleware.SessionTimeoutMiddleware",
     "workplan.security.middleware.TwoFactorMiddleware",
@@ -95,6 +101,16 @@ TEMPLATES = [
 DATABASES = {"default": env.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's defaults, plus the light hasher that only one-time passwords use (operations/hashers.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "workplan.operations.hashers.OneTimePasswordHasher",
+]
+
 # Password rules (等保 2.0 口令复杂度): WORKPLAN_PASSWORD_MIN_LENGTH (default 10) characters, three of
 # four character classes, not the username, not like the user's name or e-mail, not all digits,
 # not on Django's list of 20,000 common (breached) passwords that ships with it.
@@ -120,8 +136,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.ensure_writable_dir(DATA_DIR / "static")  # whitenoise also serves from the app folders
 MEDIA_ROOT = DATA_DIR / "media"
+# Every kept file goes through these storages (workplan/files/storage.py): the data folder by
+# default, or the database, so that app hosts sharing one PostgreSQL share their files too.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env.file_storage(MEDIA_ROOT, "media"),
+    "evidence": env.file_storage(MEDIA_ROOT / "evidence", "evidence", allow_overwrite=True),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -152,6 +171,14 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workplan@localhost")
 EMAIL_SUBJECT_PREFIX = "[workplan] "
+
+# Background tasks (workplan/tasks): run after commit in this process by default; or by
+# `workplan worker` processes polling the database; or by Celery workers through a broker.
+WORKPLAN_TASKS = env.task_engine()
+WORKPLAN_BROKER_URL = os.environ.get("WORKPLAN_BROKER_URL", "").strip()
+WORKPLAN_TASK_QUEUE = (
+    os.environ.get("WORKPLAN_TASK_QUEUE", "").strip() or "workplan"
+)  # one per site on a shared broker
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -7,7 +7,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("plans/", include("workplan.plans.urls")),
     path("progress/", include("workplan.progress.urls")),
+    path("tasks/", include("workplan.tasks.urls")),
+    path("ledgers/", include("workplan.ledgers.urls")),
+    path("assessment/", include("workplan.assessment.urls")),
     path("api/", include("workplan.api.urls")),
     path("security/", include("workplan.security.urls")),
+    path("", include("workplan.operations.urls")),
     path("", include("workplan.web.urls")),
 ]

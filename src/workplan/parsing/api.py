@@ -8,12 +8,15 @@ these functions: an empty document is an error, a document without numbered item
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import re
+from collections import Counter
 
 from workplan.parsing.document import Block, Document
 from workplan.parsing.errors import INTERNAL_ERRORS, ParseError
+from workplan.parsing.normalise import normalise_cjk
 from workplan.parsing.promises import (
     PlanContext,
     declares_first_lead,
@@ -24,8 +27,8 @@ from workplan.parsing.promises import (
     extract_units,
     split_units,
 )
-from workplan.parsing.promises.periods import plan_period
-from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target
+from workplan.parsing.promises.periods import plan_period, title_names_year
+from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target, YearSource
 from workplan.parsing.structure import DraftItem, count_years, parse_structure
 
 _LINE = re.compile(r"[^\r\n]+")
@@ -67,16 +70,26 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
     """Parse a :class:`Document` produced by a reader (or built by hand)."""
     if not doc.text.strip() or not doc.blocks:
         raise ParseError("The document is empty: there is no text to read a plan from.")
+    normalised = normalise_cjk(doc.text)  # one character for one: the blocks' offsets hold
+    if normalised is not doc.text:
+        doc = dataclasses.replace(doc, text=normalised)
     gc_was_enabled = gc.isenabled()
     # The parse allocates many small acyclic objects; cyclic GC passes over them are wasted
     # work (about a fifth of the time on a 1 MB plan), so collection waits until the end.
     gc.disable()
     try:
         structure = parse_structure(doc)
-        period = plan_period(
-            structure.title or "", doc.text, lambda: count_years(doc.text, structure.content_spans), year
-        )
-        plan_year = period.year or (structure.doc_date.year if structure.doc_date else None)
+        issued = structure.doc_date
+
+        def year_counts() -> Counter[int]:
+            counts = count_years(doc.text, structure.content_spans)
+            if issued is not None:
+                counts[issued.year] += 2  # the issuing date ("2031年2月20日" under the signature)
+            return counts
+
+        period = plan_period(structure.title or "", doc.text, year_counts, year)
+        plan_year = period.year or (issued.year if issued else None)
+        year_source = _year_source(year, structure.title or "", plan_year)
         context = PlanContext(
             year=plan_year,
             period=period.span,
@@ -102,10 +115,20 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
         items=items,
         title=structure.title,
         year=plan_year,
+        year_source=year_source,
         source_format=doc.source_format,
         furniture=structure.furniture,
         segments=structure.segments,
     )
+
+
+def _year_source(given: int | None, title: str, found: int | None) -> YearSource | None:
+    """Where the plan's year came from: given by the caller, the title, or guessed."""
+    if given is not None:
+        return "given"
+    if found is None:
+        return None
+    return "title" if title_names_year(title) else "guessed"
 
 
 def _regions(text: str, draft: DraftItem) -> list[Span]:
@@ -163,6 +186,7 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
             units=dedupe_units(item_units) if draft.unit_cells else item_units,  # else deduped already
             children=[built[id(child)] for child in draft.children],
             confidence=draft.confidence,
+            reasons=draft.reasons,
         )
     return [built[id(root)] for root in roots]
 

@@ -14,6 +14,21 @@ from typing import Any, Literal
 TargetKind = Literal["percent", "count", "frequency", "amount", "other"]
 Comparator = Literal[">=", ">", "<=", "<", "=", "between"]
 UnitRole = Literal["lead", "responsible", "cooperating", "mentioned"]
+#: Why the parser is unsure of an item (``ParsedItem.reasons``), code -> what it means.
+REASONS: dict[str, str] = {
+    "numbering_skipped": "its number skips one or more numbers of its sequence",
+    "numbering_restarted": "its numbering starts over where a sequence of the same style is open",
+    "numbering_starts_late": "it starts a new sequence at a number other than 1",
+    "numbering_style_changed": "it continues a sequence in a different numbering style",
+    "number_parent_missing": "its decimal number names a parent that is not there",
+    "label_glued_to_text": "its number runs into the digits of its text (11.300家…)",
+    "numbered_sentences_in_body": "its body holds a run of numbered sentences (a missed level?)",
+    "long_body": "its body is much longer than its siblings' (items swallowed?)",
+    "column_role_inferred": "a table column's role was inferred from its contents, not its header",
+}
+#: Where ``ParsedPlan.year`` came from: the caller, the title, or a guess from the text's
+#: years and the issuing date (the review asks the planner to check a guess).
+YearSource = Literal["given", "title", "guessed"]
 SegmentRole = Literal["number", "title", "body", "furniture", "preamble", "doc_title", "separator"]
 
 
@@ -81,6 +96,7 @@ class ParsedItem:
     units: list[UnitMention] = field(default_factory=list)
     children: list[ParsedItem] = field(default_factory=list)
     confidence: float = 1.0
+    reasons: list[str] = field(default_factory=list)  # why the parser is unsure (REASONS)
 
     def walk(self) -> list[ParsedItem]:
         """This item and all its descendants in document order."""
@@ -108,6 +124,7 @@ class ParsedPlan:
     items: list[ParsedItem] = field(default_factory=list)
     title: str | None = None
     year: int | None = None
+    year_source: YearSource | None = None
     source_format: str = "txt"
     furniture: list[Span] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
@@ -125,6 +142,7 @@ class ParsedPlan:
             "title": self.title,
             "language": self.language,
             "year": self.year,
+            "year_source": self.year_source,
             "source_format": self.source_format,
             "items": [_item_dict(item) for item in self.items],
             "furniture": [
@@ -145,6 +163,7 @@ def _item_dict(item: ParsedItem) -> dict[str, Any]:
         "title": item.title,
         "text": item.text,
         "confidence": item.confidence,
+        "reasons": list(item.reasons),
         "label_span": _span_dict(item.label_span),
         "title_span": _span_dict(item.title_span),
         "targets": [

@@ -48,6 +48,7 @@ def _item_data(item: ParsedItem, key: str) -> dict[str, Any]:
         "label_span": span(item.label_span),
         "body_spans": [span(s) for s in item.body_spans],
         "confidence": item.confidence,
+        "reasons": list(item.reasons),
         "targets": [
             {
                 "text": t.text,
@@ -123,6 +124,8 @@ def draft_create(
             "units": _unit_names(items),
             "next_key": len(items),
             "source_format": parsed.source_format,
+            "year": year or parsed.year,
+            "year_source": "given" if year else parsed.year_source,
         },
     )
     draft.source_file.save(f"{sha}-{filename[-80:]}", ContentFile(data), save=False)
@@ -141,9 +144,15 @@ def draft_get_for_user(*, user: Any, draft_id: Any) -> ImportDraft:
 
 
 def _edit(
-    *, actor: Any, draft: ImportDraft, action: str, change: Any, expected_version: int | None = None
+    *,
+    actor: Any,
+    draft: ImportDraft,
+    action: str,
+    change: Any,
+    expected_version: int | None = None,
+    year: int | None = None,
 ) -> ImportDraft:
-    """Apply ``change(data)`` to an open draft under a row lock, and audit it."""
+    """Apply ``change(data)`` (and a new ``year``) to an open draft under a row lock, and audit it."""
     with transaction.atomic():
         locked = ImportDraft.objects.visible_to(actor).select_for_update().filter(pk=draft.pk).first()
         if locked is None:
@@ -156,7 +165,11 @@ def _edit(
         detail = change(data)
         locked.data = data
         locked.version += 1
-        locked.save(update_fields=["data", "version", "updated_at"])
+        fields = ["data", "version", "updated_at"]
+        if year is not None:
+            locked.year = year
+            fields.append("year")
+        locked.save(update_fields=fields)
         audit.record(actor=actor, action=f"draft.{action}", target=locked, after=detail)
     return locked
 
@@ -261,23 +274,8 @@ def draft_split(*, actor: Any, draft: ImportDraft, key: str, paragraph: int) -> 
         item["text"] = "\n".join(paragraphs[:paragraph])
         sentence = SENTENCE_END.search(rest)
         title = rest[: sentence.end()] if sentence and sentence.end() < 200 else rest[:60]
-        new_key = f"i{data['next_key']}"
-        data["next_key"] += 1
-        new = {
-            "key": new_key,
-            "level": item["level"],
-            "number": "",
-            "label": "",
-            "title": title.strip(),
-            "text": rest[len(title) :].strip(),
-            "span": None,
-            "label_span": None,
-            "body_spans": [],
-            "confidence": 1.0,
-            "targets": [],
-            "deadlines": [],
-            "units": [],
-        }
+        new = _new_item(data, item["level"], "", "", title.strip(), rest[len(title) :].strip())
+        new_key = new["key"]
         # Promises whose text now lies in the new item move with it.
         for kind in PROMISE_KINDS:
             stay = [p for p in item[kind] if p["text"] in item["title"] + item["text"]]
@@ -287,6 +285,29 @@ def draft_split(*, actor: Any, draft: ImportDraft, key: str, paragraph: int) -> 
         return {"key": key, "new": new_key}
 
     return _edit(actor=actor, draft=draft, action="split", change=change)
+
+
+def _new_item(
+    data: dict[str, Any], level: int, number: str, label: str, title: str, text: str
+) -> dict[str, Any]:
+    new_key = f"i{data['next_key']}"
+    data["next_key"] += 1
+    return {
+        "key": new_key,
+        "level": level,
+        "number": number,
+        "label": label,
+        "title": title,
+        "text": text,
+        "span": None,
+        "label_span": None,
+        "body_spans": [],
+        "confidence": 1.0,
+        "reasons": [],
+        "targets": [],
+        "deadlines": [],
+        "units": [],
+    }
 
 
 def draft_set_promise(

@@ -36,6 +36,7 @@ class ItemChange:
     new: ParsedItem | None
     new_parent_index: int | None = None
     similarity: float = 1.0
+    text_changed: bool = False
 
     def describe(self) -> str:
         label = (self.new.label if self.new else self.old.label if self.old else "") or ""
@@ -63,8 +64,15 @@ class RevisionDiff:
         return "\n".join([self.summary(), *(c.describe() for c in self.changes if c.kind != "unchanged")])
 
 
+KEY_LENGTH = 400  # enough to pair items by similarity; equality compares the whole text
+
+
 def _text_key(title: str, body: str) -> str:
-    return normalise_name(title + body)[:400]
+    return normalise_name(title + body)[:KEY_LENGTH]
+
+
+def _same_text(old: PlanItem, new: ParsedItem) -> bool:
+    return normalise_name(old.title + old.body) == normalise_name(new.title + new.text)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -124,7 +132,7 @@ def revision_diff(*, user: Any, plan: Plan, parsed: ParsedPlan) -> RevisionDiff:
         expected_parent_old = new_to_old.get(parent_n) if parent_n is not None else None
         moved = old_parent[o] != expected_parent_old or last_sibling_old.get(expected_parent_old, -1) > o
         last_sibling_old[expected_parent_old] = o
-        same_text = _text_key(old.title, old.body) == _text_key(new.title, new.text)
+        same_text = _same_text(old, new)
         kind: ChangeKind = "moved" if moved else ("unchanged" if same_text else "reworded")
         changes.append(
             ItemChange(
@@ -133,6 +141,7 @@ def revision_diff(*, user: Any, plan: Plan, parsed: ParsedPlan) -> RevisionDiff:
                 new,
                 parent_n,
                 _similarity(_text_key(old.title, old.body), _text_key(new.title, new.text)),
+                text_changed=not same_text,
             )
         )
     changes += [ItemChange("removed", old, None) for o, old in enumerate(old_items) if o not in used_old]
@@ -217,7 +226,7 @@ def revision_apply(*, actor: Any, diff: RevisionDiff) -> RevisionDiff:
     audit.record_many(actor=actor, action="item.created", targets=created)
 
     for item, change in zip(items, live, strict=True):
-        if change.kind in {"added", "reworded"} and change.new is not None:
+        if (change.kind == "added" or change.text_changed) and change.new is not None:
             replace_promises(actor=actor, item=item, parsed_item=change.new)
     plan.source_text = diff.parsed.text
     plan.save(update_fields=["source_text", "updated_at"])

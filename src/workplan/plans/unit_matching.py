@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from workplan.accounts.models import Unit
@@ -45,6 +46,11 @@ class UnitDirectory:
             for alias in [unit.short_name, *unit.aliases]:
                 if alias:
                     self.by_alias.setdefault(normalise_name(alias), unit)
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """Every name and alias as written (for splitting a cell that lists several units)."""
+        return tuple(n for unit in self.units for n in (unit.name, unit.short_name, *unit.aliases) if n)
 
     def match(self, name: str) -> UnitMatch:
         key = normalise_name(name)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/<int:draft_id>/", views.draft_view, name="draft"),
     path("import/<int:draft_id>/items/<str:key>/<str:action>/", views.draft_action, name="draft_action"),
     path("import/<int:draft_id>/units/", views.draft_units, name="draft_units"),
+    path("import/<int:draft_id>/year/", views.draft_year, name="draft_year"),
     path("import/<int:draft_id>/confirm/", views.draft_confirm, name="draft_confirm"),
     path("import/<int:draft_id>/discard/", views.draft_discard, name="draft_discard"),
     path("<int:plan_id>/breakdown.xlsx", views.breakdown_download, name="breakdown_download"),

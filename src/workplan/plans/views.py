@@ -17,7 +17,7 @@ from workplan.core.errors import Conflict, Invalid, NotFound
 from workplan.core.formatting import marked_runs
 from workplan.core.http import domain_errors, is_htmx
 from workplan.permissions import Action
-from workplan.plans import drafts, selectors, services
+from workplan.plans import draft_review, drafts, selectors, services
 from workplan.plans.breakdown.export import breakdown_export
 from workplan.plans.breakdown.staging import breakdown_apply_staged, breakdown_dry_run
 from workplan.plans.forms import BreakdownUploadForm, BulkAssignForm, MilestoneForm, PlanUploadForm
@@ -60,9 +60,15 @@ def _draft_context(draft: ImportDraft, user: Any, error: str = "") -> dict[str, 
         }
         for name, entry in draft.data["units"].items()
     ]
+    doubts = draft_review.review_doubts(draft)
+    for doubt in doubts:
+        doubt["labels"] = draft_review.reason_labels(doubt["reasons"])
+    unsure = {doubt["key"]: doubt["labels"] for doubt in doubts}
     return {
         "draft": draft,
-        "items": items,
+        "items": [{**item, "doubts": unsure.get(item["key"], [])} for item in items],
+        "doubts": doubts,
+        "year_guessed": draft.data.get("year_source") == "guessed" or draft.year is None,
         "source": _highlighted_source(draft),
         "unit_rows": unit_rows,
         "all_units": list(units.values()),
@@ -90,7 +96,7 @@ def draft_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(request, "plans/draft.html", _draft_context(draft, request.user))
 
 
-DRAFT_ACTIONS = {"rename", "indent", "outdent", "merge", "split", "promise"}
+DRAFT_ACTIONS = {"rename", "indent", "outdent", "merge", "split", "split_numbered", "promise"}
 
 
 @login_required
@@ -116,6 +122,8 @@ def draft_action(request: HttpRequest, draft_id: int, key: str, action: str) -> 
             draft = drafts.draft_split(
                 actor=request.user, draft=draft, key=key, paragraph=_int(request.POST.get("paragraph"))
             )
+        elif action == "split_numbered":
+            draft = draft_review.draft_split_numbered(actor=request.user, draft=draft, key=key)
         else:
             draft = drafts.draft_set_promise(
                 actor=request.user,
@@ -149,6 +157,21 @@ def _draft_response(request: HttpRequest, draft: ImportDraft, error: str) -> Htt
     if error:
         messages.error(request, error)
     return redirect("plans:draft", draft_id=draft.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def draft_year(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = drafts.draft_get_for_user(user=request.user, draft_id=draft_id)
+    error = ""
+    try:
+        draft = draft_review.draft_set_year(
+            actor=request.user, draft=draft, year=_int(request.POST.get("year"))
+        )
+    except (Invalid, Conflict) as failure:
+        error = failure.message
+    return _draft_response(request, draft, error)
 
 
 @login_required

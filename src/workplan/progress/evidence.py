@@ -1,22 +1,23 @@
 """Evidence files: their type read from their bytes, and storage by content hash.
 
 The type is decided by magic numbers and structure, never by the file name: a program
-renamed ``report.pdf`` is refused. Files are stored once per content under
-``MEDIA_ROOT/evidence/<first two hex>/<next two hex>/<sha256>`` and written atomically
-(temporary file, then rename), so two uploads of the same file never clash.
+renamed ``report.pdf`` is refused. Files are stored once per content as
+``<first two hex>/<next two hex>/<sha256>`` in the ``evidence`` storage (the data folder or
+the database, see workplan/files/storage.py), written atomically, so two uploads of the same
+file never clash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (content type, what to call it in a message)
@@ -95,33 +96,37 @@ def describe_kinds(kinds: frozenset[str]) -> str:
     return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
 
 
-def root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence"
+def storage() -> Storage:
+    """Where evidence is kept: the ``evidence`` storage (the data folder, or the database)."""
+    return storages["evidence"]
 
 
-def path_for(sha256: str) -> Path:
+def name_for(sha256: str) -> str:
+    """The storage name of a file with this SHA-256: ``ab/cd/abcd…``."""
     if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
         raise ValueError("not a SHA-256 hex digest")
-    return root() / sha256[:2] / sha256[2:4] / sha256
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
 def store(data: bytes) -> str:
     """Keep ``data`` under its SHA-256 (once) and return the digest."""
     digest = hashlib.sha256(data).hexdigest()
-    target = path_for(digest)
-    if target.exists() and target.stat().st_size == len(data):
+    name = name_for(digest)
+    kept = storage()
+    if kept.exists(name) and kept.size(name) == len(data):
         return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    kept.save(name, ContentFile(data))  # the same name again: the storage overwrites, atomically
     return digest
 
 
+def exists(sha256: str) -> bool:
+    return bool(storage().exists(name_for(sha256)))
+
+
+def open_file(sha256: str) -> File[Any]:
+    return storage().open(name_for(sha256), "rb")
+
+
 def read(sha256: str) -> bytes:
-    return path_for(sha256).read_bytes()
+    with open_file(sha256) as handle:
+        return bytes(handle.read())

@@ -1,4 +1,4 @@
-"""Scheduled work, run by ``workplan tick`` from cron (see docs/architecture.md).
+"""Background work of this app: the scheduled tick (``workplan tick`` from cron, or a task) and e-mail.
 
 A tick is idempotent: running it twice, or on two machines at once, sends each reminder
 and raises each warning once (the ledger rows are claimed under unique constraints).
@@ -10,9 +10,13 @@ import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from workplan.accounts.services import system_actor
 from workplan.core import audit, clock
-from workplan.progress import services
+from workplan.progress import notify, services
+from workplan.tasks import engines, runner
+from workplan.tasks.registry import job
 
 
 @dataclass(frozen=True)
@@ -37,3 +41,18 @@ def tick(*, now: dt.datetime | None = None) -> TickSummary:
         reminders = services.reminder_send_due(actor=actor, today=today)
         warnings = services.escalation_raise_due(actor=actor, today=today)
         return TickSummary(at=clock.now(), reminders=reminders, warnings=warnings)
+
+
+@job("progress.tick", label=_("the scheduled reminders and warnings"), max_attempts=2)
+def tick_job() -> str:
+    return str(tick())
+
+
+@job("progress.send_email", label=_("sending e-mail"), max_attempts=5)
+def send_email_job(messages: list[list[str]]) -> int:
+    return notify.send_email(messages)
+
+
+def run_due_tasks() -> int:
+    """Retry due tasks when no worker process does it (the ``immediate`` engine)."""
+    return runner.run_due() if engines.engine() == "immediate" else 0

@@ -6,19 +6,16 @@ its own (the calling service audits the change that caused the message).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
 
 from workplan.accounts.models import Membership, Role, Unit, User
 from workplan.core import clock
 from workplan.plans.models import PlanItem
 from workplan.progress.models import Notification
-
-log = logging.getLogger(__name__)
+from workplan.tasks import queue
 
 
 def nearest_people(unit: Unit, role: str) -> list[User]:
@@ -64,8 +61,10 @@ def notify(
 ) -> list[Notification]:
     """Create one in-app notification per recipient; e-mail those with an address after commit.
 
-    E-mail goes out only once the transaction commits, so a rolled-back change never sends
-    a message; a failing mail server is logged and does not undo the change.
+    The e-mail is a background task queued in the caller's transaction (``progress.send_email``),
+    so a rolled-back change never sends a message, and a failing mail server neither undoes the
+    change nor loses the message: the task is retried, and shows as failed once its attempts
+    are spent.
     """
     unique: list[User] = []
     for user in recipients:
@@ -81,19 +80,17 @@ def notify(
         ]
     )
     if email:
-        messages = [(title, body or title, None, [user.email]) for user in unique if user.email]
+        messages = [[title, body or title, user.email] for user in unique if user.email]
         if messages:
-            transaction.on_commit(lambda: _send(messages))
+            queue.enqueue("progress.send_email", {"messages": messages})
     return rows
 
 
-def _send(messages: Sequence[tuple[str, str, str | None, list[str]]]) -> None:
+def send_email(messages: Sequence[Sequence[str]]) -> int:
+    """Send ``[subject, body, address]`` messages in one connection; raises if the server fails."""
     prefix = getattr(settings, "EMAIL_SUBJECT_PREFIX", "")
     prefixed = tuple(
-        (f"{prefix}{subject}", body, sender or settings.DEFAULT_FROM_EMAIL, to)
-        for subject, body, sender, to in messages
+        (f"{prefix}{subject}", body, settings.DEFAULT_FROM_EMAIL, [address])
+        for subject, body, address in messages
     )
-    try:
-        send_mass_mail(prefixed, fail_silently=False)
-    except Exception:  # the change is committed; a mail outage must not look like a failure
-        log.exception("could not send %d notification e-mail(s)", len(prefixed))
+    return int(send_mass_mail(prefixed, fail_silently=False))

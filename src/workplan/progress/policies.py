@@ -21,6 +21,7 @@ from workplan.plans.models import Plan, PlanItem
 from workplan.progress.models import (
     Escalation,
     Evidence,
+    ExtensionRequest,
     FeedToken,
     ItemEvent,
     ItemProgress,
@@ -31,6 +32,7 @@ from workplan.progress.models import (
     ProgressReport,
     ReportingCalendar,
     SpecialDay,
+    SupervisionNotice,
     Track,
 )
 
@@ -118,6 +120,22 @@ class ProgressReportPolicy(UnitWorkPolicy):
 @register
 class EscalationPolicy(UnitWorkPolicy):
     model = Escalation
+
+
+@register
+class SupervisionNoticePolicy(UnitWorkPolicy):
+    """Seen like the unit's work; EDIT (answering) is the unit's reporters'. Issuing and
+    lifting are plan edits (planners), checked on the plan by the services."""
+
+    model = SupervisionNotice
+
+
+@register
+class ExtensionRequestPolicy(UnitWorkPolicy):
+    """Seen like the unit's work; EDIT (asking) is the unit's reporters'. Deciding is a plan
+    edit (planners), checked on the plan by the services."""
+
+    model = ExtensionRequest
 
 
 @register

@@ -36,6 +36,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 DEFAULTS: dict[str, Any] = {
     # With nothing reported, an item is "not started" until this share of its time is gone.
@@ -73,15 +74,16 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return str(STATUS_LABELS[self])
 
 
+# The one vocabulary every page, the API's labels and the filters use (translated).
 STATUS_LABELS = {
-    Status.NOT_STARTED: "未开始 not started",
-    Status.ON_TRACK: "正常推进 on track",
-    Status.AT_RISK: "存在风险 at risk",
-    Status.OVERDUE: "逾期 overdue",
-    Status.DONE: "已办结 done",
+    Status.NOT_STARTED: _("Not started"),
+    Status.ON_TRACK: _("On track"),
+    Status.AT_RISK: _("At risk"),
+    Status.OVERDUE: _("Overdue"),
+    Status.DONE: _("Done"),
 }
 
 

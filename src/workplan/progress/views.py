@@ -42,7 +42,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "progress/my_tasks.html",
-        {"rows": rows, "action_count": sum(1 for row in rows if row.needs_action)},
+        {
+            "rows": rows,
+            "action_count": sum(1 for row in rows if row.needs_action),
+            "notices": selectors.notices_to_answer(user=request.user),
+        },
     )
 
 
@@ -225,7 +229,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     """An evidence file, only for those who may see its item."""
     found = selectors.evidence_open(user=request.user, evidence_id=evidence_id)
     response = FileResponse(
-        found.path.open("rb"), as_attachment=True, filename=found.filename, content_type=found.content_type
+        found.open(), as_attachment=True, filename=found.filename, content_type=found.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -62,7 +62,17 @@ class SessionTimeoutMiddleware:
 
 
 TWO_FACTOR = "workplan_two_factor"  # "verify" | "enrol" | "ok", set at sign-in (receivers)
-TWO_FACTOR_OPEN = ("/security/two-factor/", "/logout/", "/static/", "/language/", "/login/", "/healthz")
+# The one-time password page stays open too: a new user changes it first (operations'
+# middleware sends them there), then sets up the second factor.
+TWO_FACTOR_OPEN = (
+    "/security/two-factor/",
+    "/account/password/",
+    "/logout/",
+    "/static/",
+    "/language/",
+    "/login/",
+    "/healthz",
+)
 
 
 class TwoFactorMiddleware:

@@ -1,10 +1,9 @@
-"""Security writes: sign-in events for the audit log, unlocking a locked-out account, one's
-password, two-factor sign-in (TOTP) and its recovery codes (``otp.*`` actions).
+"""Security writes: sign-in events for the audit log, unlocking a locked-out account,
+two-factor sign-in (TOTP) and its recovery codes (``otp.*`` actions).
 
 Actions are ``auth.<event>``: ``auth.login``, ``auth.login_failed``, ``auth.locked_out``,
-``auth.logout``, ``auth.token_refused``, ``auth.session_expired``, ``auth.unlocked``,
-``auth.password_changed``. The client's address and user
-agent are added to every audit row by ``core.audit`` (set per request by the middleware).
+``auth.logout``, ``auth.token_refused``, ``auth.session_expired``, ``auth.unlocked``. The
+client's address and user agent are added to every audit row by ``core.audit``.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from axes.utils import reset as axes_reset
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import match_token
@@ -39,20 +36,6 @@ def auth_event_record(*, actor: Any, event: str, target: Any = None, username: s
     after = {"username": username} if username else None
     with transaction.atomic():
         return audit.record(actor=actor, action=f"auth.{event}", target=target, after=after)
-
-
-def auth_password_change(*, actor: Any, old_password: str, new_password: str) -> None:
-    """The signed-in user changes their own password (the old one first, then the rules)."""
-    if not actor.check_password(old_password):
-        raise Invalid(_("Your old password was entered incorrectly."), details={"old_password": ["wrong"]})
-    try:
-        validate_password(new_password, user=actor)
-    except ValidationError as error:
-        raise Invalid(" ".join(error.messages), details={"new_password": error.messages}) from None
-    with transaction.atomic():
-        actor.set_password(new_password)
-        actor.save(update_fields=["password"])
-        audit.record(actor=actor, action="auth.password_changed", target=actor)
 
 
 def _printable(name: str) -> str:
@@ -143,3 +126,12 @@ def _new_recovery_codes(user: Any) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return codes
+
+
+def audit_export_record(*, actor: Any, filters: dict[str, Any], count: int) -> AuditEntry:
+    """Record that ``actor`` exported ``count`` audit rows selected by ``filters``."""
+    permissions.require_admin(actor, _("export the audit log"))
+    with transaction.atomic():
+        return audit.record(
+            actor=actor, action="audit.exported", target=None, after={"filters": filters, "rows": count}
+        )

@@ -1,23 +1,23 @@
-"""Security screens: one's password and two-factor sign-in; unlocking an account (administrators)."""
+"""Security screens: two-factor sign-in; unlocking an account and the audit log (administrators)."""
 
 from __future__ import annotations
 
 import base64
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.password_validation import password_validators_help_texts
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from workplan.core.errors import Invalid
 from workplan.core.http import domain_errors
 from workplan.security import selectors, services
+from workplan.security.audit_log import EXPORT_LIMIT, AuditFilters, AuditSearchForm, audit_search, csv_lines
 from workplan.security.middleware import TWO_FACTOR
 
 
@@ -29,29 +29,6 @@ def user_unlock(request: HttpRequest) -> HttpResponse:
     services.auth_lockout_reset(actor=request.user, username=username)
     messages.success(request, _("%(name)s can sign in again.") % {"name": username})
     return redirect("web:user_list")
-
-
-@login_required
-@domain_errors
-def password_change(request: HttpRequest) -> HttpResponse:
-    error = ""
-    if request.method == "POST":
-        new = request.POST.get("new_password1", "")
-        if new != request.POST.get("new_password2", ""):
-            error = _("The two new passwords differ.")
-        else:
-            try:
-                services.auth_password_change(
-                    actor=request.user, old_password=request.POST.get("old_password", ""), new_password=new
-                )
-            except Invalid as refused:
-                error = refused.message
-            else:
-                update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
-                messages.success(request, _("Your password was changed."))
-                return redirect("web:home")
-    context = {"error": error, "rules": password_validators_help_texts()}
-    return render(request, "security/password_change.html", context, status=400 if error else 200)
 
 
 @login_required
@@ -109,3 +86,36 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return wanted
     return reverse("web:home")
+
+
+@login_required
+@require_GET
+@domain_errors
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Search the audit log (administrators)."""
+    form = AuditSearchForm(request.GET or None)
+    rows = audit_search(user=request.user, filters=AuditFilters.from_form(form))
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "security/audit_list.html", context)
+
+
+@login_required
+@require_GET
+@domain_errors
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The same selection as CSV."""
+    form = AuditSearchForm(request.GET or None)
+    filters = AuditFilters.from_form(form)
+    rows = audit_search(user=request.user, filters=filters)
+    count = min(rows.count(), EXPORT_LIMIT)
+    services.audit_export_record(actor=request.user, filters=_json_filters(filters), count=count)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response
+
+
+def _json_filters(filters: AuditFilters) -> dict[str, str]:
+    return {k: str(v) for k, v in vars(filters).items() if v}

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from workplan.accounts.registers import UNITS
-from workplan.web import records, views
+from workplan.web import records, supervision, views
 
 app_name = "web"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path("units/<str:key>/edit/", records.record_edit, {"register": UNITS}, name="units_edit"),
     path("units/<str:key>/delete/", records.record_delete, {"register": UNITS}, name="units_delete"),
     path("users/", views.user_list, name="user_list"),
+    path("items/<int:item_id>/notices/", supervision.notice_issue, name="notice_issue"),
+    path("notices/<int:notice_id>/answer/", supervision.notice_answer, name="notice_answer"),
+    path("notices/<int:notice_id>/lift/", supervision.notice_lift, name="notice_lift"),
+    path("items/<int:item_id>/extensions/", supervision.extension_request, name="extension_request"),
+    path(
+        "extensions/<int:extension_id>/<str:decision>/", supervision.extension_decide, name="extension_decide"
+    ),
+    path("tracks/<int:track_id>/refuse/", supervision.track_refuse, name="track_refuse"),
+    path("occurrences/<int:occurrence_id>/met/", supervision.occurrence_met, name="occurrence_met"),
+    path("occurrences/<int:occurrence_id>/unmark/", supervision.occurrence_unmark, name="occurrence_unmark"),
 ]

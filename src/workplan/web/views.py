@@ -22,6 +22,7 @@ from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
 from workplan.progress import selectors as progress
 from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
+from workplan.progress.models import NoticeKind
 from workplan.progress.selectors import ItemStatusRow, default_as_of
 from workplan.security.selectors import locked_usernames
 from workplan.web.forms import AsOfForm, TreeFilterForm
@@ -30,6 +31,10 @@ from workplan.web.templatetags.workplan import STATUS_LABELS
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from workplan.operations.selectors import site_needs_setup
+
+    if site_needs_setup(user=request.user):
+        return redirect("operations:welcome")
     return redirect("web:plan_list")
 
 
@@ -170,7 +175,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """One item: its source text with promises marked, owners, status, tracks, reports, timeline."""
     page = progress.item_page(user=request.user, item_id=item_id)
-    return render(request, "web/item_detail.html", page.context())
+    return render(request, "web/item_detail.html", {**page.context(), "notice_kinds": NoticeKind.choices})
 
 
 @login_required

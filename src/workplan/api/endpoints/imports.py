@@ -28,7 +28,7 @@ from workplan.api.schemas import (
     Year,
     responses,
 )
-from workplan.plans import drafts
+from workplan.plans import draft_review, drafts
 from workplan.plans import selectors as plan_selectors
 from workplan.plans.models import DraftStatus, ImportDraft
 
@@ -69,6 +69,10 @@ class DraftItemOut(Out):
     title: str
     text: str
     confidence: float
+    reasons: list[str] = Field(
+        description="Why the parser is unsure of this item (codes: numbering_skipped, "
+        "label_glued_to_text, numbered_sentences_in_body, long_body, …); empty when it is not."
+    )
     targets: list[DraftTargetOut]
     deadlines: list[DraftDeadlineOut]
     units: list[DraftMentionOut]
@@ -82,10 +86,20 @@ class DraftUnitOut(Out):
     remember: bool = Field(description="Remember the name as an alias of the unit when confirming.")
 
 
+class DraftDoubtOut(Out):
+    key: str
+    number: str
+    title: str
+    reasons: list[str] = Field(description="Item reasons, and unit_not_in_organisation.")
+
+
 class DraftSummaryOut(Out):
     id: int
     title: str
     year: int | None
+    year_source: Literal["given", "title", "guessed"] | None = Field(
+        description="Where the year came from; 'guessed' (from the text's years) asks for a check."
+    )
     language: str
     owner_unit_id: int
     source_name: str
@@ -99,6 +113,7 @@ class DraftSummaryOut(Out):
 class DraftOut(DraftSummaryOut):
     items: list[DraftItemOut]
     units: list[DraftUnitOut]
+    doubts: list[DraftDoubtOut] = Field(description="The places to check first, in document order.")
 
 
 class DraftPage(Out):
@@ -111,6 +126,7 @@ def _summary(draft: ImportDraft) -> dict[str, Any]:
         "id": draft.pk,
         "title": draft.title,
         "year": draft.year,
+        "year_source": _year_source(draft),
         "language": draft.language,
         "owner_unit_id": draft.owner_unit_id,
         "source_name": draft.source_name,
@@ -120,6 +136,11 @@ def _summary(draft: ImportDraft) -> dict[str, Any]:
         "created_at": draft.created_at,
         "version": draft.version,
     }
+
+
+def _year_source(draft: ImportDraft) -> Literal["given", "title", "guessed"] | None:
+    source = draft.data.get("year_source")
+    return source if source in ("given", "title", "guessed") else None
 
 
 def _date(raw: Any) -> dt.date | None:
@@ -143,6 +164,7 @@ def draft_out(draft: ImportDraft) -> DraftOut:
             title=str(item.get("title") or ""),
             text=str(item.get("text") or ""),
             confidence=float(item.get("confidence") or 0),
+            reasons=[str(reason) for reason in item.get("reasons", [])],
             targets=[
                 DraftTargetOut(
                     text=str(t.get("text") or ""),
@@ -182,7 +204,8 @@ def draft_out(draft: ImportDraft) -> DraftOut:
         )
         for name, entry in draft.data.get("units", {}).items()
     ]
-    return DraftOut(**_summary(draft), items=items, units=units)
+    doubts = [DraftDoubtOut(**doubt) for doubt in draft_review.review_doubts(draft)]
+    return DraftOut(**_summary(draft), items=items, units=units, doubts=doubts)
 
 
 @router.get("/imports", response=responses(DraftPage), summary="Your import drafts (administrators: all)")
@@ -252,6 +275,16 @@ class SplitEdit(Input):
     )
 
 
+class SplitNumberedEdit(Input):
+    action: Literal["split_numbered"]
+    key: Key
+
+
+class YearEdit(Input):
+    action: Literal["year"]
+    year: Year
+
+
 class PromiseEdit(Input):
     action: Literal["promise"]
     key: Key
@@ -261,14 +294,23 @@ class PromiseEdit(Input):
 
 
 DraftEdit = Annotated[
-    RenameEdit | IndentEdit | OutdentEdit | MergeEdit | SplitEdit | PromiseEdit, Field(discriminator="action")
+    RenameEdit
+    | IndentEdit
+    | OutdentEdit
+    | MergeEdit
+    | SplitEdit
+    | SplitNumberedEdit
+    | YearEdit
+    | PromiseEdit,
+    Field(discriminator="action"),
 ]
 
 
 @router.post(
     "/imports/{draft_id}/edits",
     response=responses(DraftOut),
-    summary="Correct the draft: rename, indent, outdent, merge or split an item; accept or drop a promise",
+    summary="Correct the draft: rename, indent, outdent, merge or split an item (at a paragraph or at its "
+    "numbered sentences); set the plan's year; accept or drop a promise",
 )
 def draft_edit(request: HttpRequest, draft_id: PathId, payload: DraftEdit) -> DraftOut:
     user = actor(request)
@@ -283,6 +325,10 @@ def draft_edit(request: HttpRequest, draft_id: PathId, payload: DraftEdit) -> Dr
         draft = drafts.draft_merge(actor=user, draft=draft, key=payload.key)
     elif isinstance(payload, SplitEdit):
         draft = drafts.draft_split(actor=user, draft=draft, key=payload.key, paragraph=payload.paragraph)
+    elif isinstance(payload, SplitNumberedEdit):
+        draft = draft_review.draft_split_numbered(actor=user, draft=draft, key=payload.key)
+    elif isinstance(payload, YearEdit):
+        draft = draft_review.draft_set_year(actor=user, draft=draft, year=payload.year)
     else:
         draft = drafts.draft_set_promise(
             actor=user,

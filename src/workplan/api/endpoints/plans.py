@@ -226,7 +226,7 @@ def plan_periods(request: HttpRequest, plan_id: PathId) -> list[PeriodOut]:
     summary="The breakdown table (任务分解表) as .xlsx",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {  # the same (int) key ninja uses, so the two merge instead of both being served
                 "description": "The workbook (headers in the plan's language unless `language` is given).",
                 "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
             }

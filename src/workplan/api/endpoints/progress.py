@@ -418,7 +418,7 @@ FILE_TYPES = sorted({content_type for content_type, _ in evidence_files.KINDS.va
 def evidence_download(request: HttpRequest, evidence_id: PathId) -> FileResponse:
     found = progress_selectors.evidence_open(user=actor(request), evidence_id=evidence_id)
     response = FileResponse(
-        found.path.open("rb"), as_attachment=True, filename=found.filename, content_type=found.content_type
+        found.open(), as_attachment=True, filename=found.filename, content_type=found.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

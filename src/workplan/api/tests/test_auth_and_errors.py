@@ -257,3 +257,20 @@ def test_docs_and_schema_are_served_without_any_external_url(db, client):
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.")
     assert not re.search(r"https?://", schema.content.decode())
     assert '"validatorUrl": null' in html  # swagger-ui would otherwise call its online validator
+
+
+def test_the_served_schema_is_valid_openapi_3_with_no_duplicated_key(db, client):
+    """Swagger UI refused the schema ("duplicated mapping key": response 200 twice)."""
+    import json
+
+    from openapi_spec_validator import validate
+
+    text = client.get("/api/v1/openapi.json").content.decode()
+
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicated keys: {sorted(k for k in keys if keys.count(k) > 1)}"
+        return dict(pairs)
+
+    schema = json.loads(text, object_pairs_hook=no_duplicates)
+    validate(schema)

@@ -69,6 +69,13 @@ def fiscal_start_month(text: str) -> int | None:
     return _MONTHS[match.group("month")[:3].lower()] if match else None
 
 
+def title_names_year(title: str) -> bool:
+    """True when the title settles the plan's year (a year, a school or fiscal year)."""
+    return any(
+        pattern.search(title) for pattern in (_SCHOOL_YEAR, _FISCAL_YEAR, _SPLIT_YEAR, _YEAR_RANGE, _YEAR)
+    )
+
+
 def plan_period(
     title: str, text: str, year_counts: Counter[int] | Callable[[], Counter[int]], year: int | None = None
 ) -> Period:

@@ -26,6 +26,7 @@ from operator import itemgetter
 
 from workplan.parsing.document import Document
 from workplan.parsing.result import Segment, SegmentRole, Span, UnitRole
+from workplan.parsing.structure.doubts import mark_doubts
 from workplan.parsing.structure.furniture import (
     DATE_PARTS,
     ISO_DATE,
@@ -170,7 +171,7 @@ class _Walk:
             self.after_signature = False
             self.after_table = True
             return 1
-        if line.kind == "item" and line.label is not None and self.numbered(line, line.label):
+        if line.kind == "item" and line.label is not None and self.numbered(pos, line, line.label):
             self.after_table = False
             return 1
         return self.unnumbered(pos, line)
@@ -185,9 +186,17 @@ class _Walk:
             for line in following
         )
 
-    def numbered(self, line: Line, label: Label) -> bool:
+    def numbered(self, pos: int, line: Line, label: Label) -> bool:
         """Place a numbered line in the tree; False when its number fits no sequence."""
-        placed = self.builder.machine.place(label)
+        machine = self.builder.machine
+        placed = machine.place(label)
+        reason = machine.reason
+        if placed is None and label.alternative is not None:
+            label = label.alternative
+            placed, reason = machine.place(label), machine.reason
+        if placed is None:
+            placed = machine.resync(label, self.following_labels(pos))
+            reason = machine.reason
         if placed is None:
             return False
         index, reading, confidence = placed
@@ -196,10 +205,20 @@ class _Walk:
         else:
             title, body = Span(line.end, line.end), None
         item = self.builder.new_item(label, reading, index, title, confidence)
+        if reason:
+            item.reasons.append(reason)
         self.add_body(item, body)
         self.pending_title = item if title.end <= title.start else None
         self.after_signature = False
         return True
+
+    def following_labels(self, pos: int, lines: int = 60) -> list[Label]:
+        """The labels of the numbered lines after ``pos`` (a look-ahead of ``lines`` lines)."""
+        return [
+            line.label
+            for line in self.lines[pos + 1 : pos + 1 + lines]
+            if line.kind == "item" and line.label is not None
+        ]
 
     def add_body(self, item: DraftItem, body: Span | None) -> None:
         if body:
@@ -311,6 +330,7 @@ def parse_structure(doc: Document) -> Structure:
 
     walk = _Walk(text, lines)
     walk.run()
+    mark_doubts(text, walk.builder.roots)
     chosen_title = walk.title
     if chosen_title is None and doc.title_hint:
         chosen_title = doc.title_hint.strip() or None
@@ -471,14 +491,42 @@ def _tile(text: str, pieces: list[tuple[int, int, SegmentRole, int | None]]) -> 
 
 
 def count_years(text: str, spans: list[Span]) -> Counter[int]:
-    """How often each plausible year (1990-2100) is written in the given spans."""
+    """How strongly the given spans point at each plausible year (1990-2100) as the plan's.
+
+    A year-like number followed by a measure word ("2000名", "2030户") is a quantity, not a
+    year. A year that is a horizon ("到2025年", "力争2027年", "by 2030") or a baseline
+    ("比2017年", "较2019年", "compared with 2015") says nothing about the plan's own year; a
+    start ("自2024年起", "从2024年开始", "from 2024", "starting in 2024") says a lot."""
     counts: Counter[int] = Counter()
     for span in spans:
         for match in _YEAR.finditer(text, span.start, span.end):
-            counts[int(match.group(1))] += 1
+            start, end = match.span(1)
+            after = text[end : end + 6]
+            if _QUANTITY_AFTER_YEAR.match(after):
+                continue
+            before = text[max(span.start, start - 12) : start]
+            if _START_BEFORE.search(before) or _START_AFTER.match(after):
+                counts[int(match.group(1))] += 3
+            elif not (_HORIZON_BEFORE.search(before) or _BASELINE_BEFORE.search(before)):
+                counts[int(match.group(1))] += 1
     return counts
 
 
 # A year 1990-2099 not inside a longer number, written to begin with one character class so
 # the regex engine skips ahead to the next 1 or 2.
 _YEAR = re.compile(r"([12](?<![0-9０-９.][12])(?:(?<=1)99|(?<=2)0[0-9])[0-9])(?![0-9０-９])")
+_QUANTITY_AFTER_YEAR = re.compile(
+    r"\s*(?:余|多)?(?:名|人|个|户|家|万|亿|千|元|亩|米|吨|件|台|套|所|项|次|辆|张|座|块|株|棵|间|栋|处|册|本|份|"
+    r"篇|场|批|支|条|公里|平方|立方|千瓦|兆瓦|床|位|例|款|种|只|头|斤|克|升)|"
+    r"\s*(?:people|persons|residents|households|units|homes|jobs|students|staff|members|acres|"
+    r"hectares|miles|km|meters|tons|beds|cases)\b",
+    re.IGNORECASE,
+)
+_HORIZON_BEFORE = re.compile(r"(?:到|至|力争|争取|截至|by|until|through|by the end of|in)\s*$", re.IGNORECASE)
+_BASELINE_BEFORE = re.compile(
+    r"(?:比|较|与|同|相比|compared (?:with|to)|since|from \d{4} to)\s*$", re.IGNORECASE
+)
+_START_BEFORE = re.compile(r"(?:自|从|于|starting(?: in)?|beginning(?: in)?|effective)\s*$", re.IGNORECASE)
+_START_AFTER = re.compile(
+    r"\s*年?(?:[0-9０-９一二三四五六七八九十]{1,2}月(?:[0-9０-９]{1,2}日)?)?\s*(?:起|开始)"
+)

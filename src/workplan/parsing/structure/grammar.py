@@ -57,6 +57,9 @@ _RE_AR_DUN = re.compile(rf"({DIG})\s*、\s*")
 _RE_AR_DOT = re.compile(rf"({DIG})\s*[.．](?![0-9０-９])\s*")
 # "1.12月下旬…" "2.2026年底前…": a dot label whose text begins with a date.
 _RE_AR_DOT_DATE = re.compile(rf"({DIG})[.．](?=[0-9０-９]{{1,2}}\s*[月日号]|[0-9０-９]{{4}}\s*年)")
+# "11.300家企业…": a dot label glued to the digits its text begins with -- not a decimal
+# quantity ("1.5万元", "2.35亿", "0.5%").
+_RE_AR_DOT_GLUED = re.compile(rf"({DIG})[.．](?=[0-9０-９])(?![0-9０-９]{{1,2}}\s*[万亿千百%％‰倍])")
 _RE_AR_RPAREN = re.compile(rf"({DIG})\s*[)）]\s*")
 _RE_CIRCLED = re.compile(r"([①-⑳㉑-㉟❶-❿➀-➉])\s*[、.．]?\s*")
 _RE_CIRCLED_PAREN = re.compile(r"([⑴-⒇])\s*")
@@ -91,6 +94,12 @@ class Label:
     strong: bool  # a style that hardly ever starts a line by accident (一、（一）①)
     # "1.12月下旬完成": a label only where it continues a sequence (or starts one at 1)
     sequence_only: bool = False
+    # "11.300家企业…" (a dot label glued to the digits of its text): a label only where it
+    # is the very number an open sequence expects
+    continue_only: bool = False
+    # another reading with a shorter label, tried when this one fits no sequence: "11.121人才…"
+    # may be the decimal 11.121 or the label "11." glued to "121人才"
+    alternative: Label | None = None
 
 
 def _letter_reading(style: str, letter: str) -> Reading:
@@ -109,6 +118,188 @@ def _after_ok(text: str, pos: int, *, allow_end: bool) -> bool:
     return pos < len(text) or allow_end
 
 
+@dataclass(slots=True)
+class _Found:
+    """What one branch of the grammar matched: the regex match and its readings."""
+
+    match: re.Match[str]
+    readings: list[Reading]
+    strong: bool = False
+    sequence_only: bool = False
+    continue_only: bool = False
+    glued_end: int | None = None  # a decimal's other reading: a dot label ending here
+
+
+def _letter_or_roman(kind: str, token: str) -> list[Reading]:
+    """A letter ("a", one character) and/or a Roman numeral ("iv") with the mark ``kind``."""
+    case = "upper" if token.isupper() else "lower"
+    readings = [_letter_reading(f"letter_{kind}_{case}", token)] if len(token) == 1 else []
+    roman = roman_value(token)
+    if roman is not None:
+        readings.append(Reading(f"roman_{kind}_{case}", roman, str(roman)))
+    return readings
+
+
+def _zh_value_found(match: re.Match[str], style: str, group: int = 1) -> _Found:
+    """A match whose group is a Chinese or Arabic numeral: one strong reading of ``style``."""
+    value = numeral_value(match.group(group))
+    readings = [] if value is None else [Reading(style, value, str(value))]
+    return _Found(match, readings, strong=True)
+
+
+def _di_label(text: str) -> _Found | None:
+    """Labels such as "第一部分" "第3条" (strong) and "第一，" (an ordinal word)."""
+    match = _RE_ZH_DI.match(text)
+    if match:
+        return _zh_value_found(match, "zh_di_" + match.group(2))
+    match = _RE_ZH_ORDINAL.match(text)
+    if match is None:
+        return None
+    value = numeral_value(match.group(1))
+    return _Found(match, [] if value is None else [Reading("zh_ordinal", value, str(value))])
+
+
+def _paren_label(text: str) -> _Found | None:
+    """Labels such as "（一）" "(1)" "(one)" "(a)" "(iv)"."""
+    if match := _RE_ZH_PAREN.match(text):
+        return _zh_value_found(match, "zh_paren")
+    if match := _RE_AR_PAREN.match(text):
+        value = int(ascii_digits(match.group(1)))
+        return _Found(match, [Reading("ar_paren", value, str(value))], strong=True)
+    if match := _RE_WORD_PAREN.match(text):
+        return _Found(match, [Reading("zh_paren", _PAREN_WORDS[match.group(1).lower()], "")], strong=True)
+    match = _RE_LETTER_PAREN.match(text)
+    if match is None:
+        return None
+    return _Found(match, _letter_or_roman("paren", match.group(1)))
+
+
+def _han_label(text: str) -> _Found | None:
+    """Labels such as "一、" "一." "一）" "甲、"."""
+    if match := _RE_ZH_DUN.match(text):
+        return _zh_value_found(match, "zh_dun", 1 if match.group(1) else 2)
+    if match := _RE_ZH_RPAREN.match(text):
+        return _zh_value_found(match, "zh_rparen")
+    if text[0] not in _STEMS:
+        return None
+    match = _RE_STEM.match(text)
+    if match is None:
+        return None
+    value = _STEMS.index(match.group(1)) + 1
+    return _Found(match, [Reading("zh_stem", value, str(value))], strong=True)
+
+
+def _circled_kind(first: str) -> tuple[re.Pattern[str], str] | None:
+    """The pattern and style for a circled first character, or None."""
+    if "①" <= first <= "⑳" or "㉑" <= first <= "㉟" or "❶" <= first <= "❿" or "➀" <= first <= "➉":
+        return _RE_CIRCLED, "circled"
+    if "⑴" <= first <= "⒇":
+        return _RE_CIRCLED_PAREN, "ar_paren"  # a parenthesised digit
+    if "⒈" <= first <= "⒛":
+        return _RE_CIRCLED_DOT, "ar_dot"  # a digit with a dot
+    return None
+
+
+def _circled_label(text: str, kind: tuple[re.Pattern[str], str]) -> _Found | None:
+    """Labels such as "①" "❶" "➀" "⑴" "⒈"."""
+    pattern, style = kind
+    match = pattern.match(text)
+    if match is None:
+        return None
+    return _Found(match, [Reading(style, circled_value(text[0]) or 0, "")], strong=True)
+
+
+_DIGIT_PATTERNS = (
+    (_RE_DECIMAL, "decimal", False),
+    (_RE_AR_DUN, "ar_dun", True),
+    (_RE_AR_DOT, "ar_dot", False),
+    (_RE_AR_RPAREN, "ar_rparen", False),
+    (_RE_AR_SPACE, "ar_space", False),
+)
+
+
+def _digit_label(text: str) -> _Found | None:
+    """Labels such as "1.2" "1、" "1." "1)" "1 Heading", and "1.12月…" (a dot label before a date)."""
+    for pattern, style, is_strong in _DIGIT_PATTERNS:
+        match = pattern.match(text)
+        if match and style == "ar_space" and (len(text) > 80 or TITLE_PUNCT.search(text)):
+            continue  # "1 Background" is a heading; "3 branches will open." is a sentence
+        if match is None:
+            continue
+        token = ascii_digits(match.group(1)).replace("．", ".")
+        if style == "decimal":
+            parts = token.split(".")
+            reading = Reading(f"decimal{len(parts)}", int(parts[-1]), token)
+            glued_end = len(parts[0]) + 1 if len(parts) == 2 else None
+            return _Found(match, [reading], strong=is_strong, glued_end=glued_end)
+        return _Found(match, [Reading(style, int(token), str(int(token)))], strong=is_strong)
+    match = _RE_AR_DOT_DATE.match(text)
+    if match is not None:
+        return _Found(match, [Reading("ar_dot", int(ascii_digits(match.group(1))), "")], sequence_only=True)
+    match = _RE_AR_DOT_GLUED.match(text)
+    if match is None:
+        return None
+    return _Found(match, [Reading("ar_dot", int(ascii_digits(match.group(1))), "")], continue_only=True)
+
+
+def _keyword_readings(keyword: str, token: str) -> list[Reading]:
+    """Labels such as "Goal 3" "Part II" "Action A" "Part One" "Goal 1.2"."""
+    if token.lower() in _WORD_NUMBERS:
+        return [Reading(f"kw_{keyword}", _WORD_NUMBERS[token.lower()], "")]
+    if token[0].isdigit():
+        parts = token.split(".")
+        return [Reading(f"kw_{keyword}{len(parts)}", int(parts[-1]), token)]
+    readings: list[Reading] = []
+    roman = roman_value(token)
+    if roman is not None:
+        readings.append(Reading(f"kw_{keyword}", roman, str(roman)))
+    if len(token) == 1:
+        readings.append(_letter_reading(f"kw_{keyword}_letter", token))
+    return readings
+
+
+def _letter_mark_label(text: str) -> _Found | None:
+    """Labels such as "a、" "A." "iv)" -- a letter or Roman numeral with a mark after it."""
+    match = _RE_LETTER_MARK.match(text)
+    if match is None:
+        return None
+    token, mark = match.group(1), match.group(2)
+    kind = {"、": "dun", ".": "dot", "．": "dot", ")": "rparen", "）": "rparen"}[mark]
+    # "A. Smith", "e.g." -- an English letter label needs a space after it
+    if kind == "dot" and not (match.end() > match.start(2) + 1 or match.end() >= len(text)):
+        return None
+    return _Found(match, _letter_or_roman(kind, token))
+
+
+def _latin_label(text: str) -> _Found | None:
+    """Labels such as "First," "One," "Goal 3:", then a letter label."""
+    if match := _RE_EN_ORDINAL.match(text):
+        return _Found(match, [Reading("en_ordinal", ORDINAL_WORDS[match.group(1).lower()], "")])
+    if match := _RE_WORD_COMMA.match(text):
+        return _Found(match, [Reading("en_cardinal", _PAREN_WORDS[match.group(1).lower()], "")])
+    if match := _RE_KEYWORD.match(text):
+        return _Found(match, _keyword_readings(match.group(1).lower(), match.group(2)), strong=True)
+    return _letter_mark_label(text)
+
+
+def _find_label(text: str) -> _Found | None:
+    """The grammar branch for the text's first character."""
+    first = text[0]
+    if first == "第":
+        return _di_label(text)
+    if first in "（(":
+        return _paren_label(text)
+    if "\u4e00" <= first <= "\u9fff" or first in "〇○":
+        return _han_label(text)
+    if kind := _circled_kind(first):
+        return _circled_label(text, kind)
+    if first.isdigit():
+        return _digit_label(text)
+    if first.isascii() and first.isalpha():
+        return _latin_label(text)
+    return None
+
+
 def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label | None:
     """Parse a numbering label at the start of ``text`` (a block's stripped text).
 
@@ -118,153 +309,34 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
     """
     if not text:
         return None
-    first = text[0]
-    readings: list[Reading] = []
-    match: re.Match[str] | None = None
-    strong = False
-    sequence_only = False
-    if first == "第":
-        match = _RE_ZH_DI.match(text)
-        if match:
-            value = numeral_value(match.group(1))
-            if value is not None:
-                readings.append(Reading("zh_di_" + match.group(2), value, str(value)))
-                strong = True
-        else:
-            match = _RE_ZH_ORDINAL.match(text)
-            if match:
-                value = numeral_value(match.group(1))
-                if value is not None:
-                    readings.append(Reading("zh_ordinal", value, str(value)))
-    elif first in "（(":
-        match = _RE_ZH_PAREN.match(text)
-        if match:
-            value = numeral_value(match.group(1))
-            if value is not None:
-                readings.append(Reading("zh_paren", value, str(value)))
-                strong = True
-        else:
-            match = _RE_AR_PAREN.match(text)
-            if match:
-                value = int(ascii_digits(match.group(1)))
-                readings.append(Reading("ar_paren", value, str(value)))
-                strong = True
-            elif match := _RE_WORD_PAREN.match(text):
-                readings.append(Reading("zh_paren", _PAREN_WORDS[match.group(1).lower()], ""))
-                strong = True
-            else:
-                match = _RE_LETTER_PAREN.match(text)
-                if match:
-                    token = match.group(1)
-                    case = "upper" if token.isupper() else "lower"
-                    if len(token) == 1:
-                        readings.append(_letter_reading(f"letter_paren_{case}", token))
-                    roman = roman_value(token)
-                    if roman is not None:
-                        readings.append(Reading(f"roman_paren_{case}", roman, str(roman)))
-    elif "\u4e00" <= first <= "\u9fff" or first in "〇○":
-        match = _RE_ZH_DUN.match(text)
-        if match:
-            value = numeral_value(match.group(1) or match.group(2))
-            if value is not None:
-                readings.append(Reading("zh_dun", value, str(value)))
-                strong = True
-        elif match := _RE_ZH_RPAREN.match(text):
-            value = numeral_value(match.group(1))
-            if value is not None:
-                readings.append(Reading("zh_rparen", value, str(value)))
-                strong = True
-        elif first in _STEMS:
-            match = _RE_STEM.match(text)
-            if match:
-                value = _STEMS.index(match.group(1)) + 1
-                readings.append(Reading("zh_stem", value, str(value)))
-                strong = True
-    elif "①" <= first <= "⑳" or "㉑" <= first <= "㉟" or "❶" <= first <= "❿" or "➀" <= first <= "➉":
-        match = _RE_CIRCLED.match(text)
-        if match:
-            readings.append(Reading("circled", circled_value(first) or 0, ""))
-            strong = True
-    elif "⑴" <= first <= "⒇":
-        match = _RE_CIRCLED_PAREN.match(text)
-        if match:
-            readings.append(Reading("ar_paren", circled_value(first) or 0, ""))
-            strong = True
-    elif "⒈" <= first <= "⒛":
-        match = _RE_CIRCLED_DOT.match(text)
-        if match:
-            readings.append(Reading("ar_dot", circled_value(first) or 0, ""))
-            strong = True
-    elif first.isdigit():
-        for pattern, style, is_strong in (
-            (_RE_DECIMAL, "decimal", False),
-            (_RE_AR_DUN, "ar_dun", True),
-            (_RE_AR_DOT, "ar_dot", False),
-            (_RE_AR_RPAREN, "ar_rparen", False),
-            (_RE_AR_SPACE, "ar_space", False),
-        ):
-            match = pattern.match(text)
-            if match and style == "ar_space" and (len(text) > 80 or TITLE_PUNCT.search(text)):
-                match = None  # "1 Background" is a heading; "3 branches will open." is a sentence
-            if match:
-                token = ascii_digits(match.group(1)).replace("．", ".")
-                if style == "decimal":
-                    parts = token.split(".")
-                    readings.append(Reading(f"decimal{len(parts)}", int(parts[-1]), token))
-                else:
-                    readings.append(Reading(style, int(token), str(int(token))))
-                strong = is_strong
-                break
-        else:
-            match = _RE_AR_DOT_DATE.match(text)
-            if match:
-                readings.append(Reading("ar_dot", int(ascii_digits(match.group(1))), ""))
-                sequence_only = True
-    elif first.isascii() and first.isalpha():
-        match = _RE_EN_ORDINAL.match(text)
-        if match:
-            readings.append(Reading("en_ordinal", ORDINAL_WORDS[match.group(1).lower()], ""))
-        elif match := _RE_WORD_COMMA.match(text):
-            readings.append(Reading("en_cardinal", _PAREN_WORDS[match.group(1).lower()], ""))
-        else:
-            match = _RE_KEYWORD.match(text)
-            if match:
-                token = match.group(2)
-                keyword = match.group(1).lower()
-                if token.lower() in _WORD_NUMBERS:
-                    readings.append(Reading(f"kw_{keyword}", _WORD_NUMBERS[token.lower()], ""))
-                elif token[0].isdigit():
-                    parts = token.split(".")
-                    readings.append(Reading(f"kw_{keyword}{len(parts)}", int(parts[-1]), token))
-                else:
-                    roman = roman_value(token)
-                    if roman is not None:
-                        readings.append(Reading(f"kw_{keyword}", roman, str(roman)))
-                    if len(token) == 1:
-                        readings.append(_letter_reading(f"kw_{keyword}_letter", token))
-                strong = True
-            else:
-                match = _RE_LETTER_MARK.match(text)
-                if match:
-                    token, mark = match.group(1), match.group(2)
-                    kind = {"、": "dun", ".": "dot", "．": "dot", ")": "rparen", "）": "rparen"}[mark]
-                    case = "upper" if token.isupper() else "lower"
-                    if len(token) == 1:
-                        readings.append(_letter_reading(f"letter_{kind}_{case}", token))
-                    roman = roman_value(token)
-                    if roman is not None:
-                        readings.append(Reading(f"roman_{kind}_{case}", roman, str(roman)))
-                    # "A. Smith", "e.g." -- an English letter label needs a space after it
-                    if kind == "dot" and not (match.end() > match.start(2) + 1 or match.end() >= len(text)):
-                        readings = []
-    if not match or not readings:
+    found = _find_label(text)
+    if found is None or not found.readings:
         return None
+    match, readings = found.match, found.readings
     end = match.end()
-    if not _after_ok(text, end, allow_end=allow_end or first == "第" or readings[0].style.startswith("kw_")):
+    if not _after_ok(
+        text, end, allow_end=allow_end or text[0] == "第" or readings[0].style.startswith("kw_")
+    ):
         return None
-    label_end = len(text[: match.end()].rstrip())
+    label_end = len(text[:end].rstrip())
     readings = [r if r.number else Reading(r.style, r.value, str(r.value)) for r in readings]
-    return Label(tuple(readings), offset, offset + label_end, offset + end, strong, sequence_only)
+    alternative = None
+    if found.glued_end is not None and found.glued_end < len(text):
+        value = int(ascii_digits(text[: found.glued_end - 1]))
+        glued_end = offset + found.glued_end
+        alternative = Label(
+            (Reading("ar_dot", value, str(value)),), offset, glued_end, glued_end, False, continue_only=True
+        )
+    return Label(
+        tuple(readings),
+        offset,
+        offset + label_end,
+        offset + end,
+        found.strong,
+        found.sequence_only,
+        found.continue_only,
+        alternative,
+    )
 
 
 def parse_table_number(text: str, offset: int) -> Label | None:

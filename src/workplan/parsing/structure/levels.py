@@ -34,6 +34,8 @@ class DraftItem:
     children: list[DraftItem] = field(default_factory=list)
     confidence: float = 1.0
     from_table: bool = False
+    # why the parser is unsure of this item (codes, see ``result.REASONS``)
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ class LevelMachine:
     def __init__(self) -> None:
         self.stack: list[_Level] = []
         self.seen: dict[str, tuple[int, int]] = {}  # style -> (depth index, last value)
+        self.reason: str | None = None  # why the last placement is unsure (None: it is not)
 
     def reset(self) -> None:
         """A new document begins (a plan wrapped in a notice): forget all levels."""
@@ -66,11 +69,29 @@ class LevelMachine:
         return None
 
     def place(self, label: Label) -> tuple[int, Reading, float] | None:
-        """Where a label goes: (depth index, chosen reading, confidence), or None to reject."""
-        readings = label.readings
+        """Where a label goes: (depth index, chosen reading, confidence), or None to reject.
+
+        ``self.reason`` then says why a placement is unsure (None when it is not)."""
+        self.reason = None
+        if label.continue_only:
+            placed = self._continued(label)
+            self.reason = "label_glued_to_text" if placed else None
+            return placed
+        placed = self._by_decimal(label) or self._continued(label) or self._started(label)
+        if placed is not None or label.sequence_only:
+            return placed
+        return self._through_parents(label) or self._new_style(label) or self._skipped(label)
+
+    def _unsure(
+        self, reason: str, index: int, reading: Reading, confidence: float
+    ) -> tuple[int, Reading, float]:
+        self.reason = reason
+        return index, reading, confidence
+
+    def _by_decimal(self, label: Label) -> tuple[int, Reading, float] | None:
+        """Decimal numbers name their parent: "2.1" goes under the open item numbered "2"."""
         depth = len(self.stack)
-        # Decimal numbers name their parent: "2.1" goes under the open item numbered "2".
-        for reading in readings:
+        for reading in label.readings:
             if reading.style.startswith("decimal") and "." in reading.number:
                 parent = reading.number.rsplit(".", 1)[0]
                 for index in range(depth - 1, -1, -1):
@@ -78,46 +99,84 @@ class LevelMachine:
                         return index + 1, reading, 1.0
                 open_at = self._open_index(reading.style)
                 if open_at is not None:
-                    return open_at, reading, 0.9
-        # 1. Continue an open sequence (the deepest one that expects this number).
-        for index in range(depth - 1, -1, -1):
+                    return self._unsure("number_parent_missing", open_at, reading, 0.9)
+        return None
+
+    def _continued(self, label: Label) -> tuple[int, Reading, float] | None:
+        """Continue an open sequence (the deepest one that expects this number)."""
+        for index in range(len(self.stack) - 1, -1, -1):
             level = self.stack[index]
-            for reading in readings:
+            for reading in label.readings:
                 if reading.style in level.styles and reading.value == level.expected:
                     return index, reading, 1.0
-        # 2. Start a new sequence one level down -- unless that would nest a style a third
-        # time or pass MAX_DEPTH ("1. 1. 1." is a flat list, not a staircase): then restart
-        # the deepest sequence of that style.
-        for reading in readings:
+        return None
+
+    def _started(self, label: Label) -> tuple[int, Reading, float] | None:
+        """Start a new sequence one level down -- unless that would nest a style a third
+        time or pass MAX_DEPTH ("1. 1. 1." is a flat list, not a staircase): then restart
+        the deepest sequence of that style."""
+        depth = len(self.stack)
+        for reading in label.readings:
             if reading.value == 1:
                 same = [i for i, level in enumerate(self.stack) if reading.style in level.styles]
                 if len(same) >= 2 or depth >= MAX_DEPTH:
-                    return (same[-1] if same else depth - 1), reading, 0.6
+                    return self._unsure("numbering_restarted", same[-1] if same else depth - 1, reading, 0.6)
                 return depth, reading, 1.0
-        if label.sequence_only:
-            return None
-        # 3. Numbering straight through the parents: （三） after 二、 when （二） was last, or
-        # "12." right under 四、 when "11." sat under 三、（三）.
-        for reading in readings:
+        return None
+
+    def _through_parents(self, label: Label) -> tuple[int, Reading, float] | None:
+        """Numbering straight through the parents: （三） after 二、 when （二） was last, or
+        "12." right under 四、 when "11." sat under 三、（三）."""
+        for reading in label.readings:
             seen = self.seen.get(reading.style)
             if seen and reading.value == seen[1] + 1 and self._open_index(reading.style) is None:
-                return min(seen[0], depth), reading, 0.95
-        # 4. A new style continuing an open sequence: "Second," after "1.", "V." after "Fourth,".
-        for index in range(depth):
+                return min(seen[0], len(self.stack)), reading, 0.95
+        return None
+
+    def _new_style(self, label: Label) -> tuple[int, Reading, float] | None:
+        """A new style continuing an open sequence: "Second," after "1.", "V." after "Fourth,"."""
+        for index in range(len(self.stack)):
             level = self.stack[index]
-            for reading in readings:
+            for reading in label.readings:
                 if reading.value == level.expected and reading.style not in self.seen:
-                    return index, reading, 0.85
-        # 5. A skipped number in a sequence of a distinctive style (a typo, a deleted item).
-        if label.strong:
-            for index in range(depth - 1, -1, -1):
-                level = self.stack[index]
-                for reading in readings:
-                    if reading.style in level.styles and level.expected < reading.value <= level.expected + 2:
-                        return index, reading, 0.7
-            for reading in readings:
-                if reading.style not in self.seen and 1 < reading.value <= 3 and depth < MAX_DEPTH:
-                    return depth, reading, 0.6
+                    return self._unsure("numbering_style_changed", index, reading, 0.85)
+        return None
+
+    def _skipped(self, label: Label) -> tuple[int, Reading, float] | None:
+        """A skipped number in a sequence of a distinctive style (a typo, a deleted item)."""
+        if not label.strong:
+            return None
+        depth = len(self.stack)
+        for index in range(depth - 1, -1, -1):
+            level = self.stack[index]
+            for reading in label.readings:
+                if reading.style in level.styles and level.expected < reading.value <= level.expected + 2:
+                    return self._unsure("numbering_skipped", index, reading, 0.7)
+        for reading in label.readings:
+            if reading.style not in self.seen and 1 < reading.value <= 3 and depth < MAX_DEPTH:
+                return self._unsure("numbering_starts_late", depth, reading, 0.6)
+        return None
+
+    def resync(self, label: Label, following: list[Label]) -> tuple[int, Reading, float] | None:
+        """A number past the one its open sequence expects, which fits nowhere else: the
+        numbers in between were lost (a label the grammar could not read, a page the
+        converter dropped). Without this one bad label would swallow every later sibling.
+        Accepted when the labels after it go on from it (v+1, v+2), or when it skips at most
+        two numbers and the next label of its style, if any, is v+1."""
+        self.reason = None
+        if label.sequence_only or label.continue_only:
+            return None
+        for reading in label.readings:
+            index = self._open_index(reading.style)
+            if index is None:
+                continue
+            gap = reading.value - self.stack[index].expected
+            if gap < 1:
+                continue
+            after = [r.value for f in following for r in f.readings if r.style == reading.style][:2]
+            goes_on = after == [reading.value + 1, reading.value + 2]
+            if goes_on or (gap <= 2 and (not after or after[0] == reading.value + 1)):
+                return self._unsure("numbering_skipped", index, reading, 0.5)
         return None
 
     def continues(self, label: Label) -> bool:

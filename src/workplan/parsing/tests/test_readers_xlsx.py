@@ -1,45 +1,21 @@
-"""The .xlsx reader: a task breakdown table read into the same shape as a Word table."""
+"""The .xlsx reader: a task breakdown table read into the same shape as a Word table.
+
+Bad, hostile and oversize files are in ``test_readers_xlsx_files.py``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import struct
-import zipfile
 
-import docx
-import openpyxl
-import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from workplan.parsing.errors import ParseError
-from workplan.parsing.readers import MAX_XLSX_ENTRIES, read_bytes, read_file, xlsx
-from workplan.parsing.readers.testing import check_invariants, docx_to_bytes
+from workplan.parsing.readers import read_bytes, read_file
+from workplan.parsing.readers.testing import check_invariants
 from workplan.parsing.readers.xlsx import cell_text, header_key
+from workplan.parsing.tests.xlsx_support import read_rows, rewrite_member, workbook_bytes
 
 HEADER_ZH = ["序号", "工作任务", "具体措施", "牵头单位", "责任单位", "完成时限"]
 HEADER_EN = ["No.", "Task", "Measures", "Lead unit", "Responsible units", "Deadline"]
-
-
-def _bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _read(data: bytes, filename: str = "plan.xlsx"):
-    document = read_bytes(data, filename=filename)
-    check_invariants(document)
-    rows = []
-    for block in document.blocks:
-        if block.kind == "paragraph":
-            rows.append(("p", document.block_text(block)))
-        else:
-            cells = [(document.text[c.start : c.end], c.header) for c in block.cells]
-            rows.append(("h" if block.is_table_header else "r", cells))
-    return document, rows
 
 
 def _texts(row) -> list[str]:
@@ -48,20 +24,6 @@ def _texts(row) -> list[str]:
 
 def _headers(row) -> list[str | None]:
     return [header for _, header in row[1]]
-
-
-def _rewrite(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
-    """Copy a zip package, replacing ``old`` with ``new`` in one member."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == member:
-                assert old in content, content[-400:]
-                content = content.replace(old, new)
-            target.writestr(info.filename, content)
-    return buffer.getvalue()
 
 
 def _breakdown_workbook() -> Workbook:
@@ -89,7 +51,7 @@ def _breakdown_workbook() -> Workbook:
 
 
 def test_breakdown_table_reads_like_a_word_table():
-    document, rows = _read(_bytes(_breakdown_workbook()))
+    document, rows = read_rows(workbook_bytes(_breakdown_workbook()))
     assert document.source_format == "xlsx"
     assert rows[0] == ("p", "XX局2024年重点工作任务分解表")
     assert rows[1][0] == "h"
@@ -141,7 +103,7 @@ def test_english_headers_are_recognised():
             "June 2024",
         ]
     )
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows[0] == ("p", "City of Example: 2024 Open Government Commitments")
     assert rows[1][0] == "h" and _texts(rows[1]) == HEADER_EN
     assert _headers(rows[2]) == HEADER_EN
@@ -174,7 +136,7 @@ def test_header_is_found_below_instructions_and_blank_rows():
         sheet.cell(row=6, column=column, value=name)
     for column, value in enumerate(["1", "修订制度", "办公室", "3月"], start=2):
         sheet.cell(row=7, column=column, value=value)
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows == [
         ("p", "2024年工作任务分解表"),
         ("p", "填报单位：办公室 填报日期：2024年1月5日"),
@@ -193,7 +155,7 @@ def test_two_level_header_joins_its_levels():
     sheet.merge_cells("C1:D1")
     sheet.merge_cells("E1:E2")
     sheet.append([1, "建设智慧平台", "市大数据局", "市财政局", "2024-09-30"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert [row[0] for row in rows] == ["h", "h", "r"]
     assert _texts(rows[0]) == ["序号", "工作任务", "责任单位", "完成时限"]
     assert _texts(rows[1]) == ["", "", "牵头单位", "配合单位"]
@@ -206,7 +168,7 @@ def test_sub_header_row_without_merges_is_part_of_the_header():
     sheet.append(["序号", "工作任务", "责任单位", None, "完成时限"])
     sheet.append([None, None, "牵头单位", "配合单位", None])
     sheet.append([1, "建设智慧平台", "市大数据局", "市财政局", "2024-09-30"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert [row[0] for row in rows] == ["h", "h", "r"]
     # without the merge, 责任单位 is known to head column C only (as in a Word table)
     assert _headers(rows[2])[2:4] == ["责任单位 牵头单位", "配合单位"]
@@ -219,7 +181,7 @@ def test_a_short_title_just_above_the_header_stays_a_title():
     sheet.merge_cells("A1:C1")
     sheet.append(["序号", "工作任务", "牵头单位"])
     sheet.append([1, "加强领导", "办公室"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows[0] == ("p", "重点任务清单")
     assert [row[0] for row in rows] == ["p", "h", "r"]
 
@@ -236,7 +198,7 @@ def test_vertical_merges_repeat_their_text_in_every_row():
     sheet.append([None, None, "储备20个项目。", None, None])
     for column in "ABDE":
         sheet.merge_cells(f"{column}2:{column}4")
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert [_texts(row) for row in rows[1:]] == [
         ["1", "推进项目建设", "开工10个项目。", "市发改委", "2024-06-30"],
         ["1", "推进项目建设", "竣工5个项目。", "市发改委", "2024-06-30"],
@@ -253,7 +215,7 @@ def test_part_row_merged_over_two_rows_is_read_once():
     sheet.merge_cells("A2:C3")
     sheet.append([])
     sheet.append([1, "加强领导", "办公室"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows[1:] == [
         ("r", [("一、总体要求", None)]),
         ("r", [("1", "序号"), ("加强领导", "工作任务"), ("办公室", "牵头单位")]),
@@ -266,7 +228,7 @@ def test_horizontal_merge_inside_a_row_is_one_cell():
     sheet.append(["序号", "工作任务", "牵头单位", "责任单位", "完成时限"])
     sheet.append([1, "统筹协调", "市政府办公室", None, "全年"])
     sheet.merge_cells("C2:D2")  # one unit both leads and is responsible
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows[1] == (
         "r",
         [("1", "序号"), ("统筹协调", "工作任务"), ("市政府办公室", "牵头单位"), ("全年", "完成时限")],
@@ -279,7 +241,7 @@ def test_part_row_typed_into_the_first_column_only_keeps_its_header():
     sheet.append(["序号", "工作任务", "牵头单位"])
     sheet.append(["一、总体要求"])
     sheet.append([1, "加强领导", "办公室"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows[1] == ("r", [("一、总体要求", "序号")])
 
 
@@ -291,7 +253,7 @@ def test_trailing_notes_become_paragraphs():
     sheet.append(["注：本表由办公室负责解释。"])
     sheet.merge_cells("A3:C3")
     sheet.append(["填表人：张三"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows[-2:] == [("p", "注：本表由办公室负责解释。"), ("p", "填表人：张三")]
 
 
@@ -307,7 +269,7 @@ def test_hidden_columns_are_skipped():
     sheet.append([1, "不要读", "加强领导", "办公室", 42])
     sheet.column_dimensions["B"].hidden = True
     sheet.column_dimensions["E"].hidden = True
-    document, rows = _read(_bytes(workbook))
+    document, rows = read_rows(workbook_bytes(workbook))
     assert "不要读" not in document.text and "42" not in document.text and "ID" not in document.text
     assert rows[1] == ("r", [("一、总体要求", None)])
     assert rows[2] == ("r", [("1", "序号"), ("加强领导", "工作任务"), ("办公室", "牵头单位")])
@@ -319,7 +281,7 @@ def test_hidden_column_ranges_are_skipped():
     sheet.append(["序号", "甲", "乙", "工作任务"])
     sheet.append([1, "x", "y", "加强领导"])
     sheet.column_dimensions.group("B", "C", hidden=True)
-    document, rows = _read(_bytes(workbook))
+    document, rows = read_rows(workbook_bytes(workbook))
     assert "甲" not in document.text and "y" not in document.text
     assert _texts(rows[1]) == ["1", "加强领导"]
 
@@ -330,11 +292,11 @@ def test_hidden_rows_are_kept():
     sheet.append(["序号", "工作任务", "牵头单位"])
     sheet.append([1, "加强领导", "办公室"])
     sheet.row_dimensions[2].hidden = True  # filtered out, still a task of the plan
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert _texts(rows[1]) == ["1", "加强领导", "办公室"]
 
 
-def test_hidden_sheets_are_skipped_and_the_first_sheet_with_a_header_is_read():
+def test_hidden_sheets_are_skipped_and_the_first_sheet_with_a_header_isread_rows():
     workbook = Workbook()
     notes = workbook.active
     notes.title = "说明"
@@ -353,7 +315,7 @@ def test_hidden_sheets_are_skipped_and_the_first_sheet_with_a_header_is_read():
     second = workbook.create_sheet("第二张表")
     second.append(HEADER_ZH)
     second.append([1, "不读"])
-    document, rows = _read(_bytes(workbook))
+    document, rows = read_rows(workbook_bytes(workbook))
     assert "旧任务" not in document.text and "代码" not in document.text and "不读" not in document.text
     assert "本表用于" not in document.text
     assert _texts(rows[1])[:2] == ["1", "新任务"]
@@ -368,7 +330,7 @@ def test_empty_columns_and_empty_rows_are_left_out():
     sheet["D4"] = "加强领导"
     sheet["B6"] = 2
     sheet["D6"] = "完善制度"
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert [_texts(row) for row in rows] == [["序号", "工作任务"], ["1", "加强领导"], ["2", "完善制度"]]
 
 
@@ -382,7 +344,7 @@ def test_a_sheet_without_known_headers_is_still_read_as_a_table():
     sheet.merge_cells("A1:C1")
     sheet.append(["事项", "负责人", "期限"])
     sheet.append(["整理档案", "张三", "3月"])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows == [
         ("p", "某单位工作清单"),
         ("h", [("事项", None), ("负责人", None), ("期限", None)]),
@@ -395,7 +357,7 @@ def test_a_single_column_sheet_is_read_as_paragraphs():
     sheet = workbook.active
     for line in ["2024年工作要点", "一、总体要求", "（一）指导思想。", "二、重点任务"]:
         sheet.append([line])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert rows == [
         ("p", "2024年工作要点"),
         ("p", "一、总体要求"),
@@ -410,7 +372,7 @@ def test_a_later_sheet_with_a_header_wins_over_a_first_sheet_without_one():
     table = workbook.create_sheet("表")
     table.append(["序号", "工作任务"])
     table.append([1, "加强领导"])
-    document, _ = _read(_bytes(workbook))
+    document, _ = read_rows(workbook_bytes(workbook))
     assert "加强领导" in document.text and "本表每月更新" not in document.text
 
 
@@ -445,7 +407,7 @@ def test_dates_and_numbers_in_a_workbook():
     sheet["C2"].number_format = "0%"
     sheet["D2"].number_format = 'yyyy"年"m"月"d"日"'
     sheet.append([2, "多行\n文字", 12.5, dt.date(2024, 3, 1)])
-    _, rows = _read(_bytes(workbook))
+    _, rows = read_rows(workbook_bytes(workbook))
     assert _texts(rows[1]) == ["1", "提高覆盖率", "95%", "2024-12-31"]
     assert _texts(rows[2]) == ["2", "多行 文字", "12.5", "2024-03-01"]
 
@@ -455,15 +417,17 @@ def test_formulas_give_their_cached_values():
     sheet = workbook.active
     sheet.append(["序号", "工作任务", "目标", "牵头单位"])
     sheet.append([1, "完成投资", "=1+2", "=NA()"])
-    data = _bytes(workbook)
+    data = workbook_bytes(workbook)
     # openpyxl writes no cached value: the formula cells read as empty, without an error
-    _, rows = _read(data)
+    _, rows = read_rows(data)
     assert rows[1] == ("r", [("1", "序号"), ("完成投资", "工作任务")])
     # a file saved by Excel carries the values it computed
     member = "xl/worksheets/sheet1.xml"
-    data = _rewrite(data, member, b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")
-    data = _rewrite(data, member, b'<c r="D2"><f>NA()</f><v></v>', b'<c r="D2" t="e"><f>NA()</f><v>#N/A</v>')
-    _, rows = _read(data)
+    data = rewrite_member(data, member, b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")
+    data = rewrite_member(
+        data, member, b'<c r="D2"><f>NA()</f><v></v>', b'<c r="D2" t="e"><f>NA()</f><v>#N/A</v>'
+    )
+    _, rows = read_rows(data)
     assert rows[1] == ("r", [("1", "序号"), ("完成投资", "工作任务"), ("3", "目标")])
 
 
@@ -471,268 +435,9 @@ def test_core_title_is_the_title_hint_and_xlsm_and_read_file_work(tmp_path):
     workbook = _breakdown_workbook()
     workbook.properties.title = " 2024年 任务分解表 "
     path = tmp_path / "计划.XLSM"
-    path.write_bytes(_bytes(workbook))
+    path.write_bytes(workbook_bytes(workbook))
     document = read_file(path)
     check_invariants(document)
     assert document.source_format == "xlsx"
     assert document.title_hint == "2024年 任务分解表"
-    assert read_bytes(_bytes(_breakdown_workbook()), filename="C:\\表\\a.xlsx").title_hint is None
-
-
-def test_defusedxml_is_in_use():
-    assert openpyxl.DEFUSEDXML is True
-
-
-def test_xml_entities_are_refused(tmp_path):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("TOP-SECRET", encoding="utf-8")
-    workbook = Workbook()
-    workbook.active.append(["序号", "工作任务"])
-    workbook.active.append([1, "x"])
-    member = "xl/worksheets/sheet1.xml"
-    doctype = (
-        b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://' + str(secret).encode() + b'">'
-        b'<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet'
-    )
-    data = _rewrite(_bytes(workbook), member, b"<worksheet", doctype)
-    data = _rewrite(data, member, b"<t>x</t>", b"<t>x&xxe;&b;</t>")
-    with pytest.raises(ParseError, match="contains XML entity or DTD declarations, which are refused"):
-        read_bytes(data, filename="plan.xlsx")
-
-
-# -- bad files -------------------------------------------------------------------------------
-
-
-def _minimal() -> bytes:
-    workbook = Workbook()
-    workbook.active.append(["序号", "工作任务"])
-    workbook.active.append([1, "加强领导"])
-    return _bytes(workbook)
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def _declare_uncompressed_size(data: bytes, member: str, size: int) -> bytes:
-    """Rewrite the central directory so ``member`` claims to unpack to ``size`` bytes."""
-    patched = bytearray(data)
-    position = patched.find(b"PK\x01\x02")
-    while position >= 0:
-        name_length = struct.unpack_from("<H", patched, position + 28)[0]
-        name = bytes(patched[position + 46 : position + 46 + name_length]).decode()
-        if name == member:
-            struct.pack_into("<I", patched, position + 24, size)
-            return bytes(patched)
-        position = patched.find(b"PK\x01\x02", position + 4)
-    raise AssertionError(member)
-
-
-def _with_sheet_xml(old: bytes, new: bytes) -> bytes:
-    return _rewrite(_minimal(), "xl/worksheets/sheet1.xml", old, new)
-
-
-def _rows(count: int) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(["序号", "工作任务"])
-    for index in range(count - 1):
-        sheet.append([index, "任务"])
-    return _bytes(workbook)
-
-
-def _hidden_only() -> bytes:
-    workbook = Workbook()
-    workbook.active.append(["序号", "工作任务"])
-    workbook.create_sheet("空表")
-    workbook.active.sheet_state = "hidden"
-    workbook.active = 1
-    return _bytes(workbook)
-
-
-def _encrypted_flag(data: bytes) -> bytes:
-    patched = bytearray(data)
-    position = patched.find(b"PK\x01\x02")
-    struct.pack_into("<H", patched, position + 8, struct.unpack_from("<H", patched, position + 8)[0] | 1)
-    return bytes(patched)
-
-
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (lambda: b"", r'^"plan\.xlsx" is empty'),
-        (lambda: b"\x00\x01garbage\xff" * 50, r"is not an Excel \.xlsx file \(it is not a zip package\)"),
-        (lambda: _minimal()[:1500], "is damaged or incomplete"),
-        (
-            lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000),
-            r"is an old Excel \.xls workbook renamed to \.xlsx, or a password-protected \(encrypted\)",
-        ),
-        (lambda: b"%PDF-1.4 not a workbook", "is a PDF file with an .xlsx name"),
-        (lambda: docx_to_bytes(docx.Document()), "is a Word document with an .xlsx name: rename it to .docx"),
-        (lambda: _zip({"a.txt": b"hello"}), "is a zip file but not an Excel workbook"),
-        (
-            lambda: _zip({"mimetype": b"x", "content.xml": b"<x/>"}),
-            r"is an OpenDocument spreadsheet \(\.ods\)",
-        ),
-        (
-            lambda: _declare_uncompressed_size(_minimal(), "xl/worksheets/sheet1.xml", 3_000_000_000),
-            r"would unpack to 28[0-9][0-9] MB; the limit is 100 MB, so it is refused as a possible zip bomb",
-        ),
-        (
-            lambda: _declare_uncompressed_size(_minimal(), "xl/worksheets/sheet1.xml", 100),
-            r"is damaged or incomplete \(xl/worksheets/sheet1\.xml cannot be unpacked\)",
-        ),
-        (
-            lambda: _zip({f"x/{index}.xml": b"" for index in range(10_000)}),
-            r"holds 10,000 files inside its zip package; an Excel workbook has far fewer \(the limit is 2,000\)",
-        ),
-        (lambda: _encrypted_flag(_minimal()), "is encrypted: open it in Excel or WPS, remove the password"),
-        (
-            lambda: _rows(20_001),
-            r'has more than 20,000 rows in sheet "Sheet"; a breakdown table has far fewer',
-        ),
-        (
-            lambda: _with_sheet_xml(
-                b"</sheetData>", b'</sheetData><mergeCells><mergeCell ref="B5:XFD1048576"/></mergeCells>'
-            ),
-            r"holds more than 300,000 cells \(counting merged ranges\)",
-        ),
-        (
-            lambda: _with_sheet_xml(
-                b"</sheetData>",
-                b'</sheetData><hyperlinks><hyperlink ref="A1:Z99999" display="x"/></hyperlinks>',
-            ),
-            r"holds more than 300,000 cells",
-        ),
-        (lambda: _with_sheet_xml(b"</sheetData>", b"</sheetData"), r"sheet1\.xml is not well-formed XML"),
-        (lambda: _hidden_only(), r"has no text in its visible sheets \(hidden sheets are not read"),
-        (lambda: _bytes(Workbook()), r"has no text in its visible sheets: there is nothing to import"),
-    ],
-    ids=[
-        "empty",
-        "junk",
-        "truncated",
-        "ole",
-        "pdf-renamed",
-        "docx-renamed",
-        "zip-not-excel",
-        "ods-renamed",
-        "declared-zip-bomb",
-        "lying-directory",
-        "ten-thousand-entries",
-        "encrypted-flag",
-        "twenty-thousand-and-one-rows",
-        "merge-bomb",
-        "hyperlink-bomb",
-        "broken-xml",
-        "hidden-sheets-only",
-        "empty-workbook",
-    ],
-)
-def test_bad_xlsx_files_raise_a_specific_parse_error(make, message):
-    with pytest.raises(ParseError, match=message) as raised:
-        read_bytes(make(), filename="plan.xlsx")
-    assert "\n" not in str(raised.value)
-
-
-def test_entry_limit_is_checked_before_the_zip_index_is_built(monkeypatch):
-    data = _zip({f"{index}": b"" for index in range(MAX_XLSX_ENTRIES + 1)})
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("zipfile.ZipFile was opened")
-
-    monkeypatch.setattr(zipfile, "ZipFile", refuse)
-    with pytest.raises(ParseError, match="holds 2,001 files"):
-        read_bytes(data, filename="plan.xlsx")
-
-
-def test_real_compression_bomb_is_refused_from_the_directory():
-    data = _zip({"xl/worksheets/sheet1.xml": bytes(101 * 1024 * 1024)})
-    assert len(data) < 1024 * 1024
-    with pytest.raises(ParseError, match="would unpack to 101 MB"):
-        read_bytes(data, filename="plan.xlsx")
-
-
-def test_row_limit_is_exact(monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_XLSX_ROWS", 30)
-    _read(_rows(30))
-    with pytest.raises(ParseError, match="has more than 30 rows"):
-        read_bytes(_rows(31), filename="plan.xlsx")
-
-
-def test_row_limit_counts_rows_filled_by_a_vertical_merge(monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_XLSX_ROWS", 30)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["序号", "工作任务", "牵头单位"])
-    sheet.append([1, "任务", "办公室"])
-    sheet.merge_cells("C2:C40")  # 39 rows, each its own item
-    with pytest.raises(ParseError, match="has more than 30 rows"):
-        read_bytes(_bytes(workbook), filename="plan.xlsx")
-
-
-def test_a_stray_cell_far_away_does_not_blow_up():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["序号", "工作任务"])
-    sheet.append([1, "加强领导"])
-    sheet["XFD1048576"] = "角落"
-    _, rows = _read(_bytes(workbook))
-    assert rows[1] == ("r", [("1", "序号"), ("加强领导", "工作任务")])
-    assert rows[2] == ("r", [("", "序号"), ("", "工作任务"), ("角落", None)])  # no header over XFD
-
-
-def test_too_many_columns_are_refused(monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_XLSX_COLUMNS", 5)
-    workbook = Workbook()
-    workbook.active.append(["序号", "工作任务", "a", "b", "c", "d"])
-    with pytest.raises(ParseError, match="has text in more than 5 columns"):
-        read_bytes(_bytes(workbook), filename="plan.xlsx")
-
-
-# -- properties ------------------------------------------------------------------------------
-
-_VALUES = st.one_of(
-    st.none(),
-    st.text(alphabet=st.sampled_from(list("一二三、（）序号任务牵头单位 |\n\t ab1.")), max_size=12),
-    st.sampled_from(["序号", "工作任务", "牵头单位", "完成时限", "一、总体要求", "注：说明"]),
-    st.integers(-5, 10**6),
-    st.floats(allow_nan=True, allow_infinity=False, width=32),
-    st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 1, 1)),
-    st.booleans(),
-)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    grid=st.lists(st.lists(_VALUES, max_size=6), max_size=8),
-    merges=st.lists(
-        st.tuples(st.integers(1, 8), st.integers(1, 6), st.integers(0, 3), st.integers(0, 3)), max_size=4
-    ),
-    hidden=st.sets(st.integers(1, 6), max_size=2),
-)
-def test_random_sheets_give_a_document_or_a_parse_error(grid, merges, hidden):
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in grid:
-        sheet.append(row)
-    taken: set[tuple[int, int]] = set()
-    for row, column, down, across in merges:
-        cells = {(r, c) for r in range(row, row + down + 1) for c in range(column, column + across + 1)}
-        if (down or across) and not cells & taken:
-            taken |= cells
-            sheet.merge_cells(
-                start_row=row, start_column=column, end_row=row + down, end_column=column + across
-            )
-    for column in hidden:
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].hidden = True
-    try:
-        document = read_bytes(_bytes(workbook), filename="plan.xlsx")
-    except ParseError as error:
-        assert str(error) and "\n" not in str(error)
-        return
-    check_invariants(document)
+    assert read_bytes(workbook_bytes(_breakdown_workbook()), filename="C:\\表\\a.xlsx").title_hint is None

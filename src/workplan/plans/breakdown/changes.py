@@ -225,12 +225,13 @@ def _resolve_row(
         except ValueError as error:
             problems.append(TableProblem(str(error), row.row, table.column_name("deadline")))
     if any(key in table.columns for key in UNIT_COLUMNS):
+        known_names = directory.names
         wanted.units = {}
         placed: dict[int, str] = {}
         for role in UNIT_COLUMNS:
             if role not in table.columns:
                 continue
-            names = split_unit_names(_display(values.get(role)))
+            names = split_unit_names(_display(values.get(role)), known=known_names)
             wanted.unit_names[role] = names
             units = []
             for name in names:

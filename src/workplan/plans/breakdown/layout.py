@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CELL_LIST_SEPARATOR = "、"
@@ -84,6 +85,20 @@ for _column in COLUMNS:
         HEADER_LOOKUP.setdefault(fold(_name), _column.key)
 
 
-def split_unit_names(cell: str) -> list[str]:
-    """'市民政局、市财政局，各镇' -> three names (also ; ； , / and newlines)."""
-    return [name.strip() for name in UNIT_NAME_SEPARATORS.split(cell) if name.strip()]
+def split_unit_names(cell: str, known: Iterable[str] = ()) -> list[str]:
+    """'市民政局、市财政局，各镇' -> three names (also ; ； , / and newlines).
+
+    ``known`` names (the organisation's unit names and aliases) are taken whole first, so
+    "Hong Kong, Macao, Taiwan and Overseas Chinese Section" is one name, not three.
+    """
+    protected = sorted({n for n in known if UNIT_NAME_SEPARATORS.search(n)}, key=len, reverse=True)
+    found: list[tuple[int, str]] = []
+    for name in protected:
+        start = cell.find(name)
+        while start != -1:
+            found.append((start, name))
+            cell = cell[:start] + "\n" * len(name) + cell[start + len(name) :]
+            start = cell.find(name)
+    pieces = [(m.start(), m.group().strip()) for m in re.finditer(r"[^、，,;；/\n]+", cell)]
+    names = found + [(at, name) for at, name in pieces if name]
+    return [name for _at, name in sorted(names)]

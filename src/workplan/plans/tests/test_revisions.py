@@ -133,3 +133,22 @@ def test_revision_keeps_the_progress_of_unchanged_items(actor, org, stored):
         assert Track.objects.filter(item=item).exists()
     removed = next(c.old for c in diff.changes if c.kind == "removed")
     assert ProgressReport.objects.filter(item=removed).exists()  # archived, history kept
+
+
+def test_a_change_late_in_a_long_paragraph_is_reworded_and_its_target_applied(actor, org):
+    """Only the first 400 characters used to be compared: a late 80% -> 90% was "unchanged"."""
+    from workplan.core.audit import AuditEntry
+    from workplan.plans.models import Target
+
+    filler = "坚持统筹推进，完善工作机制，强化部门协同，" * 30  # ~600 characters before the promise
+    original = f"2019年工作要点\n一、加强组织领导\n（一）提高办结率。{filler}办结率达到80%。\n"
+    revised = original.replace("80%", "90%")
+    plan = plan_import(actor=actor, parsed=parse_text(original, year=2019), owner_unit=org.root).plan
+    item = _by_title(plan, "提高办结率")
+    assert [t.value for t in Target.objects.filter(item=item)] == [80]
+
+    diff = revision_diff(user=actor, plan=plan, parsed=parse_text(revised, year=2019))
+    assert [c.kind for c in diff.changes if c.old is not None and c.old.pk == item.pk] == ["reworded"]
+    revision_apply(actor=actor, diff=diff)
+    assert [t.value for t in Target.objects.filter(item=item)] == [90]
+    assert AuditEntry.objects.filter(action="item.reworded", target_id=str(item.pk)).exists()

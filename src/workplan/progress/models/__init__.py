@@ -54,6 +54,15 @@ from workplan.progress.models.reports import (
     ReportStatus,
     SelfStatus,
 )
+from workplan.progress.models.supervision import (
+    ExtensionRequest,
+    ExtensionRequestQuerySet,
+    ExtensionState,
+    NoticeKind,
+    NoticeState,
+    SupervisionNotice,
+    SupervisionNoticeQuerySet,
+)
 from workplan.progress.models.timeline import (
     EventKind,
     ItemEvent,
@@ -74,6 +83,9 @@ __all__ = [
     "EventKind",
     "Evidence",
     "EvidenceQuerySet",
+    "ExtensionRequest",
+    "ExtensionRequestQuerySet",
+    "ExtensionState",
     "FeedToken",
     "FeedTokenQuerySet",
     "Frequency",
@@ -83,6 +95,8 @@ __all__ = [
     "ItemProgressQuerySet",
     "ItemState",
     "Level",
+    "NoticeKind",
+    "NoticeState",
     "Notification",
     "NotificationKind",
     "NotificationQuerySet",
@@ -102,6 +116,8 @@ __all__ = [
     "SelfStatus",
     "SpecialDay",
     "SpecialDayQuerySet",
+    "SupervisionNotice",
+    "SupervisionNoticeQuerySet",
     "Track",
     "TrackQuerySet",
     "TrackState",

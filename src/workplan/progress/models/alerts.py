@@ -75,6 +75,9 @@ class NotificationKind(models.TextChoices):
     INSTRUCTION = "instruction", _("leader's instruction")
     COMMENT = "comment", _("comment")
     COMPLETION_REQUESTED = "completion_requested", _("completion requested")
+    NOTICE = "notice", _("supervision notice")
+    EXTENSION = "extension", _("extension request")
+    REFUSED = "refused", _("assignment returned")
 
 
 class Notification(models.Model):

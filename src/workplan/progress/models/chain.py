@@ -66,13 +66,14 @@ class TrackState(models.TextChoices):
     COMPLETED = "completed", _("completed (办结)")
     CARRIED_OVER = "carried_over", _("carried over")
     REASSIGNED = "reassigned", _("reassigned")
+    REFUSED = "refused", _("returned to the planner (退回交办)")
 
 
 # States in which the unit still owes periodic reports.
 REPORTING_STATES = (TrackState.ASSIGNED, TrackState.ACKNOWLEDGED, TrackState.IN_PROGRESS)
 # States in which the unit may still write a report.
 WRITABLE_STATES = (*REPORTING_STATES, TrackState.COMPLETION_REQUESTED)
-CLOSED_STATES = (TrackState.COMPLETED, TrackState.CARRIED_OVER, TrackState.REASSIGNED)
+CLOSED_STATES = (TrackState.COMPLETED, TrackState.CARRIED_OVER, TrackState.REASSIGNED, TrackState.REFUSED)
 
 
 class TrackQuerySet(ScopedQuerySetMixin, models.QuerySet["Track"]):
@@ -100,6 +101,7 @@ class Track(TimestampedModel):
     )
     assigned_at = models.DateTimeField(_("assigned at"))
     assigned_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledge_by = models.DateField(_("acknowledge (签收) by"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

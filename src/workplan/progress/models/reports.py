@@ -86,7 +86,7 @@ class EvidenceQuerySet(ScopedQuerySetMixin, models.QuerySet["Evidence"]):
 
 
 class Evidence(TimestampedModel):
-    """A file attached to a report, stored once by its SHA-256 under ``MEDIA_ROOT/evidence``.
+    """A file attached to a report, stored once by its SHA-256 in the ``evidence`` storage.
 
     ``kind`` and ``content_type`` come from the file's bytes (magic numbers), not its name.
     """

@@ -32,6 +32,13 @@ class EventKind(models.TextChoices):
     OCCURRENCE_MET = "occurrence_met", _("recurring obligation met")
     INSTRUCTION = "instruction", _("leader's instruction (批示)")
     COMMENT = "comment", _("comment")
+    NOTICE_ISSUED = "notice_issued", _("supervision notice issued (督办单)")
+    NOTICE_ANSWERED = "notice_answered", _("notice answered (情况说明)")
+    NOTICE_LIFTED = "notice_lifted", _("notice lifted")
+    EXTENSION_REQUESTED = "extension_requested", _("extension requested (申请延期)")
+    EXTENSION_APPROVED = "extension_approved", _("extension approved")
+    EXTENSION_REFUSED = "extension_refused", _("extension refused")
+    REFUSED = "refused", _("assignment returned (退回交办)")
 
 
 class ItemEventQuerySet(ScopedQuerySetMixin, models.QuerySet["ItemEvent"]):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from django.core.files import File
 
 from workplan.core.errors import NotFound
 from workplan.progress import evidence as evidence_files
@@ -15,16 +16,18 @@ from workplan.progress.models import (
 
 @dataclass(frozen=True)
 class EvidenceFile:
-    """What a view needs to serve a file: stream ``path`` as an attachment with these headers."""
+    """What a view needs to serve a file: stream ``open()`` as an attachment with these headers."""
 
     evidence: Evidence
-    path: Path
     content_type: str
     filename: str
     size: int
 
+    def open(self) -> File[Any]:
+        return evidence_files.open_file(self.evidence.sha256)
+
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        return evidence_files.read(self.evidence.sha256)
 
 
 def evidence_get_for_user(*, user: Any, evidence_id: Any) -> Evidence:
@@ -40,12 +43,10 @@ def evidence_get_for_user(*, user: Any, evidence_id: Any) -> Evidence:
 def evidence_open(*, user: Any, evidence_id: Any) -> EvidenceFile:
     """The stored file of an evidence row, only for users who may see its report."""
     evidence = evidence_get_for_user(user=user, evidence_id=evidence_id)
-    path = evidence_files.path_for(evidence.sha256)
-    if not path.exists():
+    if not evidence_files.exists(evidence.sha256):
         raise NotFound("the file is missing from storage")
     return EvidenceFile(
         evidence=evidence,
-        path=path,
         content_type=evidence.content_type,
         filename=evidence.original_name,
         size=evidence.size,

@@ -17,18 +17,30 @@ from workplan.core.formatting import marked_runs
 from workplan.core.policy import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.plans.models import Assignment, Deadline, Milestone, Plan, PlanItem, Target
-from workplan.progress.models import ItemEvent, Period, ProgressReport, Track
+from workplan.progress.models import (
+    ExtensionRequest,
+    ItemEvent,
+    Period,
+    ProgressReport,
+    SupervisionNotice,
+    Track,
+)
 from workplan.progress.selectors.calendar import period_for_date, plan_periods
 from workplan.progress.selectors.obligations import OccurrenceRow, occurrence_list
 from workplan.progress.selectors.status import ItemStatusRow, item_status
+from workplan.progress.selectors.supervision import extension_list, notice_list, reports_meeting_candidates
 from workplan.progress.selectors.timeline import item_timeline
 from workplan.progress.selectors.tracks import item_reports, item_tracks
 
 
 def default_as_of(plan: Plan) -> dt.date:
-    """Today within the plan's year; its last day for a past plan, its first for a future one."""
+    """Today, or the first day of a future plan's year.
+
+    Never clamped to a past plan's last day: work unfinished after its due date is overdue
+    on the tree and the dashboard exactly as it is in My tasks (one status, one date).
+    """
     today = clock.today()
-    return min(max(today, dt.date(plan.year, 1, 1)), dt.date(plan.year, 12, 31))
+    return max(today, dt.date(plan.year, 1, 1))
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,11 @@ class ItemPage:
     can_plan: bool
     can_instruct: bool
     can_comment: bool
+    notices: list[SupervisionNotice]
+    extensions: list[ExtensionRequest]
+    # Submitted/accepted reports that may meet an occurrence, and whether the user may mark it.
+    meeting_reports: list[ProgressReport]
+    can_mark_met: bool
 
     def context(self) -> dict[str, Any]:
         """The page's template context."""
@@ -74,6 +91,15 @@ def _marked_source(item: PlanItem, targets: list[Target], deadlines: list[Deadli
     return marked_runs(text, marks, item.source_start, item.source_end)
 
 
+def _supervision(user: Any, item: PlanItem, occurrences: list[OccurrenceRow]) -> dict[str, Any]:
+    return {
+        "notices": notice_list(user=user, item=item),
+        "extensions": extension_list(user=user, item=item),
+        "meeting_reports": reports_meeting_candidates(user=user, item=item) if occurrences else [],
+        "can_mark_met": bool(occurrences) and permissions.can(user, Action.EDIT, occurrences[0].occurrence),
+    }
+
+
 def item_page(*, user: Any, item_id: Any, as_of: dt.date | None = None) -> ItemPage:
     """The item page of ``item_id`` as ``user`` may see it (``NotFound`` otherwise)."""
     item = plan_selectors.item_get_for_user(user=user, item_id=item_id)
@@ -84,6 +110,7 @@ def item_page(*, user: Any, item_id: Any, as_of: dt.date | None = None) -> ItemP
     periods = plan_periods(user=user, plan=plan)
     targets = list(item.targets.all())
     deadlines = list(item.deadlines.all())
+    occurrences = occurrence_list(user=user, item=item, today=as_of)
     return ItemPage(
         item=item,
         plan=plan,
@@ -102,8 +129,9 @@ def item_page(*, user: Any, item_id: Any, as_of: dt.date | None = None) -> ItemP
         or (periods[-1] if periods else None),
         reports=list(item_reports(user=user, item=item)),
         timeline=item_timeline(user=user, item=item),
-        occurrences=occurrence_list(user=user, item=item, today=as_of),
+        occurrences=occurrences,
         can_plan=permissions.can(user, Action.EDIT, plan),
         can_instruct=permissions.can(user, Action.INSTRUCT, item),
         can_comment=permissions.can(user, Action.COMMENT, item),
+        **_supervision(user, item, occurrences),
     )

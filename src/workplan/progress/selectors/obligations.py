@@ -6,11 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from workplan.core import clock
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.models import (
     Occurrence,
 )
+
+STATE_LABELS = {
+    "met": _("met"),
+    "missed": _("missed"),
+    "open": _("due now"),
+    "upcoming": _("upcoming"),
+}
 
 
 @dataclass
@@ -18,10 +27,15 @@ class OccurrenceRow:
     occurrence: Occurrence
     state: str  # "met", "missed", "open" (window now), "upcoming"
 
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
 
 def occurrence_state(occurrence: Occurrence, today: dt.date) -> str:
-    """Met when a report meets it; missed once its window has passed unmet."""
-    if occurrence.met_by_id is not None:
+    """Met when a report (or a ledger record, which sets only ``met_at``) meets it; missed
+    once its window has passed unmet."""
+    if occurrence.met_by_id is not None or occurrence.met_at is not None:
         return "met"
     if occurrence.window_end < today:
         return "missed"

@@ -17,6 +17,7 @@ from workplan.progress import status as rules_module
 from workplan.progress.models import (
     CLOSED_STATES,
     REPORTING_STATES,
+    WRITABLE_STATES,
     Period,
     ProgressReport,
     ReportStatus,
@@ -39,6 +40,10 @@ class TaskRow:
     due_period: Period | None  # a period whose report is owed and not yet late
     overdue_periods: list[Period] = field(default_factory=list)  # owed and past due
     returned_reports: list[ProgressReport] = field(default_factory=list)  # to fix and resubmit
+    # When nothing is due: the period a report can be written for now (so every open track
+    # has a next action), and its report if one is already submitted and awaiting review.
+    report_period: Period | None = None
+    awaiting_review: ProgressReport | None = None
 
     @property
     def item(self) -> PlanItem:
@@ -62,6 +67,15 @@ class TaskRow:
 
 def _owed(report: ProgressReport | None) -> bool:
     return report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def _report_period(periods: list[Period], current: Period | None, today: dt.date) -> Period | None:
+    """The open period to report in now: today's, else the latest begun, else the first."""
+    open_ = [p for p in periods if not p.is_closed]
+    if current is not None and not current.is_closed:
+        return current
+    begun = [p for p in open_ if p.start <= today]
+    return begun[-1] if begun else (open_[0] if open_ else None)
 
 
 def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
@@ -105,6 +119,8 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
             and _owed(reports.get((track.pk, p.pk)))
         ]
         due = next((p for p in relevant if p.due_date >= today), None)
+        report_period = _report_period(periods, current, today) if track.state in WRITABLE_STATES else None
+        written = reports.get((track.pk, report_period.pk)) if report_period else None
         rows.append(
             TaskRow(
                 track=track,
@@ -114,6 +130,8 @@ def my_tasks(*, user: Any, today: dt.date | None = None) -> list[TaskRow]:
                 due_period=due,
                 overdue_periods=[p for p in relevant if p.due_date < today],
                 returned_reports=returned.get(track.pk, []),
+                report_period=report_period,
+                awaiting_review=written if written and written.status == ReportStatus.SUBMITTED else None,
             )
         )
     rows.sort(key=lambda r: (not r.needs_action, r.next_due_date or dt.date.max, r.track.item.path))

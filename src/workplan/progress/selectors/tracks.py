@@ -108,7 +108,11 @@ def reports_to_review(*, user: Any, plan: Plan | None = None) -> QuerySet[Progre
     reports = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, item__plan__in=plans.values("pk"))
     if plan is not None:
         reports = reports.filter(item__plan=plan)
-    return reports.select_related("period", "unit", "item__plan").order_by("submitted_at", "id")
+    return (
+        reports.select_related("period", "unit", "item__plan")
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "id")
+    )
 
 
 def open_subitems(*, user: Any, item: PlanItem) -> list[PlanItem]:

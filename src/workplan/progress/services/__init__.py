@@ -67,6 +67,14 @@ from workplan.progress.services.reports import (
     report_save,
     report_save_with_evidence,
 )
+from workplan.progress.services.supervision import (
+    extension_decide,
+    extension_request,
+    notice_answer,
+    notice_issue,
+    notice_lift,
+    track_refuse,
+)
 
 __all__ = [
     "REPORTING_ROLES",
@@ -77,6 +85,8 @@ __all__ = [
     "escalation_raise_due",
     "evidence_add",
     "evidence_remove",
+    "extension_decide",
+    "extension_request",
     "feed_token_create",
     "feed_token_revoke",
     "holiday_delete",
@@ -85,6 +95,9 @@ __all__ = [
     "item_carry_over",
     "item_complete",
     "item_dispatch",
+    "notice_answer",
+    "notice_issue",
+    "notice_lift",
     "notification_mark_all_read",
     "notification_mark_read",
     "obligation_generate",
@@ -100,6 +113,7 @@ __all__ = [
     "report_save_with_evidence",
     "track_acknowledge",
     "track_reassign",
+    "track_refuse",
     "track_request_completion",
     "track_start",
 ]

@@ -238,12 +238,17 @@ def test_refused_types_say_what_they_are():
 
 
 def test_storage_is_by_content_hash(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "workplan.files.storage.AtomicFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence"), "allow_overwrite": True},
+        },
+    }
     digest = evidence.store(b"same bytes")
     assert evidence.store(b"same bytes") == digest
-    path = evidence.path_for(digest)
-    assert path == tmp_path / "evidence" / digest[:2] / digest[2:4] / digest
-    assert evidence.read(digest) == b"same bytes"
+    path = tmp_path / "evidence" / digest[:2] / digest[2:4] / digest
+    assert path.read_bytes() == evidence.read(digest) == b"same bytes"
     assert [p.name for p in path.parent.iterdir()] == [digest]  # no temporary files left
     with pytest.raises(ValueError):
-        evidence.path_for("../../etc/passwd")
+        evidence.name_for("../../etc/passwd")

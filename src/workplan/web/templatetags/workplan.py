@@ -7,15 +7,11 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from workplan.progress.status import STATUS_LABELS as STATUS
+
 register = template.Library()
 
-STATUS_LABELS = {
-    "not_started": _("Not started"),
-    "on_track": _("On track"),
-    "at_risk": _("At risk"),
-    "overdue": _("Overdue"),
-    "done": _("Done"),
-}
+STATUS_LABELS: dict[str, Any] = {str(status): label for status, label in STATUS.items()}
 WARNING_LABELS = {"blue": _("Blue warning"), "yellow": _("Yellow warning"), "red": _("Red warning")}
 ROLE_LABELS = {"lead": _("Lead"), "responsible": _("Responsible"), "cooperating": _("Cooperating")}
 

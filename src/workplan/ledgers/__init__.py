@@ -1,0 +1,1 @@
+"""Ledgers (台账): registers that units keep, and the indicators computed from them."""

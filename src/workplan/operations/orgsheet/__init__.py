@@ -1,0 +1,1 @@
+"""The organisation (units and users) as one .xlsx workbook, out and in."""
