@@ -202,6 +202,7 @@ def _call_table(actor, org):
         **_ledger_calls(actor, org, task),
         **_assessment_calls(actor, org),
         **_operations_calls(actor, user),
+        **_security_calls(actor, user),
     }
 
 
@@ -308,6 +309,29 @@ def _report_calls(actor, org):
         "good_practice_unmark": lambda: reports.good_practice_unmark(
             actor=actor, mark=reports.good_practice_mark(actor=actor, report=accepted())
         ),
+    }
+
+
+def _otp_enrol(security, actor):
+    from django_otp.oath import totp
+
+    device = security.otp_enrol_start(actor=actor)
+    return security.otp_enrol_confirm(actor=actor, code=f"{totp(device.bin_key):06d}")
+
+
+def _security_calls(actor, user):
+    """Sign-in events and unlocking (the actor is an administrator)."""
+    from workplan.security import services as security
+
+    return {
+        "auth_event_record": lambda: security.auth_event_record(actor=actor, event="login", target=actor),
+        "auth_lockout_reset": lambda: security.auth_lockout_reset(actor=actor, username=user.username),
+        "otp_enrol_start": lambda: security.otp_enrol_start(actor=actor),
+        "otp_enrol_confirm": lambda: _otp_enrol(security, actor),
+        "otp_recovery_codes_renew": lambda: security.otp_recovery_codes_renew(actor=actor),
+        "otp_verify": lambda: security.otp_verify(actor=actor, code=_otp_enrol(security, actor)[0]),
+        "otp_reset": lambda: security.otp_reset(actor=actor, user=user),
+        "audit_export_record": lambda: security.audit_export_record(actor=actor, filters={}, count=0),
     }
 
 

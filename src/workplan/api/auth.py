@@ -11,7 +11,9 @@ import datetime as dt
 import hmac
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -20,6 +22,7 @@ from workplan.api import ratelimit
 from workplan.api.errors import ApiError
 from workplan.api.models import ApiToken
 from workplan.core import clock
+from workplan.security.lockout import lockout_message
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # last_used_at is bookkeeping (like Django's last_login): written at most once a minute per token.
@@ -64,8 +67,14 @@ class TokenAuth(HttpBearer):
     openapi_bearerFormat = "wp_<prefix>.<secret>"  # noqa: N815 - django-ninja's attribute name
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # A bad token counts as a failed sign-in of the calling address (django-axes): after
+        # too many, every token from that address is refused until the lockout ends.
+        credentials = {"username": f"api-token:{token.strip().partition('.')[0][:16]}"}
+        if AxesProxyHandler.is_locked(request, credentials):
+            raise ApiError(429, lockout_message(), code="locked_out")
         found = find_token(token.strip())
         if found is None:
+            user_login_failed.send(sender=TokenAuth, credentials=credentials, request=request)
             raise ApiError(
                 401,
                 "the API token is unknown, revoked or expired",

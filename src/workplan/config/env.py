@@ -168,3 +168,36 @@ def integer(name: str, default: int, *, minimum: int = 0) -> int:
 def host_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name, "").strip()
     return [h.strip() for h in raw.split(",") if h.strip()] if raw else default
+
+
+DEPLOYMENTS = ("development", "production")
+
+
+def deployment() -> str:
+    """WORKPLAN_ENV: ``development`` (the default) or ``production`` (HTTPS-only, strict checks)."""
+    raw = os.environ.get("WORKPLAN_ENV", "").strip().lower() or "development"
+    if raw not in DEPLOYMENTS:
+        raise ConfigurationError(f"WORKPLAN_ENV must be one of {', '.join(DEPLOYMENTS)}, not {raw!r}")
+    return raw
+
+
+def require_production_safe(*, debug: bool) -> None:
+    """Refuse to start a production site with DEBUG on, a weak or generated key, or no host names."""
+    if debug:
+        raise ConfigurationError("WORKPLAN_ENV=production refuses DEBUG=true: turn DEBUG off")
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if not key:
+        raise ConfigurationError(
+            "WORKPLAN_ENV=production needs SECRET_KEY in the environment (50 or more random characters)"
+        )
+    if (
+        len(key) < 50
+        or len(set(key)) < 12
+        or key.lower().startswith(("django-insecure", "changeme", "secret"))
+    ):
+        raise ConfigurationError(
+            "SECRET_KEY is too weak for production: use 50 or more random characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))")'
+        )
+    if not os.environ.get("ALLOWED_HOSTS", "").strip():
+        raise ConfigurationError("WORKPLAN_ENV=production needs ALLOWED_HOSTS: the site's host names")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -43,11 +44,17 @@ INSTALLED_APPS = [
     "workplan.reports",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # the recovery codes
+    "axes",  # failed sign-ins, lockouts (after the apps: its admin lists the attempts)
+    "workplan.security",
 ]
 
 MIDDLEWARE = [
     "workplan.api.middleware.ApiErrorMiddleware",  # outermost: every error under /api/ is JSON
     "django.middleware.security.SecurityMiddleware",
+    "workplan.core.middleware.AuditInterfaceMiddleware",  # early: every audit row knows its client
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,14 +64,20 @@ MIDDLEWARE = [
     "workplan.web.middleware.UserLanguageMiddleware",
     "workplan.operations.middleware.OneTimePasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "workplan.security.middleware.SessionTimeoutMiddleware",
+    "workplan.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "workplan.core.middleware.AuditInterfaceMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "workplan.config.urls"
 WSGI_APPLICATION = "workplan.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -99,10 +112,19 @@ PASSWORD_HASHERS = [
     "workplan.operations.hashers.OneTimePasswordHasher",
 ]
 
+# Password rules (等保 2.0 口令复杂度): WORKPLAN_PASSWORD_MIN_LENGTH (default 10) characters, three of
+# four character classes, not the username, not like the user's name or e-mail, not all digits,
+# not on Django's list of 20,000 common (breached) passwords that ships with it.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.integer("WORKPLAN_PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "workplan.security.passwords.CharacterClassesValidator"},
+    {"NAME": "workplan.security.passwords.NotUsernameValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -165,6 +187,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = "same-origin"
+
 
 # Content-Security-Policy (django-csp): scripts, styles, images and requests from this site only;
 # no inline script or style, no eval, no plugins, never framed. See docs/security.md.
@@ -182,6 +206,48 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Failed sign-ins (django-axes, counted in the database, so shared by every app process): after
+# WORKPLAN_LOGIN_FAILURE_LIMIT failures an account, and separately an address, is locked for
+# WORKPLAN_LOGIN_LOCKOUT_MINUTES; a correct password then does not sign in. Administrators
+# unlock on the Users page (or `workplan axes_reset_username NAME`). Bad API tokens count too.
+AXES_FAILURE_LIMIT = env.integer("WORKPLAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.integer("WORKPLAN_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workplan.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "workplan.security.lockout.client_address"
+AXES_USERNAME_CALLABLE = "workplan.security.lockout.client_username"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins and sign-outs are in the audit log
+# Sessions end after WORKPLAN_SESSION_IDLE_MINUTES without a request, and WORKPLAN_SESSION_MAX_HOURS
+# after sign-in whatever happens (security.middleware); the cookie dies with the browser.
+WORKPLAN_SESSION_IDLE_MINUTES = env.integer("WORKPLAN_SESSION_IDLE_MINUTES", 30, minimum=1)
+WORKPLAN_SESSION_MAX_HOURS = env.integer("WORKPLAN_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = WORKPLAN_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two-factor sign-in (TOTP, django-otp): required for these roles ("admin" = administrators),
+# available to everyone on the Two-factor page. Empty = optional for all.
+WORKPLAN_2FA_REQUIRED_ROLES = [
+    r.strip() for r in os.environ.get("WORKPLAN_2FA_REQUIRED_ROLES", "admin,planner").split(",") if r.strip()
+]
+OTP_TOTP_ISSUER = "workplan"
+# Reverse proxies in front of the app whose X-Forwarded-For is believed (0: use REMOTE_ADDR).
+WORKPLAN_TRUSTED_PROXIES = env.integer("WORKPLAN_TRUSTED_PROXIES", 0, minimum=0)
+
+# WORKPLAN_ENV=production: HTTPS only (redirect, HSTS, Secure cookies, the proxy's scheme header
+# when WORKPLAN_TRUSTED_PROXIES is set), and no start with DEBUG on, a weak or generated
+# SECRET_KEY, or no ALLOWED_HOSTS. See docs/security.md.
+WORKPLAN_ENV = env.deployment()
+if WORKPLAN_ENV == "production":
+    env.require_production_safe(debug=DEBUG)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP
+    SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    if WORKPLAN_TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("assessment/", include("workplan.assessment.urls")),
     path("reports/", include("workplan.reports.urls")),
     path("api/", include("workplan.api.urls")),
+    path("security/", include("workplan.security.urls")),
     path("", include("workplan.operations.urls")),
     path("", include("workplan.web.urls")),
 ]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import ipaddress
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -24,6 +26,8 @@ from workplan.core import clock
 from workplan.core.models import AuditEntry, Interface
 
 _interface: ContextVar[str] = ContextVar("workplan_audit_interface", default=Interface.SYSTEM.value)
+# (address, user agent) of the request being served, for every row written during it.
+_client: ContextVar[tuple[str | None, str]] = ContextVar("workplan_audit_client", default=(None, ""))
 
 
 @contextmanager
@@ -40,6 +44,37 @@ def interface(name: str) -> Iterator[None]:
 
 def current_interface() -> str:
     return _interface.get()
+
+
+@contextmanager
+def client(address: str | None, user_agent: str) -> Iterator[None]:
+    """Attribute the audit rows written inside the block to this client address and user agent."""
+    token = _client.set((address, user_agent[:300]))
+    try:
+        yield
+    finally:
+        _client.reset(token)
+
+
+def client_of(request: Any) -> tuple[str | None, str]:
+    """The request's client address and user agent.
+
+    The address is REMOTE_ADDR, or, behind ``WORKPLAN_TRUSTED_PROXIES`` reverse proxies, the
+    entry of X-Forwarded-For that the outermost trusted proxy added. Anything that is not an
+    IP address is dropped.
+    """
+    meta = request.META
+    address = meta.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "WORKPLAN_TRUSTED_PROXIES", 0))
+    if proxies:
+        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        address = str(ipaddress.ip_address(address))
+    except ValueError:
+        address = None
+    return address, str(meta.get("HTTP_USER_AGENT", ""))[:300]
 
 
 def _json_value(value: Any) -> Any:
@@ -148,6 +183,8 @@ def _entry_fields(
         "before": before,
         "after": after,
         "reason": reason,
+        "address": _client.get()[0],
+        "user_agent": _client.get()[1],
     }
 
 

@@ -40,6 +40,9 @@ class AuditEntry(models.Model):
 
     Written by ``core.audit.record`` inside the same transaction as the change it describes.
     ``target_repr`` and ``actor_repr`` keep the names readable after the rows are deleted.
+    ``address`` and ``user_agent`` name the client of the request that wrote it. The table is
+    append-only: database triggers refuse any UPDATE or DELETE (migration 0002_sec_*), except
+    the database's own SET NULL when the user or content type a row names is deleted.
     """
 
     at = models.DateTimeField(_("at"), db_index=True)
@@ -57,6 +60,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True, default="")
 
     objects: ClassVar[ScopedManager] = ScopedManager()
 

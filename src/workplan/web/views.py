@@ -24,6 +24,7 @@ from workplan.progress import selectors as progress
 from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
 from workplan.progress.models import NoticeKind
 from workplan.progress.selectors import ItemStatusRow, default_as_of
+from workplan.security.selectors import locked_usernames
 from workplan.web.forms import AsOfForm, TreeFilterForm
 from workplan.web.templatetags.workplan import STATUS_LABELS
 
@@ -181,7 +182,8 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 @domain_errors
 def user_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/users.html", {"users": user_list_for_user(user=request.user)})
+    users = user_list_for_user(user=request.user)
+    return render(request, "web/users.html", {"users": users, "locked": locked_usernames(user=request.user)})
 
 
 @require_POST

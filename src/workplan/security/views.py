@@ -1,0 +1,121 @@
+"""Security screens: two-factor sign-in; unlocking an account and the audit log (administrators)."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from workplan.core.errors import Invalid
+from workplan.core.http import domain_errors
+from workplan.security import selectors, services
+from workplan.security.audit_log import EXPORT_LIMIT, AuditFilters, AuditSearchForm, audit_search, csv_lines
+from workplan.security.middleware import TWO_FACTOR
+
+
+@login_required
+@require_POST
+@domain_errors
+def user_unlock(request: HttpRequest) -> HttpResponse:
+    username = request.POST.get("username", "")[:150]
+    services.auth_lockout_reset(actor=request.user, username=username)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": username})
+    return redirect("web:user_list")
+
+
+@login_required
+@domain_errors
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app, confirm it, see or renew recovery codes."""
+    codes: list[str] = []
+    error = ""
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "start":
+                services.otp_enrol_start(actor=request.user)
+            elif step == "confirm":
+                codes = services.otp_enrol_confirm(actor=request.user, code=request.POST.get("code", ""))
+                request.session[TWO_FACTOR] = "ok"
+            elif step == "renew":
+                codes = services.otp_recovery_codes_renew(actor=request.user)
+        except Invalid as refused:
+            error = refused.message
+    state = selectors.two_factor_state(user=request.user)
+    pending = None if state.enrolled and not error else selectors.pending_authenticator(user=request.user)
+    context = {
+        "state": state,
+        "pending": pending,
+        "secret": base64.b32encode(pending.bin_key).decode() if pending else "",
+        "codes": codes,
+        "error": error,
+        "next": _safe_next(request),
+    }
+    return render(request, "security/two_factor.html", context, status=400 if error else 200)
+
+
+@login_required
+@domain_errors
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the app, or a recovery code."""
+    error = ""
+    if request.method == "POST":
+        try:
+            services.otp_verify(actor=request.user, code=request.POST.get("code", ""))
+        except Invalid as refused:
+            error = refused.message
+        else:
+            request.session[TWO_FACTOR] = "ok"
+            return redirect(_safe_next(request))
+    context = {"error": error, "next": _safe_next(request)}
+    return render(request, "security/two_factor_verify.html", context, status=400 if error else 200)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("web:home")
+
+
+@login_required
+@require_GET
+@domain_errors
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Search the audit log (administrators)."""
+    form = AuditSearchForm(request.GET or None)
+    rows = audit_search(user=request.user, filters=AuditFilters.from_form(form))
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "security/audit_list.html", context)
+
+
+@login_required
+@require_GET
+@domain_errors
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The same selection as CSV."""
+    form = AuditSearchForm(request.GET or None)
+    filters = AuditFilters.from_form(form)
+    rows = audit_search(user=request.user, filters=filters)
+    count = min(rows.count(), EXPORT_LIMIT)
+    services.audit_export_record(actor=request.user, filters=_json_filters(filters), count=count)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response
+
+
+def _json_filters(filters: AuditFilters) -> dict[str, str]:
+    return {k: str(v) for k, v in vars(filters).items() if v}
