@@ -14,6 +14,7 @@ from workplan.progress import services
 from workplan.progress.models import (
     Escalation,
     Evidence,
+    ExtensionRequest,
     FeedToken,
     ItemEvent,
     ItemProgress,
@@ -25,6 +26,7 @@ from workplan.progress.models import (
     Reminder,
     ReportingCalendar,
     SpecialDay,
+    SupervisionNotice,
     Track,
 )
 
@@ -82,3 +84,5 @@ for _model, _columns in (
     (FeedToken, ("unit", "label", "created_by", "created_at", "revoked_at")),
 ):
     admin.site.register(_model, type(f"{_model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": _columns}))
+
+admin.site.register([SupervisionNotice, ExtensionRequest], ReadOnlyAdmin)
