@@ -177,6 +177,10 @@ def _run_own(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args)
+    if args.command == "demo":
+        # The demo's published passwords are for trying it out: no authenticator app is asked for
+        # unless WORKPLAN_2FA_REQUIRED_ROLES says so (a real site requires it of admins and planners).
+        os.environ.setdefault("WORKPLAN_2FA_REQUIRED_ROLES", "")
     from workplan.operations import cli as operations
 
     operations.data_dir_from_flags(args)
