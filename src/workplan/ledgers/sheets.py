@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workplan.accounts.models import Unit
 from workplan.core.errors import Invalid
 from workplan.core.policy import Action
+from workplan.core.spreadsheets import row_values
 from workplan.ledgers import selectors
 from workplan.ledgers.fields import FieldProblem, clean_value, display, is_empty
 from workplan.ledgers.models import FieldKind, Ledger, LedgerField, LedgerRecord
@@ -90,10 +91,16 @@ def export_ledger(*, user: Any, ledger: Ledger) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ledger.name[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／／"))
-    sheet.append([ID_HEADER, _unit_header(), *(d.label for d in definitions)])
+    sheet.append(row_values([ID_HEADER, _unit_header(), *(d.label for d in definitions)]))
     for record in records:
         sheet.append(
-            [record.pk, record.unit.name, *(_cell(d, record.values.get(d.key), names) for d in definitions)]
+            row_values(
+                [
+                    record.pk,
+                    record.unit.name,
+                    *(_cell(d, record.values.get(d.key), names) for d in definitions),
+                ]
+            )
         )
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # text that starts with "=" stays text, never a formula

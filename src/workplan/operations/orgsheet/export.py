@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from workplan import permissions
 from workplan.accounts.models import Membership, Unit, User
 from workplan.accounts.services import SYSTEM_USERNAME
+from workplan.core.spreadsheets import row_values
 from workplan.operations.orgsheet.layout import UNIT_COLUMNS, UNITS_SHEET, USER_COLUMNS, USERS_SHEET, Column
 
 
@@ -80,15 +81,17 @@ def org_export(*, user: Any, language: str = "zh") -> bytes:
     for unit in Unit.objects.order_by("path"):
         parents[unit.path] = unit.code
         units_sheet.append(
-            [
-                unit.code,
-                unit.name,
-                unit.short_name,
-                parents.get(unit.path[: -Unit.steplen], ""),
-                "、".join(unit.aliases),
-                unit.kind,
-                _yes(unit.is_active, language),
-            ]
+            row_values(
+                [
+                    unit.code,
+                    unit.name,
+                    unit.short_name,
+                    parents.get(unit.path[: -Unit.steplen], ""),
+                    "、".join(unit.aliases),
+                    unit.kind,
+                    _yes(unit.is_active, language),
+                ]
+            )
         )
     memberships = Membership.objects.select_related("unit").order_by("unit__path", "role")
     roles: dict[int, list[Membership]] = {}
@@ -97,14 +100,16 @@ def org_export(*, user: Any, language: str = "zh") -> bytes:
     for person in User.objects.exclude(username=SYSTEM_USERNAME).order_by("username"):
         for membership in roles.get(person.pk, []):
             users_sheet.append(
-                [
-                    person.username,
-                    person.first_name,
-                    membership.unit.code,
-                    membership.role,
-                    person.email,
-                    person.phone,
-                    _yes(person.is_active, language),
-                ]
+                row_values(
+                    [
+                        person.username,
+                        person.first_name,
+                        membership.unit.code,
+                        membership.role,
+                        person.email,
+                        person.phone,
+                        _yes(person.is_active, language),
+                    ]
+                )
             )
     return _bytes(workbook)
