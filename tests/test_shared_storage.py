@@ -62,7 +62,10 @@ def test_an_evidence_file_stored_by_one_host_downloads_through_another(
         )
         evidence = services.evidence_add(actor=reporter, report=report, filename="现场.png", data=PNG)
     _, secret = api_services.token_create(actor=personas.planner, user=personas.planner)
-    assert not (Path(settings.MEDIA_ROOT) / "evidence").exists()  # nothing on this host's disk
+    digest = evidence.sha256
+    assert not (
+        Path(settings.MEDIA_ROOT) / "evidence" / digest[:2] / digest[2:4] / digest
+    ).exists()  # not on disk
 
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
