@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -61,6 +62,9 @@ def _limit(scope: str) -> None:
         )
 
 
+_TOKEN_PREFIX_JUNK = re.compile(r"[^0-9A-Za-z_-]")
+
+
 class TokenAuth(HttpBearer):
     """A personal API token, made with ``workplan token create`` (or the settings page)."""
 
@@ -69,7 +73,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         # A bad token counts as a failed sign-in of the calling address (django-axes): after
         # too many, every token from that address is refused until the lockout ends.
-        credentials = {"username": f"api-token:{token.strip().partition('.')[0][:16]}"}
+        # Only the prefix's own characters are kept: a NUL in a forged token cannot reach the database.
+        prefix = _TOKEN_PREFIX_JUNK.sub("?", token.strip().partition(".")[0][:16])
+        credentials = {"username": f"api-token:{prefix}"}
         if AxesProxyHandler.is_locked(request, credentials):
             raise ApiError(429, lockout_message(), code="locked_out")
         found = find_token(token.strip())
