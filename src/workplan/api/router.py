@@ -20,6 +20,7 @@ from workplan.api.endpoints import (
     ledgers,
     notifications,
     organisation,
+    overview,
     plans,
     progress,
     reports,
@@ -87,5 +88,6 @@ for module in (
     organisation,
     users,
     reports,
+    overview,
 ):
     api.add_router("", module.router)

@@ -36,6 +36,20 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -225,3 +239,78 @@ def escalation(facts: Facts, rules_: Rules | None = None) -> Warning | None:
             }
             return Warning(step, reason % values)
     return None
+
+
+# --- The same rules as SQL expressions, for roll-ups computed in the database ---------------
+#
+# :func:`derive` above is the definition; :func:`status_sql` states rules 1–5 again as one
+# ``Case``, step for step and in the same floating-point operations (elapsed share = clamped
+# elapsed days / window days, then × 100 − tolerance), so a query classifies every row as the
+# Python rules would. ``progress/tests/test_rollups.py`` checks the two agree on every branch.
+
+
+class DayNumber(Func):
+    """A date column as its proleptic Gregorian ordinal (``date.toordinal()``), on both databases."""
+
+    output_field = IntegerField()
+    template = "((%(expressions)s) - DATE '0001-01-01' + 1)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)", **extra
+        )
+
+
+def _year_start_day(year: Any) -> Any:
+    """``date(year, 1, 1).toordinal()`` in integer arithmetic (``year`` an integer expression)."""
+    y = ExpressionWrapper(year - 1, output_field=IntegerField())
+    return ExpressionWrapper(y * 365 + y / 4 - y / 100 + y / 400 + 1, output_field=IntegerField())
+
+
+def window_sql(*, start_date: str, due_date: str, year: Any) -> tuple[Any, Any]:
+    """:func:`window` as day-number expressions: ``(first day, last day)`` of an item's time."""
+    year = F(year) if isinstance(year, str) else year
+    last = Coalesce(DayNumber(F(due_date)), _year_start_day(year + 1) - 1, output_field=IntegerField())
+    first = Coalesce(DayNumber(F(start_date)), _year_start_day(year), output_field=IntegerField())
+    return Least(first, last), last
+
+
+def elapsed_share_sql(*, start: Any, due: Any, today: dt.date) -> Any:
+    """:attr:`Facts.elapsed_share` as a float expression (the window is never empty)."""
+    total = ExpressionWrapper(due - start + 1, output_field=IntegerField())
+    elapsed = Least(Greatest(Value(today.toordinal()) - start + 1, Value(0)), total)
+    return Cast(elapsed, FloatField()) / Cast(total, FloatField())
+
+
+def status_sql(
+    *,
+    start: Any,
+    due: Any,
+    today: dt.date,
+    percent: str,
+    returned: str,
+    self_flagged: str,
+    done: Q,
+    rules_: Rules | None = None,
+) -> Case:
+    """:func:`derive` as a ``Case`` over columns: ``percent``/``returned``/``self_flagged`` name
+    fields or annotations of the row, ``done`` is a condition, ``start``/``due`` day numbers."""
+    r = rules_ or rules()
+    share = elapsed_share_sql(start=start, due=due, today=today)
+    expected_less_tolerance = share * Value(100.0) - Value(float(r.lag_tolerance_points))
+    percent_or_zero = Cast(Coalesce(F(percent), Value(0)), FloatField())
+    return Case(
+        When(done, then=Value(Status.DONE.value)),
+        When(LessThan(due, Value(today.toordinal())), then=Value(Status.OVERDUE.value)),
+        When(
+            Q(**{f"{percent}__isnull": True, returned: False}),
+            then=Case(
+                When(LessThan(share, Value(r.not_started_grace_share)), then=Value(Status.NOT_STARTED.value)),
+                default=Value(Status.AT_RISK.value),
+            ),
+        ),
+        When(Q(**{returned: True}) | Q(**{self_flagged: True}), then=Value(Status.AT_RISK.value)),
+        When(LessThan(percent_or_zero, expected_less_tolerance), then=Value(Status.AT_RISK.value)),
+        default=Value(Status.ON_TRACK.value),
+        output_field=CharField(),
+    )

@@ -1,0 +1,283 @@
+"""Status roll-ups counted in the database: a few GROUP BY queries whatever the plans' size.
+
+Each row is classified by :func:`workplan.progress.status.status_sql` (the rules of
+``progress.status`` as a ``Case``) over the stored inputs of ``progress.rollup_state`` and the
+items' own dates, with "today" a parameter — so a past date gives the figures as of then, with
+today's reports. Items of a plan whose every track the user sees are counted from
+``ItemProgress`` (one row per item); otherwise from the user's visible tracks, grouped by item
+(a unit's own scope). Results are plain :class:`Group` rows; ``progress.dashboard`` turns them
+into tallies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Substr
+
+from workplan.plans.models import Plan, PlanItem
+from workplan.progress import status as rules_module
+from workplan.progress.models import Escalation, ItemProgress, ItemState, Track, TrackState
+from workplan.progress.policies import plans_seen_whole
+from workplan.progress.status import Status
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of counted rows: ``count`` rows of ``status``; ``weighted`` = Σ share × weight."""
+
+    plan_id: int
+    part: str  # the path of the top-level part the rows sit under
+    unit_id: int | None  # for unit groups (tracks); None for item groups
+    status: str
+    count: int
+    weighted: float  # Σ (100 if done else percent or 0) × item weight
+    weight: float
+
+
+def _share(status: Any, percent: str) -> Any:
+    return Case(
+        When(Q(**{f"{status}": Status.DONE.value}), then=Value(100)),
+        default=Coalesce(F(percent), Value(0)),
+        output_field=IntegerField(),
+    )
+
+
+def _weighted(status: str, percent: str, weight: str) -> Any:
+    return Sum(
+        ExpressionWrapper(
+            Cast(_share(status, percent), FloatField()) * Cast(F(weight), FloatField()),
+            output_field=FloatField(),
+        )
+    )
+
+
+def _classified_whole(plan_ids: Iterable[int], today: dt.date) -> Any:
+    """Items of plans seen whole, one row each from the stored state, with ``status``."""
+    start, due = rules_module.window_sql(
+        start_date="item__start_date", due_date="item__due_date", year="plan__year"
+    )
+    return ItemProgress.objects.filter(plan_id__in=list(plan_ids), tracked=True).annotate(
+        status=rules_module.status_sql(
+            start=start,
+            due=due,
+            today=today,
+            percent="percent",
+            returned="returned",
+            self_flagged="self_flagged",
+            done=Q(state=ItemState.COMPLETED),
+        ),
+        part=Substr("item__path", 1, PlanItem.steplen),
+        group_plan=F("plan_id"),
+        item_weight=F("item__weight"),
+        item_percent=F("percent"),
+    )
+
+
+def _classified_scoped(user: Any, plan_ids: Iterable[int], today: dt.date) -> Any:
+    """Items of the other plans, judged by the user's visible tracks only, grouped per item."""
+    start, due = rules_module.window_sql(
+        start_date="item__start_date", due_date="item__due_date", year="item__plan__year"
+    )
+    return (
+        Track.objects.visible_to(user)
+        .filter(item__plan_id__in=list(plan_ids))
+        .exclude(state=TrackState.REASSIGNED)
+        .values(
+            "item_id",
+            "item__plan_id",
+            "item__path",
+            "item__weight",
+            "item__start_date",
+            "item__due_date",
+            "item__plan__year",
+            "item__progress__state",
+        )
+        .annotate(
+            reported=Max("latest_percent"),
+            slowest=Min(Coalesce("latest_percent", Value(0))),
+            any_returned=Max(Cast("latest_returned", IntegerField())),
+            any_flagged=Max(Cast("latest_self_flagged", IntegerField())),
+        )
+        .annotate(
+            item_percent=Case(When(reported__isnull=True, then=Value(None)), default=F("slowest")),
+            item_returned=Case(When(any_returned=1, then=Value(True)), default=Value(False)),
+            item_flagged=Case(When(any_flagged=1, then=Value(True)), default=Value(False)),
+        )
+        .annotate(
+            status=rules_module.status_sql(
+                start=start,
+                due=due,
+                today=today,
+                percent="item_percent",
+                returned="item_returned",
+                self_flagged="item_flagged",
+                done=Q(item__progress__state=ItemState.COMPLETED),
+            ),
+            part=Substr("item__path", 1, PlanItem.steplen),
+        )
+    )
+
+
+def item_groups(*, user: Any, plans: list[Plan], today: dt.date) -> Iterator[Group]:
+    """Tracked items by plan, part and status (two queries at most, whatever the plans' size)."""
+    whole = plans_seen_whole(user, plans)
+    scoped = [plan.pk for plan in plans if plan.pk not in whole]
+    if whole:
+        rows = (
+            _classified_whole(whole, today)
+            .values("group_plan", "part", "status")
+            .annotate(
+                n=Count("id"),
+                weighted=_weighted("status", "percent", "item__weight"),
+                weight=Sum(Cast("item__weight", FloatField())),
+            )
+            .order_by()
+        )
+        for row in rows:
+            yield Group(
+                row["group_plan"],
+                row["part"],
+                None,
+                row["status"],
+                row["n"],
+                row["weighted"] or 0.0,
+                row["weight"] or 0.0,
+            )
+    if scoped:
+        # Per item already (the user's own scope); summed here, as plain tuples.
+        for row in _classified_scoped(user, scoped, today).values_list(
+            "item__plan_id", "part", "status", "item_percent", "item__weight"
+        ):
+            plan_id, part, status, percent, weight = row
+            share = 100 if status == Status.DONE else (percent or 0)
+            yield Group(plan_id, part, None, status, 1, share * float(weight), float(weight))
+
+
+def unit_groups(
+    *, user: Any, plans: list[Plan], today: dt.date, unit_ids: Iterable[int] | None = None
+) -> Any:
+    """Visible tracks (not reassigned) by plan, unit, part and status: one GROUP BY query."""
+    start, due = rules_module.window_sql(
+        start_date="item__start_date", due_date="item__due_date", year="item__plan__year"
+    )
+    tracks: Any = (
+        Track.objects.visible_to(user)
+        .filter(item__plan_id__in=[p.pk for p in plans])
+        .exclude(state=TrackState.REASSIGNED)
+    )
+    if unit_ids is not None:
+        tracks = tracks.filter(unit_id__in=list(unit_ids))
+    return (
+        tracks.annotate(
+            status=rules_module.status_sql(
+                start=start,
+                due=due,
+                today=today,
+                percent="latest_percent",
+                returned="latest_returned",
+                self_flagged="latest_self_flagged",
+                done=Q(state=TrackState.COMPLETED),
+            ),
+            part=Substr("item__path", 1, PlanItem.steplen),
+        )
+        .values("item__plan_id", "unit_id", "part", "status")
+        .annotate(
+            n=Count("id"),
+            weighted=_weighted("status", "latest_percent", "item__weight"),
+            weight=Sum(Cast("item__weight", FloatField())),
+        )
+        .order_by()
+    )
+
+
+def unit_group_rows(rows: Iterable[dict[str, Any]]) -> Iterator[Group]:
+    for row in rows:
+        yield Group(
+            row["item__plan_id"],
+            row["part"],
+            row["unit_id"],
+            row["status"],
+            row["n"],
+            row["weighted"] or 0.0,
+            row["weight"] or 0.0,
+        )
+
+
+def _ladder_rank(rules: rules_module.Rules) -> Case:
+    return Case(
+        *[When(level=step.level, then=Value(n)) for n, step in enumerate(rules.ladder, start=1)],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    item_id: int
+    status: str
+    percent: int | None
+    warning_level: str | None
+
+
+def attention_items(
+    *, user: Any, plan: Plan, today: dt.date, limit: int = 50
+) -> tuple[int, list[AttentionItem]]:
+    """Tracked items that are overdue or carry a warning, worst first: ``(how many, the first few)``.
+
+    Two queries (the count and the page), whatever the plan's size.
+    """
+    rules = rules_module.rules()
+    levels = {n: step.level for n, step in enumerate(rules.ladder, start=1)}
+    tracks = Track.objects.visible_to(user).exclude(state=TrackState.REASSIGNED)
+    escalations = Escalation.objects.filter(track__in=tracks.values("pk"))
+    rows: Any = (
+        _classified_whole([plan.pk], today)
+        if plan.pk in plans_seen_whole(user, [plan])
+        else _classified_scoped(user, [plan.pk], today)
+    )
+    worst = (
+        escalations.filter(item_id=OuterRef("item_id"))
+        .annotate(rank=_ladder_rank(rules))
+        .order_by("-rank")
+        .values("rank")[:1]
+    )
+    rows = rows.annotate(
+        warned=Exists(escalations.filter(item_id=OuterRef("item_id"))), rank=Coalesce(worst, Value(0))
+    )
+    _, due = rules_module.window_sql(
+        start_date="item__start_date", due_date="item__due_date", year=Value(plan.year)
+    )
+    rows = rows.annotate(
+        due_day=due,
+        not_overdue=Case(
+            When(status=Status.OVERDUE.value, then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+    ).filter(Q(status=Status.OVERDUE.value) | Q(warned=True))
+    total = rows.count()
+    page = rows.order_by("-rank", "not_overdue", "due_day", "item__path").values_list(
+        "item_id", "status", "item_percent", "rank"
+    )[:limit]
+    return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, r in page]
