@@ -290,6 +290,9 @@ def _progress_calls(actor, org):
             actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         ),
         "item_dispatch": lambda: prog.item_dispatch(actor=actor, item=new_item()),
+        "rollups_repair": lambda: prog.rollups_repair(
+            actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        ),
         "track_acknowledge": lambda: prog.track_acknowledge(actor=actor, track=ctx().track),
         "track_start": lambda: prog.track_start(actor=actor, track=ctx().track),
         "report_save": report,

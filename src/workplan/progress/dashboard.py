@@ -205,7 +205,7 @@ def plan_dashboard_counted(*, user: Any, plan: Plan, today: dt.date | None = Non
         by_part[group.part].add_group(group)
     by_unit: dict[int, Tally] = defaultdict(Tally)
     cell: dict[tuple[int, str], Tally] = defaultdict(Tally)
-    for group in rollups.unit_group_rows(rollups.unit_groups(user=user, plans=[plan], today=today)):
+    for group in rollups.unit_groups(user=user, plans=[plan], today=today):
         unit_id = int(group.unit_id or 0)
         by_unit[unit_id].add_group(group)
         cell[(unit_id, group.part)].add_group(group)
@@ -280,15 +280,13 @@ def organisation_overview(*, user: Any, today: dt.date | None = None, unit: Unit
     by_plan: dict[int, Tally] = defaultdict(Tally)
     overall = Tally()
     by_unit: dict[int, Tally] = defaultdict(Tally)
-    track_groups = rollups.unit_groups(
-        user=user, plans=plans, today=today, unit_ids=None if unit is None else [unit.pk]
-    )
-    for group in rollups.unit_group_rows(track_groups if plans else []):
+    unit_ids = None if unit is None else [unit.pk]
+    for group in rollups.unit_groups(user=user, plans=plans, today=today, unit_ids=unit_ids):
         by_unit[int(group.unit_id or 0)].add_group(group)
         if unit is not None:
             by_plan[group.plan_id].add_group(group)
     if unit is None:
-        for group in rollups.item_groups(user=user, plans=plans, today=today) if plans else []:
+        for group in rollups.item_groups(user=user, plans=plans, today=today):
             by_plan[group.plan_id].add_group(group)
     for tally in by_plan.values():
         overall.counts = {s: overall.counts[s] + tally.counts[s] for s in STATUS_ORDER}

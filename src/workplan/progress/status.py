@@ -261,17 +261,15 @@ class DayNumber(Func):
         )
 
 
-def _year_start_day(year: Any) -> Any:
-    """``date(year, 1, 1).toordinal()`` in integer arithmetic (``year`` an integer expression)."""
-    y = ExpressionWrapper(year - 1, output_field=IntegerField())
-    return ExpressionWrapper(y * 365 + y / 4 - y / 100 + y / 400 + 1, output_field=IntegerField())
-
-
-def window_sql(*, start_date: str, due_date: str, year: Any) -> tuple[Any, Any]:
-    """:func:`window` as day-number expressions: ``(first day, last day)`` of an item's time."""
-    year = F(year) if isinstance(year, str) else year
-    last = Coalesce(DayNumber(F(due_date)), _year_start_day(year + 1) - 1, output_field=IntegerField())
-    first = Coalesce(DayNumber(F(start_date)), _year_start_day(year), output_field=IntegerField())
+def window_sql(*, start_date: str, due_date: str, year: int) -> tuple[Any, Any]:
+    """:func:`window` as day-number expressions: ``(first day, last day)`` of an item's time, for
+    items of plans of ``year`` (the defaults are constants: queries across years run per year)."""
+    last = Coalesce(
+        DayNumber(F(due_date)), Value(dt.date(year, 12, 31).toordinal()), output_field=IntegerField()
+    )
+    first = Coalesce(
+        DayNumber(F(start_date)), Value(dt.date(year, 1, 1).toordinal()), output_field=IntegerField()
+    )
     return Least(first, last), last
 
 

@@ -72,11 +72,17 @@ def _weighted(status: str, percent: str, weight: str) -> Any:
     )
 
 
-def _classified_whole(plan_ids: Iterable[int], today: dt.date) -> Any:
-    """Items of plans seen whole, one row each from the stored state, with ``status``."""
-    start, due = rules_module.window_sql(
-        start_date="item__start_date", due_date="item__due_date", year="plan__year"
-    )
+def _by_year(plans: Iterable[Plan]) -> dict[int, list[int]]:
+    """Plan ids by year: a query per year keeps the window's defaults constant."""
+    years: dict[int, list[int]] = {}
+    for plan in plans:
+        years.setdefault(plan.year, []).append(plan.pk)
+    return years
+
+
+def _classified_whole(plan_ids: Iterable[int], today: dt.date, year: int) -> Any:
+    """Items of plans (of one year) seen whole, one row each from the stored state, with ``status``."""
+    start, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=year)
     return ItemProgress.objects.filter(plan_id__in=list(plan_ids), tracked=True).annotate(
         status=rules_module.status_sql(
             start=start,
@@ -94,11 +100,9 @@ def _classified_whole(plan_ids: Iterable[int], today: dt.date) -> Any:
     )
 
 
-def _classified_scoped(user: Any, plan_ids: Iterable[int], today: dt.date) -> Any:
-    """Items of the other plans, judged by the user's visible tracks only, grouped per item."""
-    start, due = rules_module.window_sql(
-        start_date="item__start_date", due_date="item__due_date", year="item__plan__year"
-    )
+def _classified_scoped(user: Any, plan_ids: Iterable[int], today: dt.date, year: int) -> Any:
+    """Items of the other plans (of one year), judged by the user's visible tracks only, per item."""
+    start, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=year)
     return (
         Track.objects.visible_to(user)
         .filter(item__plan_id__in=list(plan_ids))
@@ -140,12 +144,11 @@ def _classified_scoped(user: Any, plan_ids: Iterable[int], today: dt.date) -> An
 
 
 def item_groups(*, user: Any, plans: list[Plan], today: dt.date) -> Iterator[Group]:
-    """Tracked items by plan, part and status (two queries at most, whatever the plans' size)."""
+    """Tracked items by plan, part and status (two queries per plan year, whatever the plans' size)."""
     whole = plans_seen_whole(user, plans)
-    scoped = [plan.pk for plan in plans if plan.pk not in whole]
-    if whole:
+    for year, ids in _by_year(p for p in plans if p.pk in whole).items():
         rows = (
-            _classified_whole(whole, today)
+            _classified_whole(ids, today, year)
             .values("group_plan", "part", "status")
             .annotate(
                 n=Count("id"),
@@ -155,18 +158,11 @@ def item_groups(*, user: Any, plans: list[Plan], today: dt.date) -> Iterator[Gro
             .order_by()
         )
         for row in rows:
-            yield Group(
-                row["group_plan"],
-                row["part"],
-                None,
-                row["status"],
-                row["n"],
-                row["weighted"] or 0.0,
-                row["weight"] or 0.0,
-            )
-    if scoped:
+            yield Group(row["group_plan"], row["part"], None, row["status"], row["n"], row["weighted"] or 0.0,
+                        row["weight"] or 0.0)  # fmt: skip
+    for year, ids in _by_year(p for p in plans if p.pk not in whole).items():
         # Per item already (the user's own scope); summed here, as plain tuples.
-        for row in _classified_scoped(user, scoped, today).values_list(
+        for row in _classified_scoped(user, ids, today, year).values_list(
             "item__plan_id", "part", "status", "item_percent", "item__weight"
         ):
             plan_id, part, status, percent, weight = row
@@ -176,15 +172,20 @@ def item_groups(*, user: Any, plans: list[Plan], today: dt.date) -> Iterator[Gro
 
 def unit_groups(
     *, user: Any, plans: list[Plan], today: dt.date, unit_ids: Iterable[int] | None = None
+) -> Iterator[Group]:
+    """Visible tracks (not reassigned) by plan, unit, part and status: one GROUP BY query per year."""
+    for year, ids in _by_year(plans).items():
+        yield from unit_group_rows(
+            _unit_rows(user=user, plan_ids=ids, year=year, today=today, unit_ids=unit_ids)
+        )
+
+
+def _unit_rows(
+    *, user: Any, plan_ids: list[int], year: int, today: dt.date, unit_ids: Iterable[int] | None
 ) -> Any:
-    """Visible tracks (not reassigned) by plan, unit, part and status: one GROUP BY query."""
-    start, due = rules_module.window_sql(
-        start_date="item__start_date", due_date="item__due_date", year="item__plan__year"
-    )
+    start, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=year)
     tracks: Any = (
-        Track.objects.visible_to(user)
-        .filter(item__plan_id__in=[p.pk for p in plans])
-        .exclude(state=TrackState.REASSIGNED)
+        Track.objects.visible_to(user).filter(item__plan_id__in=plan_ids).exclude(state=TrackState.REASSIGNED)
     )
     if unit_ids is not None:
         tracks = tracks.filter(unit_id__in=list(unit_ids))
@@ -252,9 +253,9 @@ def attention_items(
     tracks = Track.objects.visible_to(user).exclude(state=TrackState.REASSIGNED)
     escalations = Escalation.objects.filter(track__in=tracks.values("pk"))
     rows: Any = (
-        _classified_whole([plan.pk], today)
+        _classified_whole([plan.pk], today, plan.year)
         if plan.pk in plans_seen_whole(user, [plan])
-        else _classified_scoped(user, [plan.pk], today)
+        else _classified_scoped(user, [plan.pk], today, plan.year)
     )
     worst = (
         escalations.filter(item_id=OuterRef("item_id"))
@@ -265,9 +266,7 @@ def attention_items(
     rows = rows.annotate(
         warned=Exists(escalations.filter(item_id=OuterRef("item_id"))), rank=Coalesce(worst, Value(0))
     )
-    _, due = rules_module.window_sql(
-        start_date="item__start_date", due_date="item__due_date", year=Value(plan.year)
-    )
+    _, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=plan.year)
     rows = rows.annotate(
         due_day=due,
         not_overdue=Case(
@@ -281,3 +280,14 @@ def attention_items(
         "item_id", "status", "item_percent", "rank"
     )[:limit]
     return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, r in page]
+
+
+def rollup_drift(*, user: Any) -> list[tuple[Plan, int, int]]:
+    """Per plan the user may edit: how many tracks and items disagree with their reports."""
+    from workplan.permissions import Action
+    from workplan.progress import rollup_state
+
+    return [
+        (plan, *rollup_state.drift(plan))
+        for plan in Plan.objects.visible_to(user, Action.EDIT).order_by("pk")
+    ]

@@ -109,7 +109,7 @@ def test_status_sql_agrees_with_derive_on_every_rule():
             from workplan.progress.selectors.rollups import _classified_whole
 
             got = (
-                _classified_whole([plan.pk], today)
+                _classified_whole([plan.pk], today, plan.year)
                 .filter(pk=progress.pk)
                 .values_list("status", flat=True)
                 .get()
@@ -142,3 +142,28 @@ def test_the_counted_dashboard_query_count_does_not_grow_with_the_plan():
                 plan_dashboard_counted(user=user, plan=plan, today=dt.date(plan.year, 6, 30))
             counts[kind].append(len(queries))
     assert all(small == large for small, large in counts.values()), counts
+
+
+def test_the_overview_page_and_endpoint_count_every_active_plan_in_the_users_scope(client):
+    synthesise(units=12, items=60, periods=2, plans=2, seed=47)
+    planner = User.objects.get(username="syn47-planner")
+    reporter = User.objects.filter(username__startswith="syn47-reporter-").order_by("username")[1]
+    client.force_login(planner)
+    page = client.get("/overview/?as_of=2025-06-30")
+    assert page.status_code == 200
+    whole = page.context["overview"]
+    assert len(whole.plans) == 2
+    assert whole.overall.total == sum(
+        plan_dashboard(user=planner, plan=p.plan, today=dt.date(2025, 6, 30)).overall.total
+        for p in whole.plans
+    )
+    api = client.get("/api/v1/overview?as_of=2025-06-30").json()
+    assert api["overall"]["total"] == whole.overall.total
+    assert client.get(f"/plans/{whole.plans[0].plan.pk}/dashboard/?as_of=2025-06-30").status_code == 200
+    client.force_login(reporter)
+    own = client.get("/api/v1/overview?as_of=2025-06-30").json()
+    assert 0 < own["overall"]["total"] < whole.overall.total
+    unit_id = own["units"][0]["unit_id"]
+    narrowed = client.get(f"/overview/?unit={unit_id}&as_of=2025-06-30")
+    assert narrowed.status_code == 200
+    assert narrowed.context["overview"].unit.pk == unit_id
