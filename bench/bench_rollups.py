@@ -55,9 +55,16 @@ def main() -> None:
     os.environ["WORKPLAN_2FA_REQUIRED_ROLES"] = ""
     backend = setup_django()
 
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    for seed, items in enumerate(args.items, start=11):
+        _measure(seed, items, args, backend)
+
+
+def _measure(seed: int, items: int, args: argparse.Namespace, backend: str) -> None:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from workplan.accounts.models import User
     from workplan.plans.models import Plan
@@ -65,53 +72,49 @@ def main() -> None:
     from workplan.progress.models import ProgressReport
     from workplan.synth import synthesise
 
-    setup_test_environment()
-    for seed, items in enumerate(args.items, start=11):
-        started = time.perf_counter()
-        synthesise(units=args.units, items=items, periods=args.periods, seed=seed)
-        made = time.perf_counter() - started
-        if backend == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
-        plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
-        user = User.objects.get(username=f"syn{seed}-planner")
-        today = dt.date(plan.year, 6, 30)
-        reports = ProgressReport.objects.filter(item__plan=plan).count()
-        print(
-            f"== {backend}: {items} items, {args.units} units, {reports} reports (generated in {made:.0f} s)"
-        )
-        print(f"   load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores, shared)")
+    started = time.perf_counter()
+    synthesise(units=args.units, items=items, periods=args.periods, seed=seed)
+    made = time.perf_counter() - started
+    if backend == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
+    plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
+    user = User.objects.get(username=f"syn{seed}-planner")
+    today = dt.date(plan.year, 6, 30)
+    reports = ProgressReport.objects.filter(item__plan=plan).count()
+    print(f"== {backend}: {items} items, {args.units} units, {reports} reports (generated in {made:.0f} s)")
+    print(f"   load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores, shared)")
 
-        def raw() -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(RAW_COUNTS, [today, plan.pk])
-                cursor.fetchall()
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_COUNTS, [today, plan.pk])
+            cursor.fetchall()
 
-        raw_ms, _ = _median(raw, args.runs)
-        new_ms, new_q = _median(lambda: plan_dashboard_counted(user=user, plan=plan, today=today), args.runs)
-        client = Client()
-        client.force_login(user)
-        for url in (f"/plans/{plan.pk}/dashboard/?as_of={today}", f"/overview/?as_of={today}"):
-            status = client.get(url).status_code
-            assert status == 200, (url, status)
-        page_ms, page_q = _median(lambda: client.get(f"/plans/{plan.pk}/dashboard/?as_of={today}"), args.runs)
-        org_ms, org_q = _median(lambda: client.get(f"/overview/?as_of={today}"), args.runs)
-        print(f"   raw SQL of the counts       {raw_ms:8.1f} ms")
-        print(
-            f"   after: counted selector     {new_ms:8.1f} ms  {new_q} queries  ({new_ms / raw_ms:.1f}x raw SQL)"
+    raw_ms, _ = _median(raw, args.runs)
+    new_ms, new_q = _median(lambda: plan_dashboard_counted(user=user, plan=plan, today=today), args.runs)
+    client = Client()
+    client.force_login(user)
+    for url in (f"/plans/{plan.pk}/dashboard/?as_of={today}", f"/overview/?as_of={today}"):
+        status = client.get(url).status_code
+        assert status == 200, (url, status)
+    page_ms, page_q = _median(lambda: client.get(f"/plans/{plan.pk}/dashboard/?as_of={today}"), args.runs)
+    org_ms, org_q = _median(lambda: client.get(f"/overview/?as_of={today}"), args.runs)
+    print(f"   raw SQL of the counts       {raw_ms:8.1f} ms")
+    print(
+        f"   after: counted selector     {new_ms:8.1f} ms  {new_q} queries  ({new_ms / raw_ms:.1f}x raw SQL)"
+    )
+    print(
+        f"   after: dashboard page       {page_ms:8.1f} ms  {page_q} queries  ({page_ms / raw_ms:.1f}x raw SQL)"
+    )
+    print(f"   after: overview page        {org_ms:8.1f} ms  {org_q} queries")
+    if items <= args.old_up_to:
+        old_ms, old_q = _median(
+            lambda: plan_dashboard(user=user, plan=plan, today=today), max(1, args.runs // 2)
         )
         print(
-            f"   after: dashboard page       {page_ms:8.1f} ms  {page_q} queries  ({page_ms / raw_ms:.1f}x raw SQL)"
+            f"   before: per-item selector   {old_ms:8.1f} ms  {old_q} queries  ({old_ms / new_ms:.0f}x the new one)"
         )
-        print(f"   after: overview page        {org_ms:8.1f} ms  {org_q} queries")
-        if items <= args.old_up_to:
-            old_ms, old_q = _median(
-                lambda: plan_dashboard(user=user, plan=plan, today=today), max(1, args.runs // 2)
-            )
-            print(
-                f"   before: per-item selector   {old_ms:8.1f} ms  {old_q} queries  ({old_ms / new_ms:.0f}x the new one)"
-            )
-        print(f"   load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    print(f"   load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 
 if __name__ == "__main__":

@@ -167,3 +167,30 @@ def test_the_overview_page_and_endpoint_count_every_active_plan_in_the_users_sco
     narrowed = client.get(f"/overview/?unit={unit_id}&as_of=2025-06-30")
     assert narrowed.status_code == 200
     assert narrowed.context["overview"].unit.pk == unit_id
+
+
+def test_a_tree_level_pages_its_rows_and_counts_each_subtree(client):
+    synthesise(units=12, items=300, periods=2, seed=48)
+    plan = Plan.objects.get(title__startswith="SYN48 ")
+    planner = User.objects.get(username="syn48-planner")
+    today = dt.date(2025, 6, 30)
+    from workplan.progress.selectors.rollups import tree_level
+
+    board = {row.item.path: row for row in plan_dashboard(user=planner, plan=plan, today=today).rows}
+    top = tree_level(user=planner, plan=plan, parent=None, today=today, limit=2)
+    assert len(top.nodes) == 2 and top.next_offset == 2 and top.total == 3
+    for node in top.nodes:
+        below = [r for p, r in board.items() if p.startswith(node.item.path) and r.tracks]
+        assert sum(node.counts.values()) == len(below)
+        assert all(node.counts[s] == sum(1 for r in below if r.status == s) for s in Status)
+    parent = next(n.item for n in top.nodes if n.item.numchild)
+    level = tree_level(user=planner, plan=plan, parent=parent, today=today)
+    assert [n.item.path for n in level.nodes] == sorted(p for p in board if p[:-4] == parent.path)
+    for node in level.nodes:
+        row = board[node.item.path]
+        assert node.status == (row.status if row.tracks else None)
+    client.force_login(planner)
+    assert client.get(f"/plans/{plan.pk}/levels/").status_code == 200
+    fragment = client.get(f"/plans/{plan.pk}/levels/children/?parent={parent.pk}")
+    assert fragment.status_code == 200
+    assert fragment.content.count(b'class="lazy-node') == len(level.nodes)
