@@ -37,19 +37,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     CharField,
-    ExpressionWrapper,
     F,
-    FloatField,
     Func,
     IntegerField,
     Q,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Least
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -243,10 +238,11 @@ def escalation(facts: Facts, rules_: Rules | None = None) -> Warning | None:
 
 # --- The same rules as SQL expressions, for roll-ups computed in the database ---------------
 #
-# :func:`derive` above is the definition; :func:`status_sql` states rules 1–5 again as one
-# ``Case``, step for step and in the same floating-point operations (elapsed share = clamped
+# :func:`derive` above is the definition; :func:`status_sql` states rules 1–5 again as one SQL
+# ``CASE``, step for step and in the same floating-point operations (elapsed share = clamped
 # elapsed days / window days, then × 100 − tolerance), so a query classifies every row as the
-# Python rules would. ``progress/tests/test_rollups.py`` checks the two agree on every branch.
+# Python rules would. ``progress/tests/test_rollups.py`` checks the two agree on every branch,
+# on SQLite and PostgreSQL.
 
 
 class DayNumber(Func):
@@ -273,42 +269,82 @@ def window_sql(*, start_date: str, due_date: str, year: int) -> tuple[Any, Any]:
     return Least(first, last), last
 
 
-def elapsed_share_sql(*, start: Any, due: Any, today: dt.date) -> Any:
-    """:attr:`Facts.elapsed_share` as a float expression (the window is never empty)."""
-    total = ExpressionWrapper(due - start + 1, output_field=IntegerField())
-    elapsed = Least(Greatest(Value(today.toordinal()) - start + 1, Value(0)), total)
-    return Cast(elapsed, FloatField()) / Cast(total, FloatField())
+class StatusSQL(Func):
+    """:func:`derive` as one SQL ``CASE`` (built by :func:`status_sql`).
+
+    Its leaves (the item's dates, the percent, the flags, the "done" condition) are compiled
+    once and the rules' text assembled around them: the expression tree stays a handful of
+    nodes, so compiling a query costs the same whatever the rules look like.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, start_date: Any, due_date: Any, percent: Any, returned: Any, flagged: Any, done: Any,
+                 *, year: int, today: dt.date, rules_: Rules) -> None:  # fmt: skip
+        super().__init__(start_date, due_date, percent, returned, flagged, done)
+        self.year, self.today, self.rules_ = year, today, rules_
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        names = ("start_date", "due_date", "percent", "returned", "flagged", "done")
+        leaves = dict(zip(names, (compiler.compile(e) for e in self.get_source_expressions()), strict=True))
+        # Placeholders now, each replaced by its compiled SQL below (params kept in text order).
+        start_date, due_date, percent, returned, flagged, done = (f"\x00{n}\x00" for n in names)
+        sqlite = connection.vendor == "sqlite"
+        least, greatest, real = (
+            ("MIN", "MAX", "REAL") if sqlite else ("LEAST", "GREATEST", "DOUBLE PRECISION")
+        )
+
+        def day(column: str) -> str:
+            if sqlite:
+                return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
+            return f"(({column}) - DATE '0001-01-01' + 1)"
+
+        r, today = self.rules_, self.today.toordinal()
+        last = f"COALESCE({day(due_date)}, {dt.date(self.year, 12, 31).toordinal()})"
+        first = f"{least}(COALESCE({day(start_date)}, {dt.date(self.year, 1, 1).toordinal()}), {last})"
+        total = f"({last} - {first} + 1)"
+        elapsed = f"{least}({greatest}({today} - {first} + 1, 0), {total})"
+        share = f"(CAST({elapsed} AS {real}) / CAST({total} AS {real}))"
+        grace = f"CAST({float(r.not_started_grace_share)!r} AS {real})"
+        expected_less_tolerance = (
+            f"({share} * CAST(100.0 AS {real}) - CAST({float(r.lag_tolerance_points)!r} AS {real}))"
+        )
+        sql = (
+            f"CASE WHEN {done} THEN '{Status.DONE.value}'"
+            f" WHEN {last} < {today} THEN '{Status.OVERDUE.value}'"
+            f" WHEN {percent} IS NULL AND CAST({returned} AS INTEGER) = 0 THEN"
+            f" (CASE WHEN {share} < {grace} THEN '{Status.NOT_STARTED.value}' ELSE '{Status.AT_RISK.value}' END)"
+            f" WHEN CAST({returned} AS INTEGER) = 1 OR CAST({flagged} AS INTEGER) = 1 THEN '{Status.AT_RISK.value}'"
+            f" WHEN CAST(COALESCE({percent}, 0) AS {real}) < {expected_less_tolerance} THEN '{Status.AT_RISK.value}'"
+            f" ELSE '{Status.ON_TRACK.value}' END"
+        )
+        parts = sql.split("\x00")
+        out, params = [], []
+        for n, part in enumerate(parts):
+            if n % 2:
+                leaf_sql, leaf_params = leaves[part]
+                out.append(f"({leaf_sql})")
+                params.extend(leaf_params)
+            else:
+                out.append(part)
+        return "".join(out), tuple(params)
 
 
 def status_sql(
     *,
-    start: Any,
-    due: Any,
+    start_date: str,
+    due_date: str,
+    year: int,
     today: dt.date,
     percent: str,
     returned: str,
     self_flagged: str,
     done: Q,
     rules_: Rules | None = None,
-) -> Case:
-    """:func:`derive` as a ``Case`` over columns: ``percent``/``returned``/``self_flagged`` name
-    fields or annotations of the row, ``done`` is a condition, ``start``/``due`` day numbers."""
-    r = rules_ or rules()
-    share = elapsed_share_sql(start=start, due=due, today=today)
-    expected_less_tolerance = share * Value(100.0) - Value(float(r.lag_tolerance_points))
-    percent_or_zero = Cast(Coalesce(F(percent), Value(0)), FloatField())
-    return Case(
-        When(done, then=Value(Status.DONE.value)),
-        When(LessThan(due, Value(today.toordinal())), then=Value(Status.OVERDUE.value)),
-        When(
-            Q(**{f"{percent}__isnull": True, returned: False}),
-            then=Case(
-                When(LessThan(share, Value(r.not_started_grace_share)), then=Value(Status.NOT_STARTED.value)),
-                default=Value(Status.AT_RISK.value),
-            ),
-        ),
-        When(Q(**{returned: True}) | Q(**{self_flagged: True}), then=Value(Status.AT_RISK.value)),
-        When(LessThan(percent_or_zero, expected_less_tolerance), then=Value(Status.AT_RISK.value)),
-        default=Value(Status.ON_TRACK.value),
-        output_field=CharField(),
-    )
+) -> StatusSQL:
+    """:func:`derive` over a row: ``percent``/``returned``/``self_flagged`` name fields or
+    annotations, ``done`` is a condition, the dates are the item's (window defaults from ``year``)."""
+    return StatusSQL(
+        F(start_date), F(due_date), F(percent), F(returned), F(self_flagged), done,
+        year=year, today=today, rules_=rules_ or rules(),
+    )  # fmt: skip

@@ -82,11 +82,11 @@ def _by_year(plans: Iterable[Plan]) -> dict[int, list[int]]:
 
 def _classified_whole(plan_ids: Iterable[int], today: dt.date, year: int) -> Any:
     """Items of plans (of one year) seen whole, one row each from the stored state, with ``status``."""
-    start, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=year)
     return ItemProgress.objects.filter(plan_id__in=list(plan_ids), tracked=True).annotate(
         status=rules_module.status_sql(
-            start=start,
-            due=due,
+            start_date="item__start_date",
+            due_date="item__due_date",
+            year=year,
             today=today,
             percent="percent",
             returned="returned",
@@ -102,7 +102,6 @@ def _classified_whole(plan_ids: Iterable[int], today: dt.date, year: int) -> Any
 
 def _classified_scoped(user: Any, plan_ids: Iterable[int], today: dt.date, year: int) -> Any:
     """Items of the other plans (of one year), judged by the user's visible tracks only, per item."""
-    start, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=year)
     return (
         Track.objects.visible_to(user)
         .filter(item__plan_id__in=list(plan_ids))
@@ -125,17 +124,16 @@ def _classified_scoped(user: Any, plan_ids: Iterable[int], today: dt.date, year:
         )
         .annotate(
             item_percent=Case(When(reported__isnull=True, then=Value(None)), default=F("slowest")),
-            item_returned=Case(When(any_returned=1, then=Value(True)), default=Value(False)),
-            item_flagged=Case(When(any_flagged=1, then=Value(True)), default=Value(False)),
         )
         .annotate(
             status=rules_module.status_sql(
-                start=start,
-                due=due,
+                start_date="item__start_date",
+                due_date="item__due_date",
+                year=year,
                 today=today,
                 percent="item_percent",
-                returned="item_returned",
-                self_flagged="item_flagged",
+                returned="any_returned",
+                self_flagged="any_flagged",
                 done=Q(item__progress__state=ItemState.COMPLETED),
             ),
             part=Substr("item__path", 1, PlanItem.steplen),
@@ -183,7 +181,6 @@ def unit_groups(
 def _unit_rows(
     *, user: Any, plan_ids: list[int], year: int, today: dt.date, unit_ids: Iterable[int] | None
 ) -> Any:
-    start, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=year)
     tracks: Any = (
         Track.objects.visible_to(user).filter(item__plan_id__in=plan_ids).exclude(state=TrackState.REASSIGNED)
     )
@@ -192,8 +189,9 @@ def _unit_rows(
     return (
         tracks.annotate(
             status=rules_module.status_sql(
-                start=start,
-                due=due,
+                start_date="item__start_date",
+                due_date="item__due_date",
+                year=year,
                 today=today,
                 percent="latest_percent",
                 returned="latest_returned",
