@@ -218,11 +218,14 @@ class _Walk:
         machine = self.builder.machine
         placed = machine.place(label)
         reason = machine.reason
-        if placed is None and label.alternative is not None:
-            label = label.alternative
+        alternative = label.alternative
+        if alternative is not None and (placed is None or (reason and machine.continues(alternative))):
+            # "2.2—3年内…" where "2." is due: the glued label, not a decimal out of place
+            label = alternative
             placed, reason = machine.place(label), machine.reason
         if placed is None:
-            placed = machine.resync(label, self.following_labels(pos))
+            following = self.following_labels(pos)
+            placed = machine.resync(label, following) or machine.starts_glued_list(label, following)
             reason = machine.reason
         if placed is None:
             return False

@@ -311,6 +311,8 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
     """
     if not text:
         return None
+    if text[0] in "*_" and (emphasis := _RE_EMPHASIS.match(text)):
+        return _emphasised_label(text, offset, emphasis, allow_end=allow_end)
     found = _find_label(text)
     if found is None or not found.readings:
         return None
@@ -338,6 +340,38 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
         found.sequence_only,
         found.continue_only,
         alternative,
+    )
+
+
+# Markdown emphasis around a label: "**7.1** Dredge…", "**Action 3:** Publish…", "__2.__ …".
+_RE_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])")
+
+
+def _emphasised_label(text: str, offset: int, emphasis: re.Match[str], *, allow_end: bool) -> Label | None:
+    """The label inside the emphasis; its closing marks belong to the label."""
+    mark = emphasis.group(1)
+    inner = parse_label(text[emphasis.end() :], offset + emphasis.end(), allow_end=True)
+    if inner is None:
+        return None
+    close = text.find(mark, inner.end - offset)
+    label_end, rest = inner.end, inner.rest
+    if close >= 0 and not text[inner.end - offset : close].strip():
+        end = close + len(mark)  # "**7.1**": the label ends after its closing marks
+        label_end = offset + end
+        while end < len(text) and text[end] in " \t\u3000":
+            end += 1
+        rest = offset + end
+    if rest - offset >= len(text) and not allow_end:
+        return None
+    return Label(
+        inner.readings,
+        offset,
+        label_end,
+        rest,
+        inner.strong,
+        inner.sequence_only,
+        inner.continue_only,
+        inner.alternative,
     )
 
 
