@@ -522,7 +522,8 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
     label = None
     if number_cell is not None and number_cell.end > number_cell.start:
         label = parse_table_number(text[number_cell.start : number_cell.end], number_cell.start)
-    placed = builder.machine.place(label) if label else None
+    # An identifier ("P1.F2.A1") names its row but is in no sequence: the rows stay siblings.
+    placed = builder.machine.place(label) if label and label.readings[0].style != "tbl_code" else None
     if label is None or placed is None:
         if label is not None and number_cell is not None:
             # An unplaceable number is still the row's number: continue the table's sequence.

@@ -391,7 +391,18 @@ def parse_table_number(text: str, offset: int) -> Label | None:
             return Label(
                 (Reading("tbl_zh", value, str(value)),), offset, offset + len(text), offset + len(text), True
             )
-    return parse_label(text, offset, allow_end=True)
+    label = parse_label(text, offset, allow_end=True)
+    if label is None and (code := _RE_ROW_CODE.match(text)):
+        # An identifier as written ("P1.F2.A1", "A-3", "SP2.1"): the row's number, in no sequence.
+        value = int(ascii_digits(code.group(1)))
+        return Label(
+            (Reading("tbl_code", value, text),), offset, offset + len(text), offset + len(text), False
+        )
+    return label
 
 
+# A record's identifier: letters and digits in dotted or dashed groups, with a digit in it.
+_RE_ROW_CODE = re.compile(
+    r"(?=.*\d)(?=.*[A-Za-z])(?:[A-Za-z]{0,4}\d{0,4}[.\-_])*[A-Za-z]{0,4}(\d{1,4})[A-Za-z]?$"
+)
 _RE_BARE_ZH_NUMBER = re.compile(rf"{_ZH_NUM}$")

@@ -315,3 +315,47 @@ def test_the_builder_remembers_where_a_cell_broke():
     assert [at - cells[1].start for at in cells[1].line_breaks] == [4, 9]
     assert [at - cells[2].start for at in cells[2].line_breaks] == [1]
     assert cells[0].line_breaks == ()
+
+
+def test_column_roles_from_headers_of_a_tracker_sheet():
+    from workplan.parsing.structure.tables import column_role
+
+    roles = {
+        header: column_role(header)
+        for header in (
+            "Step ID",
+            "Kick-off Date",
+            "Status",
+            "Task",
+            "Sponsor Lead",
+            "Team Lead 2",
+            "Review Date",
+            "Web Link",
+            "Finish",
+            "指导部门",
+        )
+    }
+    assert roles == {
+        "Step ID": "number",
+        "Kick-off Date": "extra",
+        "Status": "extra",
+        "Task": "title",
+        "Sponsor Lead": "lead",
+        "Team Lead 2": "responsible",
+        "Review Date": "extra",
+        "Web Link": "extra",
+        "Finish": "deadline",
+        "指导部门": "lead",
+    }
+
+
+def test_row_identifiers_are_numbers_as_written_and_keep_rows_siblings():
+    from workplan.parsing import parse_text
+
+    text = "Ref ID\tTask\tOwner\nQ1.B2.S1\tRepaint the depot.\tFleet Office\nQ1.B3.S1\tFix the gate.\tEstates Office\nQ2.B1.S2\tOpen the yard.\tFleet Office"
+    plan = parse_text(text)
+    assert [(item.level, item.number) for item in plan.flat_items()] == [
+        (1, "Q1.B2.S1"),
+        (1, "Q1.B3.S1"),
+        (1, "Q2.B1.S2"),
+    ]
