@@ -51,3 +51,15 @@ def test_footnotes_under_the_text_are_not_items():
         "1 Example.gov/permits/queue\n2 See the 2030 review."
     )
     assert [number for _, number, _ in _outline(text)] == ["1", "1", "2"]
+
+
+def test_row_identifiers_are_numbers_as_written_and_keep_rows_siblings():
+    rows = (
+        "Ref ID\tTask\tOwner",
+        "Q1.B2.S1\tRepaint the depot.\tFleet Office",
+        "Q2.B1.S2\tOpen the yard.\tFleet Office",
+    )
+    assert [number for level, number, _ in _outline("\n".join(rows)) if level == 1] == [
+        "Q1.B2.S1",
+        "Q2.B1.S2",
+    ]

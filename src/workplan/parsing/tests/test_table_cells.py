@@ -347,15 +347,3 @@ def test_column_roles_from_headers_of_a_tracker_sheet():
         "Finish": "deadline",
         "指导部门": "lead",
     }
-
-
-def test_row_identifiers_are_numbers_as_written_and_keep_rows_siblings():
-    from workplan.parsing import parse_text
-
-    text = "Ref ID\tTask\tOwner\nQ1.B2.S1\tRepaint the depot.\tFleet Office\nQ1.B3.S1\tFix the gate.\tEstates Office\nQ2.B1.S2\tOpen the yard.\tFleet Office"
-    plan = parse_text(text)
-    assert [(item.level, item.number) for item in plan.flat_items()] == [
-        (1, "Q1.B2.S1"),
-        (1, "Q1.B3.S1"),
-        (1, "Q2.B1.S2"),
-    ]
