@@ -19,7 +19,7 @@ from workplan.publishing import services
 
 PUBLIC_NARRATIVE = "已完成全县社会救助对象核查，公开叙述"
 PRIVATE_NARRATIVE = "内部叙述：尚待财政资金到位"
-SECRET_TITLE = "未公开部分的内部事项"
+HIDDEN_PART_TITLE = "未公开部分的内部事项"
 UNPUBLISHED_TITLE = "从未公开的计划"
 WITHDRAWN_TITLE = "已撤销公开的计划"
 PEOPLE = ("张三丰", "李四光", "planner-pub", "reporter-pub")
@@ -55,7 +55,9 @@ def public_world(actor: Any, org: Organisation) -> PublicWorld:
         task = make_plan_with_task(actor, owner=org.root, assignee=org.unit_a, title="2019年公开计划")
         plan = task.plan
         plans.item_update(actor=actor, item=task, due_date=dt.date(2019, 12, 31))
-        secret_part = plans.item_create(actor=actor, plan=plan, title=SECRET_TITLE, number="2", label="二、")
+        secret_part = plans.item_create(
+            actor=actor, plan=plan, title=HIDDEN_PART_TITLE, number="2", label="二、"
+        )
         secret_task = plans.item_create(
             actor=actor, plan=plan, parent=secret_part, title="保密任务甲", number="1", label="（一）"
         )
@@ -68,13 +70,25 @@ def public_world(actor: Any, org: Organisation) -> PublicWorld:
     periods = {p.index: p for p in plan.periods.all()}
     with clock.frozen(moment(2019, 1, 20)):
         first = progress.report_save(
-            actor=reporter, track=track, period=periods[1], narrative=PUBLIC_NARRATIVE, percent=30, submit=True
+            actor=reporter,
+            track=track,
+            period=periods[1],
+            narrative=PUBLIC_NARRATIVE,
+            percent=30,
+            submit=True,
         )
-        evidence = progress.evidence_add(actor=reporter, report=first, filename="名单.txt", data=b"internal list")
+        evidence = progress.evidence_add(
+            actor=reporter, report=first, filename="名单.txt", data=b"internal list"
+        )
         first = progress.report_accept(actor=planner, report=first)
     with clock.frozen(moment(2019, 2, 20)):
         second = progress.report_save(
-            actor=reporter, track=track, period=periods[2], narrative=PRIVATE_NARRATIVE, percent=45, submit=True
+            actor=reporter,
+            track=track,
+            period=periods[2],
+            narrative=PRIVATE_NARRATIVE,
+            percent=45,
+            submit=True,
         )
         second = progress.report_accept(actor=planner, report=second)
     indicator = indicator_create(
@@ -91,7 +105,9 @@ def public_world(actor: Any, org: Organisation) -> PublicWorld:
     part = task.get_parent()
     services.publication_publish(actor=planner, plan=plan, part_ids=[part.pk])
     services.narrative_publish(actor=planner, report=first)
-    unpublished = make_plan_with_task(actor, owner=org.root, assignee=org.unit_a, title=UNPUBLISHED_TITLE).plan
+    unpublished = make_plan_with_task(
+        actor, owner=org.root, assignee=org.unit_a, title=UNPUBLISHED_TITLE
+    ).plan
     withdrawn = make_plan_with_task(actor, owner=org.root, assignee=org.unit_a, title=WITHDRAWN_TITLE).plan
     services.publication_publish(actor=planner, plan=withdrawn)
     services.publication_unpublish(actor=planner, plan=withdrawn)

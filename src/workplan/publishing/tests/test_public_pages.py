@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from workplan.publishing import services
 from workplan.publishing.testing import (
+    HIDDEN_PART_TITLE,
     PEOPLE,
     PRIVATE_NARRATIVE,
     PUBLIC_NARRATIVE,
-    SECRET_TITLE,
     UNPUBLISHED_TITLE,
     WITHDRAWN_TITLE,
 )
@@ -50,7 +50,7 @@ def test_the_plan_page_shows_structure_status_percent_targets_and_public_narrati
 
 def test_nothing_unpublished_and_no_people_evidence_or_internal_links(anonymous, world):
     body = _page(anonymous, world.plan.pk) + anonymous.get("/public/").content.decode()
-    assert SECRET_TITLE not in body and "保密任务甲" not in body  # the part left out
+    assert HIDDEN_PART_TITLE not in body and "保密任务甲" not in body  # the part left out
     for name in PEOPLE:
         assert name not in body, name
     assert "名单.txt" not in body and "/evidence/" not in body
@@ -145,7 +145,11 @@ def test_the_internal_site_stays_closed_to_a_visitor(anonymous, world):
     ):
         response = anonymous.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
-    for url in (f"/api/v1/plans/{world.plan.pk}", f"/api/v1/plans/{world.plan.pk}/publication", "/api/v1/plans"):
+    for url in (
+        f"/api/v1/plans/{world.plan.pk}",
+        f"/api/v1/plans/{world.plan.pk}/publication",
+        "/api/v1/plans",
+    ):
         assert anonymous.get(url).status_code == 401, url
 
 
@@ -178,10 +182,10 @@ def test_unpublishing_takes_the_page_down_at_once(anonymous, world):
 def test_publishing_parts_again_changes_what_is_shown(anonymous, world):
     services.publication_publish(actor=world.planner, plan=world.plan, part_ids=[])
     body = _page(anonymous, world.plan.pk)
-    assert SECRET_TITLE in body  # now the whole plan is public
+    assert HIDDEN_PART_TITLE in body  # now the whole plan is public
     services.publication_publish(actor=world.planner, plan=world.plan, part_ids=[world.secret_part.pk])
     body = _page(anonymous, world.plan.pk)
-    assert SECRET_TITLE in body and "完善工作机制" not in body and PUBLIC_NARRATIVE not in body
+    assert HIDDEN_PART_TITLE in body and "完善工作机制" not in body and PUBLIC_NARRATIVE not in body
 
 
 def test_a_signed_in_user_sees_the_same_public_page(client, anonymous, world):
