@@ -22,6 +22,7 @@ from workplan.api.endpoints import (
     organisation,
     plans,
     progress,
+    publishing,
     reports,
     supervision,
     tasks,
@@ -87,5 +88,6 @@ for module in (
     organisation,
     users,
     reports,
+    publishing,
 ):
     api.add_router("", module.router)
