@@ -23,6 +23,7 @@ from workplan.api.endpoints import (
     overview,
     plans,
     progress,
+    publishing,
     reports,
     supervision,
     tasks,
@@ -89,5 +90,6 @@ for module in (
     users,
     reports,
     overview,
+    publishing,
 ):
     api.add_router("", module.router)
