@@ -75,7 +75,8 @@ def check_url(url: str, *, resolve: bool = True) -> Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise _refuse(_("The host %(host)s of the webhook URL cannot be found.") % {"host": host}) from None
-    addresses = [str(info[4][0]) for info in infos]
+    # IPv4 first: a name such as localhost answers ::1 first where the receiver listens on IPv4.
+    addresses = sorted({str(info[4][0]) for info in infos}, key=lambda a: (":" in a, a))
     if not listed:
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%")[0])

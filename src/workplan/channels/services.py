@@ -105,7 +105,7 @@ def endpoint_create(
     endpoint.save(force_insert=True)
     audit.record(
         actor=actor,
-        action="channel.endpoint_created",
+        action="endpoint.created",
         target=endpoint,
         after=audit.snapshot(endpoint, AUDITED),
     )
@@ -150,7 +150,7 @@ def endpoint_update(
     locked.save(update_fields=fields)
     audit.record(
         actor=actor,
-        action="channel.endpoint_updated",
+        action="endpoint.updated",
         target=locked,
         before=before,
         after=audit.snapshot(locked, AUDITED),
@@ -164,7 +164,7 @@ def endpoint_delete(*, actor: Any, endpoint: WebhookEndpoint) -> None:
     policy_for(WebhookEndpoint).require(actor, Action.EDIT, endpoint)
     audit.record(
         actor=actor,
-        action="channel.endpoint_deleted",
+        action="endpoint.deleted",
         target=endpoint,
         before=audit.snapshot(endpoint, AUDITED),
     )
@@ -190,7 +190,7 @@ def endpoint_test(*, actor: Any, endpoint: WebhookEndpoint) -> Delivery:
     )
     row.save(force_insert=True)
     fanout.enqueue_delivery(row)
-    audit.record(actor=actor, action="channel.endpoint_tested", target=endpoint, after={"delivery": row.pk})
+    audit.record(actor=actor, action="endpoint.tested", target=endpoint, after={"delivery": row.pk})
     return row
 
 
@@ -274,7 +274,7 @@ def digest_send_due(*, actor: Any) -> int:
             sent += 1
         audit.record(
             actor=actor,
-            action="mail.digest_sent",
+            action="digest.sent",
             target=preference,
             after={"notifications": len(notes), "emailed": bool(notes and preference.user.email)},
         )
