@@ -34,7 +34,7 @@ class Message:
     title: str
     text: str
     link: str = ""
-    link_label: str = "查看详情"
+    link_label: str = "Open"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext
 
 from workplan.channels import crypto, platforms, safety
 from workplan.channels.models import Delivery, DeliveryState
@@ -35,7 +38,11 @@ def attempt(delivery_id: int) -> str:
         secret = crypto.unseal(endpoint.secret_encrypted)
     except crypto.SecretUnreadable as error:
         raise DeliveryFailed(str(error)) from None
-    message = platforms.Message(title=delivery.title, text=delivery.text, link=delivery.link)
+    with translation.override(settings.LANGUAGE_CODE):
+        label = gettext("Open in workplan")
+    message = platforms.Message(
+        title=delivery.title, text=delivery.text, link=delivery.link, link_label=label
+    )
     final_url, body = platforms.build(endpoint.platform, url, secret, message, now=time.time())
     try:
         status, answer = safety.post_json(final_url, body)
