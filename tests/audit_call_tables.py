@@ -1,5 +1,5 @@
 """Call tables of the write services of the apps added after the core ones (tasks, ledgers,
-reports, security, API tokens, assessment, operations), for tests/test_audit_every_write.py."""
+reports, publishing, security, API tokens, assessment, operations), for tests/test_audit_every_write.py."""
 
 from __future__ import annotations
 
@@ -113,6 +113,28 @@ def _report_calls(actor, org):
         "good_practice_mark": lambda: reports.good_practice_mark(actor=actor, report=accepted()),
         "good_practice_unmark": lambda: reports.good_practice_unmark(
             actor=actor, mark=reports.good_practice_mark(actor=actor, report=accepted())
+        ),
+        **_publishing_calls(actor, org, accepted),
+    }
+
+
+def _publishing_calls(actor, org, accepted):
+    """Publishing a plan (whole or a part), taking it down, and making a narrative public."""
+    from workplan.publishing import services as publishing
+
+    def plan():
+        return make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+
+    def published():
+        p = plan()
+        return publishing.publication_publish(actor=actor, plan=p, part_ids=[p.items.get(depth=1).pk]).plan
+
+    return {
+        "publication_publish": published,
+        "publication_unpublish": lambda: publishing.publication_unpublish(actor=actor, plan=published()),
+        "narrative_publish": lambda: publishing.narrative_publish(actor=actor, report=accepted()),
+        "narrative_unpublish": lambda: publishing.narrative_unpublish(
+            actor=actor, narrative=publishing.narrative_publish(actor=actor, report=accepted())
         ),
     }
 

@@ -73,6 +73,8 @@ MODEL_GROUP: dict[str, str] = {
     "reports.GoodPractice": "plan",
     "reports.GeneratedDocument": "plan",
     "reports.ReportWording": "plan",
+    "publishing.Publication": "plan",
+    "publishing.PublicNarrative": "plan",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -188,8 +190,8 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
 
 
 def _report_rows(plan, report) -> dict[str, object]:
-    """A good-practice mark and a generation record of the plan (rows, not the services'
-    rules: those are tested in reports/tests)."""
+    """A good-practice mark, a generation record, a publication and a public narrative of the
+    plan (rows, not the services' rules: those are tested in reports/ and publishing/tests)."""
     from workplan.reports.models import GeneratedDocument, GoodPractice, ReportWording
 
     now = clock.now()
@@ -198,10 +200,16 @@ def _report_rows(plan, report) -> dict[str, object]:
         plan=plan, kind="summary", format="docx", year=plan.year, created_at=now, sha256="0" * 64, size=1
     )
     wording = ReportWording.objects.create(plan=plan, values={"number": "统发〔2019〕1号"})
+    from workplan.publishing.models import Publication, PublicNarrative
+
     return {
         "reports.GoodPractice": mark,
         "reports.GeneratedDocument": record,
         "reports.ReportWording": wording,
+        "publishing.Publication": Publication.objects.create(plan=plan, published_at=now),
+        "publishing.PublicNarrative": PublicNarrative.objects.create(
+            report=report, plan=plan, published_at=now
+        ),
     }
 
 

@@ -23,6 +23,7 @@ from workplan.api.endpoints import (
     organisation,
     plans,
     progress,
+    publishing,
     reports,
     supervision,
     tasks,
@@ -89,5 +90,6 @@ for module in (
     organisation,
     users,
     reports,
+    publishing,
 ):
     api.add_router("", module.router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workplan.operations",
     "workplan.reports",
     "workplan.channels",
+    "workplan.publishing",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
     "django_otp",
@@ -156,6 +157,9 @@ WORKPLAN_MAX_UPLOAD_BYTES = env.integer("WORKPLAN_MAX_UPLOAD_BYTES", 20 * 1024 *
 WORKPLAN_API_RATE_LIMIT = env.integer("WORKPLAN_API_RATE_LIMIT", 600, minimum=0)
 WORKPLAN_API_RATE_WINDOW_SECONDS = env.integer("WORKPLAN_API_RATE_WINDOW_SECONDS", 60, minimum=1)
 WORKPLAN_API_PAGE_SIZE = 50
+
+# The anonymous public pages (/public/): how long a browser or proxy may reuse a page unasked.
+WORKPLAN_PUBLIC_MAX_AGE = env.integer("WORKPLAN_PUBLIC_MAX_AGE", 60, minimum=0)
 WORKPLAN_API_MAX_PAGE_SIZE = 200
 
 # E-mail (reminders, warnings): SMTP when EMAIL_HOST is set, else files in DATA_DIR/mail so that

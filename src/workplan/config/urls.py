@@ -12,6 +12,8 @@ urlpatterns = [
     path("ledgers/", include("workplan.ledgers.urls")),
     path("assessment/", include("workplan.assessment.urls")),
     path("reports/", include("workplan.reports.urls")),
+    path("publishing/", include("workplan.publishing.urls")),
+    path("public/", include("workplan.publishing.public_urls")),
     path("api/", include("workplan.api.urls")),
     path("security/", include("workplan.security.urls")),
     path("", include("workplan.operations.urls")),
