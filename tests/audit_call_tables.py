@@ -314,3 +314,33 @@ def _operations_calls(actor, user):
             membership=accounts.membership_create(actor=actor, user=user, unit=user_unit(), role="viewer"),
         ),
     }
+
+
+def _channel_calls(actor, org):
+    """Group robots (administrators), a test message, mail preferences and the digest."""
+    from django.test import override_settings
+
+    from workplan.channels import services as channels
+    from workplan.channels.models import MailPreference
+
+    def endpoint():
+        with override_settings(WORKPLAN_WEBHOOK_ALLOWED_HOSTS=["127.0.0.1"]):
+            return channels.endpoint_create(
+                actor=actor, name="群", platform="wecom", url="http://127.0.0.1:9/send?key=k", unit=org.unit_a
+            )
+
+    def digest_due():
+        channels.mail_preference_set(actor=actor, frequency="daily")
+        MailPreference.objects.filter(user=actor).update(
+            last_digest_at=dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+        )
+        return channels.digest_send_due(actor=actor)
+
+    return {
+        "endpoint_create": endpoint,
+        "endpoint_update": lambda: channels.endpoint_update(actor=actor, endpoint=endpoint(), active=False),
+        "endpoint_delete": lambda: channels.endpoint_delete(actor=actor, endpoint=endpoint()),
+        "endpoint_test": lambda: channels.endpoint_test(actor=actor, endpoint=endpoint()),
+        "mail_preference_set": lambda: channels.mail_preference_set(actor=actor, frequency="weekly"),
+        "digest_send_due": digest_due,
+    }

@@ -11,6 +11,7 @@ from django.db import transaction
 from tests.audit_call_tables import (
     _api_calls,
     _assessment_calls,
+    _channel_calls,
     _ledger_calls,
     _operations_calls,
     _report_calls,
@@ -208,6 +209,7 @@ def _call_table(actor, org):
         **_api_calls(actor, user),
         **_report_calls(actor, org),
         **_task_calls(actor),
+        **_channel_calls(actor, org),
         **_ledger_calls(actor, org, task),
         **_assessment_calls(actor, org),
         **_operations_calls(actor, user),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workplan.web",
     "workplan.operations",
     "workplan.reports",
+    "workplan.channels",
     "workplan.publishing",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
@@ -184,6 +185,15 @@ WORKPLAN_BROKER_URL = os.environ.get("WORKPLAN_BROKER_URL", "").strip()
 WORKPLAN_TASK_QUEUE = (
     os.environ.get("WORKPLAN_TASK_QUEUE", "").strip() or "workplan"
 )  # one per site on a shared broker
+
+# Messaging channels (workplan/channels, docs/channels.md): links in robot messages and digests
+# start with the site's address; robots must be https on public addresses unless their host is
+# listed here (an intranet gateway: any address, http allowed); seconds before a robot times out.
+WORKPLAN_SITE_URL = os.environ.get("WORKPLAN_SITE_URL", "").strip() or "http://localhost:8000"
+WORKPLAN_WEBHOOK_ALLOWED_HOSTS = [h.lower() for h in env.host_list("WORKPLAN_WEBHOOK_ALLOWED_HOSTS", [])]
+WORKPLAN_WEBHOOK_TIMEOUT = env.integer("WORKPLAN_WEBHOOK_TIMEOUT", 5, minimum=1)
+WORKPLAN_WEBHOOK_CA_FILE = os.environ.get("WORKPLAN_WEBHOOK_CA_FILE", "").strip()
+WORKPLAN_TASK_THREADS = True  # the immediate engine runs robot messages in a thread of their own
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/", include("workplan.plans.urls")),
     path("progress/", include("workplan.progress.urls")),
     path("tasks/", include("workplan.tasks.urls")),
+    path("channels/", include("workplan.channels.urls")),
     path("ledgers/", include("workplan.ledgers.urls")),
     path("assessment/", include("workplan.assessment.urls")),
     path("reports/", include("workplan.reports.urls")),

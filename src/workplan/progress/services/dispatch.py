@@ -141,6 +141,8 @@ def _dispatch(*, actor: Any, plan: Plan, items: list[PlanItem], note: str, actio
             title=title,
             body=body + (f"\n{note}" if note else ""),
             item=first if len(tracks) == 1 else None,
+            units=[unit],
+            plan=plan,
         )
     return DispatchResult(items=len(dispatched_items), tracks=len(new_tracks), obligations=obligations)
 

@@ -224,6 +224,7 @@ def report_return(
         ),
         body=reason,
         item=report.item,
+        units=[report.unit],
     )
     return report
 
