@@ -5,8 +5,8 @@ The public page is built once per state of the data: its stamp is (plan, publica
 the newest audit row's id, today, language). Every write service records an audit row in its
 transaction (``tests/test_audit_every_write.py`` enforces it), so the newest audit id changes
 whenever anything the page shows could have changed; the status also depends on the date,
-hence today. The stamp is the ETag, and the built page is kept in Django's cache under it:
-a warm page costs three queries whatever the plan's size (docs/public-pages.md).
+hence today. The stamp is the ETag, and the view keeps the rendered page in Django's cache
+under it: a warm page costs two queries whatever the plan's size (docs/public-pages.md).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -31,7 +30,6 @@ from workplan.progress.selectors import default_as_of, plan_status_board
 from workplan.publishing.models import Publication, PublicNarrative
 
 MAX_ID = 2**63 - 1
-CACHE_SECONDS = 600  # a built page kept this long (a newer stamp makes a new key anyway)
 
 
 def _public_id(raw: Any) -> int:
@@ -210,21 +208,9 @@ def _published_publication(plan_id: Any) -> Publication:
     return publication
 
 
-def public_plan_page(*, plan_id: Any, stamp: str | None = None) -> PublicPlanPage:
-    """The public page of a published plan; an unpublished or missing plan raises NotFound alike.
-
-    With ``stamp`` (from :func:`public_plan_stamp`) the built page is cached under it.
-    """
-    publication = _published_publication(plan_id)
-    key = f"publishing:plan:{stamp}" if stamp else ""
-    if key:
-        cached = cache.get(key)
-        if isinstance(cached, PublicPlanPage) and cached.plan_id == publication.plan_id:
-            return cached
-    page = _build_page(publication)
-    if key:
-        cache.set(key, page, CACHE_SECONDS)
-    return page
+def public_plan_page(*, plan_id: Any) -> PublicPlanPage:
+    """The public page of a published plan; an unpublished or missing plan raises NotFound alike."""
+    return _build_page(_published_publication(plan_id))
 
 
 def _build_page(publication: Publication) -> PublicPlanPage:

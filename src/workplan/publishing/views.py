@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ from workplan.progress import selectors as progress_selectors
 from workplan.publishing import selectors, services
 
 LANGUAGES = {"zh": "zh-hans", "en": "en"}
+CACHE_SECONDS = 600  # a rendered page kept this long (any audited write makes a new stamp anyway)
 
 
 @login_required
@@ -93,14 +95,21 @@ def narrative(request: HttpRequest, plan_id: int, report_id: int) -> HttpRespons
 # --- anonymous -------------------------------------------------------------------------------
 
 
-def _public(
-    template: str, context: Mapping[str, object], *, language: str, status: int = 200
-) -> HttpResponse:
+def _render(template: str, context: Mapping[str, object], *, language: str) -> str:
     with translation.override(LANGUAGES[language]):
-        body = render_to_string(template, {**context, "lang": language, "LANGUAGE_CODE": LANGUAGES[language]})
+        return render_to_string(template, {**context, "lang": language, "LANGUAGE_CODE": LANGUAGES[language]})
+
+
+def _response(body: str, *, language: str, status: int = 200) -> HttpResponse:
     response = HttpResponse(body, status=status)
     response["Content-Language"] = LANGUAGES[language]
     return response
+
+
+def _public(
+    template: str, context: Mapping[str, object], *, language: str, status: int = 200
+) -> HttpResponse:
+    return _response(_render(template, context, language=language), language=language, status=status)
 
 
 def _switch(name: str, *args: object) -> dict[str, str]:
@@ -151,13 +160,15 @@ def public_plan(request: HttpRequest, plan_id: str, language: str = "zh") -> Htt
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _cacheable(not_modified, etag)
-    try:
-        page = selectors.public_plan_page(plan_id=plan_id, stamp=stamp)
-    except NotFound:  # unpublished between the two reads
-        return _not_found(language)
-    response = _public(
-        "publishing/public_plan.html",
-        {"page": page, **_switch("plan", page.plan_id)},
-        language=language,
-    )
+    key = f"publishing:page:{stamp}"  # the stamp names the language and the state of the data
+    body = cache.get(key)
+    if not isinstance(body, str):
+        try:
+            page = selectors.public_plan_page(plan_id=plan_id)
+        except NotFound:  # unpublished between the two reads
+            return _not_found(language)
+        context = {"page": page, **_switch("plan", page.plan_id)}
+        body = _render("publishing/public_plan.html", context, language=language)
+        cache.set(key, body, CACHE_SECONDS)
+    response = _response(body, language=language)
     return _cacheable(response, etag)
