@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from workplan.ledgers.models import Ledger
 from workplan.plans.models import Plan, Target
@@ -30,6 +31,10 @@ STOP = {
     "than",
 }
 MIN_SCORE = 2
+# The plan dashboard scores at most this many targets (in plan order) and lists at most
+# :data:`SHOWN` proposals, so its cost does not grow with the plan; an item's page scores its own.
+SCANNED = 400
+SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -62,14 +67,28 @@ def _ledger_terms(ledger: Ledger, labels: list[str]) -> set[str]:
     return terms(" ".join([ledger.name, ledger.description, *labels]))
 
 
-def proposals_for(plan: Plan, *, ledgers: list[Ledger], labels: dict[int, list[str]]) -> list[Proposal]:
-    """For each quantified target of ``plan`` that no indicator measures yet, the ledgers
-    whose subject its wording names (best first, at least :data:`MIN_SCORE` shared terms)."""
-    targets = (
+def proposals_for(
+    plan: Plan,
+    *,
+    ledgers: list[Ledger],
+    labels: dict[int, list[str]],
+    item_id: int | None = None,
+    scanned: int | None = None,
+) -> list[Proposal]:
+    """For each quantified target of ``plan`` (or of its item ``item_id``) that no indicator
+    measures yet, the ledgers whose subject its wording names (best first, at least
+    :data:`MIN_SCORE` shared terms). ``scanned`` bounds how many targets are read (plan order)."""
+    if not ledgers:
+        return []
+    targets: Any = (
         Target.objects.filter(item__plan=plan, value__isnull=False, indicator__isnull=True)
         .select_related("item")
         .order_by("item__path", "id")
     )
+    if item_id is not None:
+        targets = targets.filter(item_id=item_id)
+    if scanned is not None:
+        targets = targets[:scanned]
     vocabulary = {ledger.pk: _ledger_terms(ledger, labels.get(ledger.pk, [])) for ledger in ledgers}
     found: list[Proposal] = []
     for target in targets:

@@ -369,9 +369,12 @@ def record_items(*, user: Any, ids: list[int]) -> QuerySet[PlanItem]:
     return rows
 
 
-def indicator_proposals(plan: Plan, *, user: Any) -> list[Any]:
-    """Proposed target → ledger links for ``plan`` (see ``ledgers.proposals``), over the
-    ledgers ``user`` sees; empty unless ``user`` may define indicators for the plan's owner."""
+def indicator_proposals(
+    plan: Plan, *, user: Any, item_id: int | None = None, scanned: int | None = None
+) -> list[Any]:
+    """Proposed target → ledger links for ``plan`` (see ``ledgers.proposals``; only ``item_id``'s
+    targets when given, only the first ``scanned`` targets when given), over the ledgers ``user``
+    sees; empty unless ``user`` may define indicators for the plan's owner."""
     from workplan.ledgers.proposals import proposals_for
     from workplan.permissions import can
 
@@ -381,4 +384,4 @@ def indicator_proposals(plan: Plan, *, user: Any) -> list[Any]:
     labels: dict[int, list[str]] = {}
     for ledger_id, label in LedgerField.objects.filter(ledger__in=ledgers).values_list("ledger_id", "label"):
         labels.setdefault(ledger_id, []).append(label)
-    return proposals_for(plan, ledgers=ledgers, labels=labels)
+    return proposals_for(plan, ledgers=ledgers, labels=labels, item_id=item_id, scanned=scanned)

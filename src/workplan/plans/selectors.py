@@ -150,3 +150,8 @@ def draft_list_for_user(*, user: Any, status: str | None = None) -> ImportDraftQ
     """The import drafts the user is reviewing (their own; administrators: all)."""
     drafts = ImportDraft.objects.visible_to(user)
     return drafts.filter(status=status) if status else drafts
+
+
+def plan_item_count(*, user: Any, plan: Plan) -> int:
+    """How many of ``plan``'s items ``user`` sees (one COUNT query)."""
+    return PlanItem.objects.visible_to(user).filter(plan=plan).count()

@@ -6,12 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
@@ -27,6 +30,11 @@ from workplan.progress.selectors import ItemStatusRow, default_as_of
 from workplan.security.selectors import locked_usernames
 from workplan.web.forms import AsOfForm, TreeFilterForm
 from workplan.web.templatetags.workplan import STATUS_LABELS
+
+# The full tree renders at most TREE_PAGE rows a page; an unfiltered plan larger than
+# TREE_WHOLE_UP_TO items opens on the level-by-level page instead (its board is per item).
+TREE_PAGE = 300
+TREE_WHOLE_UP_TO = 2000
 
 
 @login_required
@@ -84,9 +92,19 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     units = unit_list_for_user(user=request.user).filter(is_active=True)
     form = TreeFilterForm(request.GET or None, units=units)
     as_of = _as_of(form, plan)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "as_of" and v}
+    if not filters and (size := selectors.plan_item_count(user=request.user, plan=plan)) > TREE_WHOLE_UP_TO:
+        messages.info(
+            request,
+            gettext(
+                "This plan has %(count)s items, so its tree opens level by level. "
+                "Search or filter to list the matching items."
+            )
+            % {"count": size},
+        )
+        return redirect("web:plan_tree", plan_id=plan.pk)
     rows = progress.plan_status_board(user=request.user, plan=plan, today=as_of)
     owners = selectors.plan_owners(user=request.user, plan=plan)
-    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "as_of" and v}
     if filters:
         lookups: dict[str, Any] = {
             "owners": owners,
@@ -103,9 +121,15 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         matched = {row.item.path for row in rows}
         shown = rows
     can_edit = permissions.can(request.user, permissions.Action.EDIT, plan)
+    # At most TREE_PAGE rows rendered at once; the page links keep the filters.
+    page = Paginator(shown, TREE_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "plan": plan,
-        "rows": [(row, owners.get(row.item.pk, [])) for row in shown],
+        "rows": [(row, owners.get(row.item.pk, [])) for row in page.object_list],
+        "page": page,
+        "page_query": query.urlencode(),
         "matched": matched,
         "filtered": bool(filters),
         "match_count": len(matched) if filters else None,

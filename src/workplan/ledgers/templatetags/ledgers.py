@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from workplan.ledgers import attainment, selectors
+from workplan.ledgers import proposals as proposals_module
 
 register = template.Library()
 
@@ -44,7 +45,7 @@ def item_indicators(context: Any, item: Any) -> dict[str, Any]:
         "item": item,
         "occurrences": selectors.open_occurrences(user=user, item_id=item.pk, limit=20),
         "ledgers": list(selectors.ledgers_kept_by(user=user)),
-        "proposals": [p for p in selectors.indicator_proposals(item.plan, user=user) if p.item_id == item.pk],
+        "proposals": selectors.indicator_proposals(item.plan, user=user, item_id=item.pk),
         "show_item": False,
     }
 
@@ -53,5 +54,12 @@ def item_indicators(context: Any, item: Any) -> dict[str, Any]:
 def plan_indicators(context: Any, plan: Any, as_of: Any = None) -> dict[str, Any]:
     user = context["request"].user
     rows = selectors.indicator_attainments(plan, user=user, as_of=as_of)
-    proposals = selectors.indicator_proposals(plan, user=user)
-    return {"rows": rows, "show_item": True, "occurrences": [], "proposals": proposals}
+    # Bounded: the first targets in plan order, the first few proposals (each item's page lists its own).
+    proposals = selectors.indicator_proposals(plan, user=user, scanned=proposals_module.SCANNED)
+    return {
+        "rows": rows,
+        "show_item": True,
+        "occurrences": [],
+        "proposals": proposals[: proposals_module.SHOWN],
+        "more_proposals": len(proposals) > proposals_module.SHOWN,
+    }

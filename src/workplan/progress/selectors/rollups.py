@@ -32,6 +32,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Substr
 
@@ -244,7 +245,7 @@ def attention_items(
 ) -> tuple[int, list[AttentionItem]]:
     """Tracked items that are overdue or carry a warning, worst first: ``(how many, the first few)``.
 
-    Two queries (the count and the page), whatever the plan's size.
+    One query (the page, with the count as a window), whatever the plan's size.
     """
     rules = rules_module.rules()
     levels = {n: step.level for n, step in enumerate(rules.ladder, start=1)}
@@ -273,11 +274,14 @@ def attention_items(
             output_field=BooleanField(),
         ),
     ).filter(Q(status=Status.OVERDUE.value) | Q(warned=True))
-    total = rows.count()
-    page = rows.order_by("-rank", "not_overdue", "due_day", "item__path").values_list(
-        "item_id", "status", "item_percent", "rank"
-    )[:limit]
-    return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, r in page]
+    # One query: the count of every matching row rides on the page as a window (before LIMIT).
+    page = list(
+        rows.annotate(total=Window(Count("*")))
+        .order_by("-rank", "not_overdue", "due_day", "item__path")
+        .values_list("item_id", "status", "item_percent", "rank", "total")[:limit]
+    )
+    total = page[0][4] if page else 0
+    return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, r, _ in page]
 
 
 def rollup_drift(*, user: Any) -> list[tuple[Plan, int, int]]:

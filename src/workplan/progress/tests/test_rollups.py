@@ -194,3 +194,63 @@ def test_a_tree_level_pages_its_rows_and_counts_each_subtree(client):
     fragment = client.get(f"/plans/{plan.pk}/levels/children/?parent={parent.pk}")
     assert fragment.status_code == 200
     assert fragment.content.count(b'class="lazy-node') == len(level.nodes)
+
+
+def test_the_dashboard_page_query_count_does_not_grow_with_the_plan(client):
+    """The whole page (indicator panel and its proposals included), not only the selector."""
+    from workplan.ledgers import services as ledger_services
+    from workplan.ledgers.proposals import SHOWN
+
+    counts: dict[str, list[int]] = {"planner": [], "reporter": []}
+    for seed, items in ((55, 100), (56, 3_000)):
+        synthesise(units=12, items=items, periods=2, seed=seed)
+        plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
+        users = {
+            "planner": User.objects.get(username=f"syn{seed}-planner"),
+            "reporter": User.objects.filter(username__startswith=f"syn{seed}-reporter-").order_by("username")[
+                1
+            ],
+        }
+        # A ledger whose subject (覆盖率) the generated targets name: proposals to list.
+        owner = plan.owner_unit
+        ledger_services.ledger_create(
+            actor=users["planner"], code=f"C{seed}", name="覆盖率台账", owner_unit=owner
+        )
+        for kind, user in users.items():
+            client.force_login(user)
+            url = f"/plans/{plan.pk}/dashboard/?as_of={plan.year}-06-30"
+            client.get(url)  # warm caches (session, sites) out of the count
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url)
+            assert page.status_code == 200
+            counts[kind].append(len(queries))
+            if kind == "planner" and items > 1000:
+                assert page.content.count(b"Measure it with") == SHOWN
+    assert all(small == large for small, large in counts.values()), counts
+
+
+def test_the_full_tree_renders_a_page_of_rows_and_a_large_plan_opens_level_by_level(client, monkeypatch):
+    from workplan.web import views
+
+    synthesise(units=12, items=700, periods=1, seed=57)
+    plan = Plan.objects.get(title__startswith="SYN57 ")
+    client.force_login(User.objects.get(username="syn57-planner"))
+    monkeypatch.setattr(views, "TREE_WHOLE_UP_TO", 10_000)
+    rows = PlanItem.objects.filter(plan=plan).count()
+    assert rows > views.TREE_PAGE
+    first = client.get(f"/plans/{plan.pk}/?as_of=2025-06-30")
+    assert len(first.context["rows"]) == views.TREE_PAGE and first.context["page"].paginator.num_pages == 3
+    assert b"as_of=2025-06-30&amp;page=2" in first.content
+    seen = [row.item.pk for row, _ in first.context["rows"]]
+    last = client.get(f"/plans/{plan.pk}/?as_of=2025-06-30&page={first.context['page'].paginator.num_pages}")
+    seen += [row.item.pk for row, _ in last.context["rows"]]
+    assert b'rel="prev"' in last.content and b'rel="next"' not in last.content
+    middle = client.get(f"/plans/{plan.pk}/?as_of=2025-06-30&page=2")
+    seen += [row.item.pk for row, _ in middle.context["rows"]]
+    assert len(set(seen)) == rows  # every item on exactly one page
+    monkeypatch.setattr(views, "TREE_WHOLE_UP_TO", 500)
+    big = client.get(f"/plans/{plan.pk}/", follow=True)
+    assert big.redirect_chain[-1][0] == f"/plans/{plan.pk}/levels/"
+    assert b"so its tree opens level by level" in big.content
+    filtered = client.get(f"/plans/{plan.pk}/?q=SYN")  # a filtered view is still the full tree, paged
+    assert filtered.status_code == 200 and len(filtered.context["rows"]) <= views.TREE_PAGE
