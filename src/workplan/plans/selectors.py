@@ -154,4 +154,5 @@ def draft_list_for_user(*, user: Any, status: str | None = None) -> ImportDraftQ
 
 def plan_item_count(*, user: Any, plan: Plan) -> int:
     """How many of ``plan``'s items ``user`` sees (one COUNT query)."""
-    return PlanItem.objects.visible_to(user).filter(plan=plan).count()
+    count: int = PlanItem.objects.visible_to(user).filter(plan=plan).count()
+    return count

@@ -126,17 +126,20 @@ def test_the_stored_state_is_current_after_generation_and_repair_finds_drift():
     assert rollup_state.drift(plan) == (0, 0)
 
 
+def _plan_and_users(seed: int) -> tuple[Plan, dict[str, User]]:
+    """A generated plan, its planner and one unit's reporter."""
+    reporters = User.objects.filter(username__startswith=f"syn{seed}-reporter-").order_by("username")
+    return Plan.objects.get(title__startswith=f"SYN{seed} "), {
+        "planner": User.objects.get(username=f"syn{seed}-planner"),
+        "reporter": reporters[1],
+    }
+
+
 def test_the_counted_dashboard_query_count_does_not_grow_with_the_plan():
     counts: dict[str, list[int]] = {"planner": [], "reporter": []}
     for seed, items in ((45, 100), (46, 10_000)):
         synthesise(units=12, items=items, periods=1, seed=seed)
-        plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
-        users = {
-            "planner": User.objects.get(username=f"syn{seed}-planner"),
-            "reporter": User.objects.filter(username__startswith=f"syn{seed}-reporter-").order_by("username")[
-                1
-            ],
-        }
+        plan, users = _plan_and_users(seed)
         for kind, user in users.items():
             with CaptureQueriesContext(connection) as queries:
                 plan_dashboard_counted(user=user, plan=plan, today=dt.date(plan.year, 6, 30))
@@ -204,13 +207,7 @@ def test_the_dashboard_page_query_count_does_not_grow_with_the_plan(client):
     counts: dict[str, list[int]] = {"planner": [], "reporter": []}
     for seed, items in ((55, 100), (56, 3_000)):
         synthesise(units=12, items=items, periods=2, seed=seed)
-        plan = Plan.objects.get(title__startswith=f"SYN{seed} ")
-        users = {
-            "planner": User.objects.get(username=f"syn{seed}-planner"),
-            "reporter": User.objects.filter(username__startswith=f"syn{seed}-reporter-").order_by("username")[
-                1
-            ],
-        }
+        plan, users = _plan_and_users(seed)
         # A ledger whose subject (覆盖率) the generated targets name: proposals to list.
         owner = plan.owner_unit
         ledger_services.ledger_create(
