@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workplan.web",
     "workplan.operations",
     "workplan.reports",
+    "workplan.history",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
     "django_otp",
