@@ -13,6 +13,7 @@ from workplan.api.endpoints import (
     assessment,
     assignments,
     audit,
+    history,
     imports,
     indicators,
     items,
@@ -87,5 +88,6 @@ for module in (
     organisation,
     users,
     reports,
+    history,
 ):
     api.add_router("", module.router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ledgers/", include("workplan.ledgers.urls")),
     path("assessment/", include("workplan.assessment.urls")),
     path("reports/", include("workplan.reports.urls")),
+    path("history/", include("workplan.history.urls")),
     path("api/", include("workplan.api.urls")),
     path("security/", include("workplan.security.urls")),
     path("", include("workplan.operations.urls")),

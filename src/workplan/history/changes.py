@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from workplan.core.errors import Invalid
 from workplan.history.selectors import plan_board_at
 from workplan.plans.models import Plan
 from workplan.progress.selectors import ItemStatusRow
@@ -56,9 +55,9 @@ class ItemChange:
 
 
 def plan_changes(*, user: Any, plan: Plan, since: dt.date, until: dt.date) -> list[ItemChange]:
-    """What changed from the end of ``since`` to the end of ``until`` ("what changed this month")."""
-    if since >= until:
-        raise Invalid("the first day must come before the second", details={"since": ["not before until"]})
+    """What changed from the end of ``since`` to the end of ``until`` ("what changed this month").
+
+    The days come checked from ``dates.change_window``."""
     before = {v["id"]: v for v in plan_items_at(user=user, plan=plan, day=since)}
     after = plan_items_at(user=user, plan=plan, day=until)
     changes: list[ItemChange] = []

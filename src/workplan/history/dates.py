@@ -15,12 +15,16 @@ from workplan.plans.models import Plan
 from workplan.progress.models import ItemEvent
 
 
+class BadDay(Invalid):
+    """An "as of" day that cannot be shown: malformed, in the future, or before the plan (HTTP 400)."""
+
+
 def parse_date(text: str, *, name: str = "as_of") -> dt.date:
     """An ISO 8601 day (``2019-03-31``), or ``Invalid`` with a message the user can read."""
     try:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise Invalid(
+        raise BadDay(
             _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2019-03-31") % {"value": text[:40]},
             details={name: ["not a date"]},
         ) from None
@@ -50,14 +54,14 @@ def check_past_day(plan: Plan, day: dt.date, *, name: str = "as_of") -> dt.date:
     """``day`` if the plan existed then and it is not in the future; else ``Invalid`` (HTTP 400)."""
     today = clock.today()
     if day > today:
-        raise Invalid(
+        raise BadDay(
             _("%(day)s is in the future: the history ends today (%(today)s)")
             % {"day": day.isoformat(), "today": today.isoformat()},
             details={name: ["in the future"]},
         )
     began = plan_began(plan)
     if day < began:
-        raise Invalid(
+        raise BadDay(
             _("%(day)s is before the plan existed: its history begins on %(began)s")
             % {"day": day.isoformat(), "began": began.isoformat()},
             details={name: ["before the plan existed"]},
@@ -71,3 +75,19 @@ def past_day(plan: Plan, text: str | None, *, name: str = "as_of") -> dt.date | 
         return None
     day = check_past_day(plan, parse_date(text, name=name), name=name)
     return None if day == clock.today() else day
+
+
+def change_window(plan: Plan, *, since: str | None, until: str | None) -> tuple[dt.date, dt.date]:
+    """The two days a diff compares: given, else today and 30 days before (not before the plan)."""
+    last = check_past_day(plan, parse_date(until, name="until"), name="until") if until else clock.today()
+    if since:
+        first = check_past_day(plan, parse_date(since, name="since"), name="since")
+    else:
+        first = max(last - dt.timedelta(days=30), plan_began(plan))
+    if first >= last:
+        raise BadDay(
+            _("the first day (%(since)s) must come before the second (%(until)s)")
+            % {"since": first.isoformat(), "until": last.isoformat()},
+            details={"since": ["not before until"]},
+        )
+    return first, last

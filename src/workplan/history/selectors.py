@@ -16,20 +16,22 @@ from typing import Any
 from workplan.core.errors import NotFound
 from workplan.history.dates import end_of_day
 from workplan.history.overlay import overlay_after
-from workplan.history.reports import TrackReports, track_reports_at
+from workplan.history.reports import ReportAt, TrackReports, item_reports_at, track_reports_at
 from workplan.plans.models import Assignment, Plan, PlanItem
-from workplan.plans.selectors import Owner
+from workplan.plans.selectors import Owner, item_get_for_user
 from workplan.progress import status as rules_module
 from workplan.progress.models import (
     Escalation,
+    ItemEvent,
     ItemProgress,
     ItemState,
+    ProgressReport,
     ReportStatus,
     SelfStatus,
     Track,
     TrackState,
 )
-from workplan.progress.selectors import ItemStatusRow, TrackStatus
+from workplan.progress.selectors import ItemStatusRow, TrackStatus, item_timeline
 from workplan.progress.status import Status
 
 ITEM_FIELDS = (
@@ -260,3 +262,43 @@ def owners_at(*, user: Any, plan: Plan, day: dt.date) -> dict[int, list[Owner]]:
                     Owner(unit_id=unit.pk, name=unit.short_name or unit.name, role=image.get("role", ""))
                 )
     return owners
+
+
+@dataclass(frozen=True)
+class ItemPageAt:
+    """The item page of a past day: the item then, its units' chains, reports, warnings, timeline."""
+
+    item: PlanItem
+    plan: Plan
+    day: dt.date
+    row: ItemStatusRow
+    owners: list[Owner]
+    reports: list[ReportAt]
+    warnings: list[Escalation]
+    timeline: list[ItemEvent]
+
+
+def item_page_at(*, user: Any, item_id: Any, day: dt.date) -> ItemPageAt:
+    """The item as it stood at the end of ``day`` (``NotFound`` if the user may not see it, or it
+    did not exist then)."""
+    item = item_get_for_user(user=user, item_id=item_id)
+    end = end_of_day(day)
+    row = item_row_at(user=user, item=item, day=day)
+    reports = list(
+        ProgressReport.objects.visible_to(user)
+        .filter(item=item)
+        .select_related("unit", "period")
+        .order_by("period__index", "unit__path")
+    )
+    return ItemPageAt(
+        item=row.item,
+        plan=item.plan,
+        day=day,
+        row=row,
+        owners=owners_at(user=user, plan=item.plan, day=day).get(item.pk, []),
+        reports=item_reports_at(reports=reports, end=end),
+        warnings=list(
+            Escalation.objects.visible_to(user).filter(item=item, raised_at__lte=end).select_related("unit")
+        ),
+        timeline=[event for event in item_timeline(user=user, item=item) if event.at <= end],
+    )
