@@ -84,9 +84,9 @@ def change_window(plan: Plan, *, since: str | None, until: str | None) -> tuple[
         first = check_past_day(plan, parse_date(since, name="since"), name="since")
     else:
         first = max(last - dt.timedelta(days=30), plan_began(plan))
-    if first >= last:
+    if first > last:
         raise BadDay(
-            _("the first day (%(since)s) must come before the second (%(until)s)")
+            _("the first day (%(since)s) must not come after the second (%(until)s)")
             % {"since": first.isoformat(), "until": last.isoformat()},
             details={"since": ["not before until"]},
         )

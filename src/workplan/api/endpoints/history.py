@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 from workplan.api.endpoints import actor
 from workplan.api.errors import ApiError
 from workplan.api.schemas import Out, PathId, responses
+from workplan.core import clock
 from workplan.history import changes as history_changes
 from workplan.history.dates import BadDay, change_window, check_past_day, parse_date
 from workplan.plans import selectors as plan_selectors
@@ -79,12 +80,15 @@ def _bad_day(error: BadDay) -> ApiError:
 def plan_as_of(
     request: HttpRequest,
     plan_id: PathId,
-    date: Annotated[DayText, Query(description="YYYY-MM-DD, not before the plan nor in the future.")],
+    date: Annotated[
+        DayText | None,
+        Query(description="YYYY-MM-DD, not before the plan nor in the future (default: today)."),
+    ] = None,
 ) -> PlanAt:
     user = actor(request)
     plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
     try:
-        day = check_past_day(plan, parse_date(date, name="date"), name="date")
+        day = check_past_day(plan, parse_date(date, name="date"), name="date") if date else clock.today()
     except BadDay as error:
         raise _bad_day(error) from None
     items = history_changes.plan_items_at(user=user, plan=plan, day=day)
