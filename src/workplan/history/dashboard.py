@@ -6,15 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db import connection
-
 from workplan.accounts.models import Unit
-from workplan.history.dates import end_of_day
-from workplan.history.reports import _STATES_SQL, _tables
-from workplan.history.selectors import plan_board_at
+from workplan.history.reports import ReportRow
+from workplan.history.selectors import board_at
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.dashboard import WARNING_ORDER, Dashboard, PartSummary, Tally, TrendPoint, UnitSummary
-from workplan.progress.models import Track
 from workplan.progress.selectors import ItemStatusRow
 from workplan.progress.status import Status
 
@@ -30,7 +26,7 @@ def _attention_key(row: ItemStatusRow) -> tuple[Any, ...]:
 
 def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
     """Everything the dashboard shows, as it stood at the end of ``day`` (items the user may see today)."""
-    rows = plan_board_at(user=user, plan=plan, day=day)
+    rows, reports = board_at(user=user, plan=plan, day=day)
     part_paths = sorted(row.item.path for row in rows if row.item.depth == 1)
     parts = {row.item.path: row.item for row in rows if row.item.depth == 1}
     overall = Tally()
@@ -58,7 +54,7 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
             (r for r in rows if r.tracks and (r.status == Status.OVERDUE or r.warning_level)),
             key=_attention_key,
         ),
-        trend=trend_at(user=user, plan=plan, day=day),
+        trend=trend_at(reports),
         heat=[
             (u, [tallies[(u.pk, p)].percent if (u.pk, p) in tallies else None for p in part_paths])
             for u in ordered_units
@@ -66,37 +62,22 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
     )
 
 
-def trend_at(*, user: Any, plan: Plan, day: dt.date) -> list[TrendPoint]:
-    """Per period: the reports sent by the end of ``day`` and their review state then (one statement).
-
-    Only the tracks the user may see today count (their scope's query is a subquery here).
-    """
-    visible_sql, visible_params = (
-        Track.objects.visible_to(user).filter(item__plan=plan).values("id").query.sql_with_params()
-    )
-    sql = f"""
-    WITH states AS ({_STATES_SQL})
-    SELECT p.id, p.label, p."index",
-           AVG(CASE WHEN s.kind <> 'returned' THEN r.percent END),
-           COUNT(*),
-           SUM(CASE WHEN s.kind = 'accepted' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN s.kind = 'returned' THEN 1 ELSE 0 END)
-    FROM states s JOIN {{report}} r ON r.id = s.report_id JOIN {{period}} p ON p.id = r.period_id
-    WHERE s.rn = 1 AND s.track_id IN ({visible_sql})
-    GROUP BY p.id, p.label, p."index" ORDER BY p."index"
-    """.format(**_tables())  # noqa: S608 - table names from the models, values are parameters
-    stamp = connection.ops.adapt_datetimefield_value(end_of_day(day))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [plan.pk, stamp, *visible_params])
-        rows = cursor.fetchall()
-    return [
-        TrendPoint(
-            period_id=period_id,
-            label=label,
-            average_percent=round(average) if average is not None else None,
-            reports=count,
-            accepted=int(accepted or 0),
-            returned=int(returned or 0),
+def trend_at(reports: list[ReportRow]) -> list[TrendPoint]:
+    """Per period: the reports sent by then, their mean percent (returned ones aside) and review states."""
+    by_period: dict[int, list[ReportRow]] = defaultdict(list)
+    for report in reports:
+        by_period[report.period_id].append(report)
+    points = []
+    for period_id, sent in sorted(by_period.items(), key=lambda kv: kv[1][0].period_index):
+        counted = [r.percent for r in sent if r.state != "returned"]
+        points.append(
+            TrendPoint(
+                period_id=period_id,
+                label=sent[0].period_label,
+                average_percent=round(sum(counted) / len(counted)) if counted else None,
+                reports=len(sent),
+                accepted=sum(r.state == "accepted" for r in sent),
+                returned=sum(r.state == "returned" for r in sent),
+            )
         )
-        for period_id, label, _index, average, count, accepted, returned in rows
-    ]
+    return points

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -46,12 +46,94 @@ def _tables() -> dict[str, str]:
     }
 
 
-_STATES_SQL = """
-    SELECT e.track_id, e.report_id, e.kind,
-           ROW_NUMBER() OVER (PARTITION BY e.report_id ORDER BY e.at DESC, e.id DESC) AS rn
-    FROM {event} e JOIN {item} i ON i.id = e.item_id
-    WHERE i.plan_id = %s AND e.at <= %s AND e.report_id IS NOT NULL AND e.kind IN ('reported', 'accepted', 'returned')
-"""
+class ReportRow(NamedTuple):
+    """One report of the plan at the instant: its track and period, review state and percent then.
+
+    The review state is the report's status name ("submitted", "accepted", "returned")."""
+
+    track_id: int
+    period_id: int
+    period_index: int
+    period_label: str
+    state: str
+    percent: int
+    self_status: str
+    report_id: int
+
+
+_REVIEW_KINDS = "('reported', 'accepted', 'returned')"
+
+
+def plan_reports_at(*, plan_id: int, end: dt.datetime) -> list[ReportRow]:
+    """Every report of the plan that had been sent by ``end``, with its state and percent then.
+
+    Two statements. A report with no ``reported``/``accepted``/``returned`` event after
+    ``end`` stands today as it stood then: its row is read as it is. Only the reports that
+    moved after ``end`` are replayed from their events up to ``end`` (none, for a report first
+    sent later), so a recent day costs little more than today and an early one reads less.
+    """
+    t = _tables()
+    stamp = connection.ops.adapt_datetimefield_value(end)
+    current = f"""
+    SELECT r.track_id, p.id, p."index", p.label, r.status, r.percent, r.self_status, r.id
+    FROM {t["report"]} r JOIN {t["period"]} p ON p.id = r.period_id
+    WHERE r.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s) AND r.status <> 'draft'
+    """  # noqa: S608 - table names from the models, values are parameters
+    moved = f"""
+    SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
+    FROM {t["event"]} e JOIN {t["report"]} r ON r.id = e.report_id JOIN {t["period"]} p ON p.id = r.period_id
+    WHERE e.at <= %s AND e.kind IN {_REVIEW_KINDS} AND e.report_id IN (
+        SELECT m.report_id FROM {t["event"]} m
+        WHERE m.at > %s AND m.kind IN {_REVIEW_KINDS}
+          AND m.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)
+    )
+    ORDER BY e.at, e.id
+    """  # noqa: S608 - table names from the models, values are parameters
+    moved_ids = f"""
+    SELECT DISTINCT m.report_id FROM {t["event"]} m
+    WHERE m.at > %s AND m.kind IN {_REVIEW_KINDS} AND m.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)
+    """  # noqa: S608 - table names from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(moved_ids, [stamp, plan_id])
+        since = {row[0] for row in cursor.fetchall()}
+        cursor.execute(current, [plan_id])
+        rows = [ReportRow(*row) for row in cursor.fetchall() if row[7] not in since]
+        if not since:
+            return rows
+        cursor.execute(moved, [stamp, stamp, plan_id])
+        replayed: dict[int, ReportRow] = {}
+        percent: dict[int, int] = {}
+        for track, period, index, label, kind, data, pct, own, rid in cursor.fetchall():
+            if kind == EventKind.REPORTED:
+                percent[rid] = _percent(data, pct)
+            replayed[rid] = ReportRow(
+                track, period, index, label, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
+            )
+    return rows + list(replayed.values())
+
+
+def track_reports_at(*, rows: list[ReportRow], end: dt.datetime) -> dict[int, TrackReports]:
+    """Per track id: what its reports said at ``end`` (tracks with no report then are absent):
+    the newest report's state and self-assessment, and the newest not-returned report's percent."""
+    newest: dict[int, ReportRow] = {}
+    counting: dict[int, ReportRow] = {}
+    for row in rows:
+        if row.track_id not in newest or row.period_index > newest[row.track_id].period_index:
+            newest[row.track_id] = row
+        if row.state != "returned" and (
+            row.track_id not in counting or row.period_index > counting[row.track_id].period_index
+        ):
+            counting[row.track_id] = row
+    # A resubmission may have changed the self-assessment since: its audit row has the old one.
+    earlier = overlay_after(ProgressReport, after=end, ids=[row.report_id for row in newest.values()]).earlier
+    return {
+        track_id: TrackReports(
+            percent=counting[track_id].percent if track_id in counting else None,
+            newest_state=row.state,
+            newest_self_status=earlier.get(row.report_id, {}).get("self_status", row.self_status),
+        )
+        for track_id, row in newest.items()
+    }
 
 
 def _percent(data: Any, fallback: int) -> int:
@@ -59,47 +141,6 @@ def _percent(data: Any, fallback: int) -> int:
         data = json.loads(data)
     value = data.get("percent") if isinstance(data, dict) else None
     return int(value) if isinstance(value, int | float) else fallback
-
-
-def track_reports_at(*, plan_id: int, end: dt.datetime) -> dict[int, TrackReports]:
-    """Per track id: what its reports said at ``end`` (tracks with no report then are absent)."""
-    sql = f"""
-    WITH states AS ({_STATES_SQL}),
-    ranked AS (
-        SELECT s.track_id, s.report_id, s.kind, r.self_status, r.percent,
-               ROW_NUMBER() OVER (PARTITION BY s.track_id ORDER BY p."index" DESC) AS newest,
-               ROW_NUMBER() OVER (
-                   PARTITION BY s.track_id ORDER BY CASE WHEN s.kind = 'returned' THEN 1 ELSE 0 END, p."index" DESC
-               ) AS counting
-        FROM states s JOIN {{report}} r ON r.id = s.report_id JOIN {{period}} p ON p.id = r.period_id
-        WHERE s.rn = 1
-    )
-    SELECT k.track_id, k.report_id, k.kind, k.self_status, k.percent, k.newest, k.counting,
-           (SELECT e2.data FROM {{event}} e2
-             WHERE e2.report_id = k.report_id AND e2.kind = 'reported' AND e2.at <= %s
-             ORDER BY e2.at DESC, e2.id DESC LIMIT 1) AS reported
-    FROM ranked k WHERE k.newest = 1 OR k.counting = 1
-    """.format(**_tables())  # noqa: S608 - table names from the models, values are parameters
-    found: dict[int, dict[str, Any]] = {}
-    with connection.cursor() as cursor:
-        stamp = connection.ops.adapt_datetimefield_value(end)
-        cursor.execute(sql, [plan_id, stamp, stamp])
-        for track_id, report_id, kind, self_status, percent, newest, counting, reported in cursor.fetchall():
-            row = found.setdefault(track_id, {"percent": None, "state": None, "self": None, "report": None})
-            if newest == 1:
-                row["state"], row["self"], row["report"] = STATE_OF_KIND.get(kind), self_status, report_id
-            if counting == 1 and kind != EventKind.RETURNED:
-                row["percent"] = _percent(reported, percent)
-    # A resubmission may have changed the self-assessment since: its audit row has the old one.
-    earlier = overlay_after(ProgressReport, after=end, ids=[row["report"] for row in found.values()]).earlier
-    for row in found.values():
-        row["self"] = earlier.get(row["report"], {}).get("self_status", row["self"])
-    return {
-        track_id: TrackReports(
-            percent=row["percent"], newest_state=row["state"], newest_self_status=row["self"]
-        )
-        for track_id, row in found.items()
-    }
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Case, CharField, F, Q, Value, When
+
 from workplan.core.errors import NotFound
 from workplan.history.dates import end_of_day
 from workplan.history.overlay import overlay_after
-from workplan.history.reports import ReportAt, TrackReports, item_reports_at, track_reports_at
+from workplan.history.reports import (
+    ReportAt,
+    ReportRow,
+    TrackReports,
+    item_reports_at,
+    plan_reports_at,
+    track_reports_at,
+)
 from workplan.plans.models import Assignment, Plan, PlanItem
 from workplan.plans.selectors import Owner, item_get_for_user
 from workplan.progress import status as rules_module
@@ -39,8 +48,7 @@ ITEM_FIELDS = (
     "weight", "start_date", "due_date", "status",
 )  # fmt: skip
 TRACK_FIELDS = (
-    "id", "item_id", "unit_id", "role", "state", "version", "assigned_at", "acknowledged_at", "started_at",
-    "completion_requested_at", "closed_at", "updated_at",
+    "id", "item_id", "unit_id", "role", "state", "version",
     "unit__id", "unit__name", "unit__short_name", "unit__path", "unit__depth", "unit__code",
 )  # fmt: skip
 FLAGGED = (SelfStatus.AT_RISK, SelfStatus.BEHIND)
@@ -61,20 +69,18 @@ def items_at(*, user: Any, plan: Plan, end: dt.datetime) -> list[PlanItem]:
     return kept
 
 
-def track_state_at(track: Track, end: dt.datetime) -> str | None:
-    """The chain step the track had reached at ``end`` (its own stamps); ``None``: not assigned yet."""
-    closed_at = track.closed_at or (track.updated_at if track.state in _CLOSED else None)
-    if closed_at is not None and closed_at <= end:
-        return str(track.state)
-    for stamp, state in (
-        (track.completion_requested_at, TrackState.COMPLETION_REQUESTED),
-        (track.started_at, TrackState.IN_PROGRESS),
-        (track.acknowledged_at, TrackState.ACKNOWLEDGED),
-        (track.assigned_at, TrackState.ASSIGNED),
-    ):
-        if stamp is not None and stamp <= end:
-            return str(state)
-    return None
+def track_state_at(end: dt.datetime) -> Case:
+    """The chain step a track had reached at ``end``, from its own stamps, as an SQL expression
+    (no stamp is read into Python: 4,000 tracks' datetimes cost more than the query)."""
+    closed_by_then = Q(closed_at__lte=end) | Q(closed_at__isnull=True, state__in=_CLOSED, updated_at__lte=end)
+    return Case(
+        When(closed_by_then, then=F("state")),
+        When(completion_requested_at__lte=end, then=Value(TrackState.COMPLETION_REQUESTED)),
+        When(started_at__lte=end, then=Value(TrackState.IN_PROGRESS)),
+        When(acknowledged_at__lte=end, then=Value(TrackState.ACKNOWLEDGED)),
+        default=Value(TrackState.ASSIGNED),
+        output_field=CharField(),
+    )
 
 
 _CLOSED = (TrackState.COMPLETED, TrackState.CARRIED_OVER, TrackState.REASSIGNED, TrackState.REFUSED)
@@ -109,6 +115,8 @@ class _Inputs:
     reports: dict[int, TrackReports]
     warnings: dict[int, str]
     states: dict[int, str]
+    report_rows: list[ReportRow]
+    visible_tracks: set[int]  # every track the user may see today, reassigned ones too
 
 
 def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
@@ -120,13 +128,16 @@ def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
         .filter(item__plan=plan, assigned_at__lte=end)
         .select_related("unit")
         .only(*TRACK_FIELDS)
+        .annotate(state_then=track_state_at(end))
         .order_by("id")
     )
+    visible_tracks = set()
     for track in rows:
-        state = track_state_at(track, end)
-        if state is None or state == TrackState.REASSIGNED or track.item_id not in by_id:
+        visible_tracks.add(track.pk)
+        state_then = getattr(track, "state_then")  # noqa: B009 - an annotation
+        if state_then == TrackState.REASSIGNED or track.item_id not in by_id:
             continue
-        track.state = state
+        track.state = state_then
         track.item = by_id[track.item_id]
         tracks[track.item_id].append(track)
     order = {step.level: n for n, step in enumerate(rules_module.rules().ladder, start=1)}
@@ -142,17 +153,26 @@ def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
         )
     }
     states = {item.pk: item_state_at(progress.get(item.pk), end) for item in items}
+    report_rows = plan_reports_at(plan_id=plan.pk, end=end)
     return _Inputs(
         items=items,
         tracks=tracks,
-        reports=track_reports_at(plan_id=plan.pk, end=end),
+        reports=track_reports_at(rows=report_rows, end=end),
         warnings=warnings,
         states=states,
+        report_rows=report_rows,
+        visible_tracks=visible_tracks,
     )
 
 
 def plan_board_at(*, user: Any, plan: Plan, day: dt.date) -> list[ItemStatusRow]:
-    """Every item the user may see, as it stood at the end of ``day``: the past's status board.
+    """Every item the user may see, as it stood at the end of ``day`` (see :func:`board_at`)."""
+    return board_at(user=user, plan=plan, day=day)[0]
+
+
+def board_at(*, user: Any, plan: Plan, day: dt.date) -> tuple[list[ItemStatusRow], list[ReportRow]]:
+    """Every item the user may see as it stood at the end of ``day`` (the past's status board), and
+    the reports of the tracks the user may see as they stood then.
 
     The same rows as ``progress.selectors.plan_status_board`` (so the tree and dashboard
     templates show them unchanged), judged by the same rules with ``today = day``, but from
@@ -219,7 +239,8 @@ def plan_board_at(*, user: Any, plan: Plan, day: dt.date) -> list[ItemStatusRow]
         )
         if item.depth > 1:
             children[item.path[: -PlanItem.steplen]].append(derived)
-    return [rows[item.pk] for item in data.items]
+    visible_reports = [r for r in data.report_rows if r.track_id in data.visible_tracks]
+    return [rows[item.pk] for item in data.items], visible_reports
 
 
 def item_row_at(*, user: Any, item: PlanItem, day: dt.date) -> ItemStatusRow:
