@@ -26,6 +26,7 @@ from workplan.history.reports import (
     plan_reports_at,
     track_reports_at,
 )
+from workplan.ledgers.selectors import IndicatorAttainment, item_indicators
 from workplan.plans.models import Assignment, Plan, PlanItem
 from workplan.plans.selectors import Owner, item_get_for_user
 from workplan.progress import status as rules_module
@@ -297,6 +298,7 @@ class ItemPageAt:
     reports: list[ReportAt]
     warnings: list[Escalation]
     timeline: list[ItemEvent]
+    indicators: list[IndicatorAttainment]  # measured from the records dated up to the day
 
 
 def item_page_at(*, user: Any, item_id: Any, day: dt.date) -> ItemPageAt:
@@ -322,4 +324,5 @@ def item_page_at(*, user: Any, item_id: Any, day: dt.date) -> ItemPageAt:
             Escalation.objects.visible_to(user).filter(item=item, raised_at__lte=end).select_related("unit")
         ),
         timeline=[event for event in item_timeline(user=user, item=item) if event.at <= end],
+        indicators=item_indicators(item, user=user, as_of=day),
     )

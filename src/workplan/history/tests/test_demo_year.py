@@ -18,7 +18,7 @@ from workplan.accounts.models import User
 from workplan.core import clock
 from workplan.demo import demo_setup
 from workplan.history.reports import item_reports_at
-from workplan.history.selectors import plan_board_at
+from workplan.history.selectors import item_page_at, plan_board_at
 from workplan.plans import services as plans
 from workplan.plans.models import PlanItem
 from workplan.progress import jobs, services
@@ -127,6 +127,9 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
     assert truth[dt.date(2019, 10, 20)][1][returned.pk][0] == "submitted"
     assert truth[dt.date(2019, 7, 3)][1][returned.pk][0] == "returned"
     assert any(v[3] for v in truth[dt.date(2019, 10, 20)][0].values()), "no warning on the October board"
+    for row in plan_board_at(user=admin, plan=plan, day=march)[:8]:  # the item pages, with indicators
+        page = item_page_at(user=admin, item_id=row.item.pk, day=march)
+        assert page.row.percent == row.percent and all(e.at.year == 2019 for e in page.timeline)
     march_rows = plan_board_at(user=admin, plan=plan, day=march)
     assert not any(row.warning_level for row in march_rows)
     assert all(
