@@ -13,6 +13,7 @@ from workplan.core.errors import Invalid
 from workplan.core.models import AuditEntry
 from workplan.plans.models import Plan
 from workplan.progress.models import ItemEvent
+from workplan.progress.selectors import default_as_of
 
 
 class BadDay(Invalid):
@@ -73,8 +74,10 @@ def past_day(plan: Plan, text: str | None, *, name: str = "as_of") -> dt.date | 
     """The checked past day a query parameter asks for; ``None`` when it is absent or today."""
     if text is None or not text.strip():
         return None
-    day = check_past_day(plan, parse_date(text, name=name), name=name)
-    return None if day == clock.today() else day
+    day = parse_date(text, name=name)
+    if day in (clock.today(), default_as_of(plan)):
+        return None  # the day today's pages show (a future plan's first day): today's view
+    return check_past_day(plan, day, name=name)
 
 
 def change_window(plan: Plan, *, since: str | None, until: str | None) -> tuple[dt.date, dt.date]:
