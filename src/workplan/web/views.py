@@ -24,7 +24,7 @@ from workplan.history.views import bad_day_errors, item_at, requested_day
 from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
 from workplan.progress import selectors as progress
-from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
+from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard_counted
 from workplan.progress.models import NoticeKind
 from workplan.progress.selectors import ItemStatusRow, default_as_of
 from workplan.security.selectors import locked_usernames
@@ -140,7 +140,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if past:
         dashboard = history_dashboard.plan_dashboard_at(user=request.user, plan=plan, day=past)
     else:
-        dashboard = plan_dashboard(user=request.user, plan=plan, today=_as_of(form, plan))
+        dashboard = plan_dashboard_counted(user=request.user, plan=plan, today=_as_of(form, plan))
     labels = [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
     chart_data = {
         "status": {
