@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from workplan.core.errors import Invalid
-from workplan.publishing import cli as publishing_cli
 from workplan.history import cli as history_cli
+from workplan.publishing import cli as publishing_cli
 
 
 def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
