@@ -7,7 +7,6 @@ from collections import defaultdict
 from typing import Any
 
 from workplan.accounts.models import Unit
-from workplan.history.reports import ReportRow
 from workplan.history.selectors import board_at
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.dashboard import WARNING_ORDER, Dashboard, PartSummary, Tally, TrendPoint, UnitSummary
@@ -26,7 +25,7 @@ def _attention_key(row: ItemStatusRow) -> tuple[Any, ...]:
 
 def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
     """Everything the dashboard shows, as it stood at the end of ``day`` (items the user may see today)."""
-    rows, reports = board_at(user=user, plan=plan, day=day)
+    rows, periods = board_at(user=user, plan=plan, day=day)
     part_paths = sorted(row.item.path for row in rows if row.item.depth == 1)
     parts = {row.item.path: row.item for row in rows if row.item.depth == 1}
     overall = Tally()
@@ -54,30 +53,19 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
             (r for r in rows if r.tracks and (r.status == Status.OVERDUE or r.warning_level)),
             key=_attention_key,
         ),
-        trend=trend_at(reports),
+        trend=[
+            TrendPoint(
+                period_id=p.period_id,
+                label=p.label,
+                average_percent=round(p.percent_sum / p.counted) if p.counted else None,
+                reports=p.reports,
+                accepted=p.accepted,
+                returned=p.returned,
+            )
+            for p in periods
+        ],
         heat=[
             (u, [tallies[(u.pk, p)].percent if (u.pk, p) in tallies else None for p in part_paths])
             for u in ordered_units
         ],
     )
-
-
-def trend_at(reports: list[ReportRow]) -> list[TrendPoint]:
-    """Per period: the reports sent by then, their mean percent (returned ones aside) and review states."""
-    by_period: dict[int, list[ReportRow]] = defaultdict(list)
-    for report in reports:
-        by_period[report.period_id].append(report)
-    points = []
-    for period_id, sent in sorted(by_period.items(), key=lambda kv: kv[1][0].period_index):
-        counted = [r.percent for r in sent if r.state != "returned"]
-        points.append(
-            TrendPoint(
-                period_id=period_id,
-                label=sent[0].period_label,
-                average_percent=round(sum(counted) / len(counted)) if counted else None,
-                reports=len(sent),
-                accepted=sum(r.state == "accepted" for r in sent),
-                returned=sum(r.state == "returned" for r in sent),
-            )
-        )
-    return points

@@ -64,20 +64,71 @@ class ReportRow(NamedTuple):
 _REVIEW_KINDS = "('reported', 'accepted', 'returned')"
 
 
-def plan_reports_at(*, plan_id: int, end: dt.datetime) -> list[ReportRow]:
-    """Every report of the plan that had been sent by ``end``, with its state and percent then.
+@dataclass
+class PeriodTally:
+    """One period's reports at the instant: how many, reviewed how, and the sum of the counted percents."""
 
-    Two statements. A report with no ``reported``/``accepted``/``returned`` event after
-    ``end`` stands today as it stood then: its row is read as it is. Only the reports that
-    moved after ``end`` are replayed from their events up to ``end`` (none, for a report first
-    sent later), so a recent day costs little more than today and an early one reads less.
+    period_id: int
+    period_index: int
+    label: str
+    reports: int = 0
+    accepted: int = 0
+    returned: int = 0
+    percent_sum: int = 0
+    counted: int = 0
+
+    def add(self, state: str, percent: int, n: int = 1) -> None:
+        self.reports += n
+        self.accepted += n if state == "accepted" else 0
+        self.returned += n if state == "returned" else 0
+        if state != "returned":
+            self.percent_sum += percent
+            self.counted += n
+
+
+@dataclass
+class PlanReportsAt:
+    """What the plan's reports said at the instant: per track (the board) and per period (the trend)."""
+
+    tracks: dict[int, TrackReports]
+    periods: list[PeriodTally]
+
+
+def _unchanged_sql(t: dict[str, str]) -> str:
+    """Reports of the plan sent and with no review event after the instant: as they are today."""
+    return f"""
+        SELECT r.id, r.track_id, p.id AS period_id, p."index" AS idx, p.label, r.status, r.percent, r.self_status
+        FROM {t["report"]} r JOIN {t["period"]} p ON p.id = r.period_id
+        WHERE r.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s) AND r.status <> 'draft'
+          AND NOT EXISTS (
+              SELECT 1 FROM {t["event"]} e WHERE e.report_id = r.id AND e.at > %s AND e.kind IN {_REVIEW_KINDS}
+          )
+    """  # noqa: S608 - table names from the models, values are parameters
+
+
+def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int]) -> PlanReportsAt:
+    """The plan's reports as they stood at ``end``, reduced in the database.
+
+    A report with no ``reported``/``accepted``/``returned`` event after ``end`` stands today
+    as it stood then, so its row is read as it is, and grouped in SQL: per track only its
+    newest and newest not-returned report come back, per period only the counts. The reports
+    that moved after ``end`` are replayed from their events up to ``end`` (none, for a report
+    first sent later) and merged in. ``visible_tracks``: the trend counts only those.
     """
     t = _tables()
     stamp = connection.ops.adapt_datetimefield_value(end)
-    current = f"""
-    SELECT r.track_id, p.id, p."index", p.label, r.status, r.percent, r.self_status, r.id
-    FROM {t["report"]} r JOIN {t["period"]} p ON p.id = r.period_id
-    WHERE r.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s) AND r.status <> 'draft'
+    per_track = f"""
+    WITH u AS MATERIALIZED ({_unchanged_sql(t)}),
+    g AS (
+        SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
+        FROM u GROUP BY track_id
+    )
+    SELECT u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
+    FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
+    """  # noqa: S608 - table names from the models, values are parameters
+    per_period = f"""
+    SELECT u.track_id, u.period_id, u.idx, u.label, u.status, COUNT(*), SUM(u.percent)
+    FROM ({_unchanged_sql(t)}) u GROUP BY u.track_id, u.period_id, u.idx, u.label, u.status
     """  # noqa: S608 - table names from the models, values are parameters
     moved = f"""
     SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
@@ -89,17 +140,11 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime) -> list[ReportRow]:
     )
     ORDER BY e.at, e.id
     """  # noqa: S608 - table names from the models, values are parameters
-    moved_ids = f"""
-    SELECT DISTINCT m.report_id FROM {t["event"]} m
-    WHERE m.at > %s AND m.kind IN {_REVIEW_KINDS} AND m.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)
-    """  # noqa: S608 - table names from the models, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(moved_ids, [stamp, plan_id])
-        since = {row[0] for row in cursor.fetchall()}
-        cursor.execute(current, [plan_id])
-        rows = [ReportRow(*row) for row in cursor.fetchall() if row[7] not in since]
-        if not since:
-            return rows
+        cursor.execute(per_track, [plan_id, stamp])
+        rows = [ReportRow(*row) for row in cursor.fetchall()]
+        cursor.execute(per_period, [plan_id, stamp])
+        grouped = cursor.fetchall()
         cursor.execute(moved, [stamp, stamp, plan_id])
         replayed: dict[int, ReportRow] = {}
         percent: dict[int, int] = {}
@@ -109,7 +154,21 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime) -> list[ReportRow]:
             replayed[rid] = ReportRow(
                 track, period, index, label, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
             )
-    return rows + list(replayed.values())
+    periods: dict[int, PeriodTally] = {}
+    for track, period, index, label, status, count, total in grouped:
+        if track in visible_tracks:
+            periods.setdefault(period, PeriodTally(period, index, label)).add(
+                status, int(total or 0), n=count
+            )
+    for row in replayed.values():
+        if row.track_id in visible_tracks:
+            periods.setdefault(
+                row.period_id, PeriodTally(row.period_id, row.period_index, row.period_label)
+            ).add(row.state, row.percent)
+    return PlanReportsAt(
+        tracks=track_reports_at(rows=rows + list(replayed.values()), end=end),
+        periods=sorted(periods.values(), key=lambda p: p.period_index),
+    )
 
 
 def track_reports_at(*, rows: list[ReportRow], end: dt.datetime) -> dict[int, TrackReports]:

@@ -15,16 +15,16 @@ from typing import Any
 
 from django.db.models import Case, CharField, F, Q, Value, When
 
+from workplan.accounts.models import Unit
 from workplan.core.errors import NotFound
 from workplan.history.dates import end_of_day
 from workplan.history.overlay import overlay_after
 from workplan.history.reports import (
+    PeriodTally,
     ReportAt,
-    ReportRow,
     TrackReports,
     item_reports_at,
     plan_reports_at,
-    track_reports_at,
 )
 from workplan.ledgers.selectors import IndicatorAttainment, item_indicators
 from workplan.plans.models import Assignment, Plan, PlanItem
@@ -48,10 +48,8 @@ ITEM_FIELDS = (
     "id", "plan_id", "path", "depth", "numchild", "number", "label", "title",
     "weight", "start_date", "due_date", "status",
 )  # fmt: skip
-TRACK_FIELDS = (
-    "id", "item_id", "unit_id", "role", "state", "version",
-    "unit__id", "unit__name", "unit__short_name", "unit__path", "unit__depth", "unit__code",
-)  # fmt: skip
+TRACK_FIELDS = ("id", "item_id", "unit_id", "role", "state", "version")
+UNIT_FIELDS = ("id", "name", "short_name", "path", "depth", "code")
 FLAGGED = (SelfStatus.AT_RISK, SelfStatus.BEHIND)
 WORST_FIRST = (Status.OVERDUE, Status.AT_RISK)
 
@@ -116,24 +114,26 @@ class _Inputs:
     reports: dict[int, TrackReports]
     warnings: dict[int, str]
     states: dict[int, str]
-    report_rows: list[ReportRow]
-    visible_tracks: set[int]  # every track the user may see today, reassigned ones too
+    periods: list[PeriodTally]  # the trend: reports per period then, of the tracks the user may see
 
 
 def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
     items = items_at(user=user, plan=plan, end=end)
     by_id = {item.pk: item for item in items}
     tracks: dict[int, list[Track]] = defaultdict(list)
-    rows = (
+    found = (
         Track.objects.visible_to(user)
         .filter(item__plan=plan, assigned_at__lte=end)
-        .select_related("unit")
         .only(*TRACK_FIELDS)
         .annotate(state_then=track_state_at(end))
         .order_by("id")
     )
+    rows = list(found)
+    # The units once each (a hundred, not one per track): fewer model instances to build.
+    units = Unit.objects.only(*UNIT_FIELDS).in_bulk({track.unit_id for track in rows})
     visible_tracks = set()
     for track in rows:
+        track.unit = units[track.unit_id]
         visible_tracks.add(track.pk)
         state_then = getattr(track, "state_then")  # noqa: B009 - an annotation
         if state_then == TrackState.REASSIGNED or track.item_id not in by_id:
@@ -154,15 +154,14 @@ def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
         )
     }
     states = {item.pk: item_state_at(progress.get(item.pk), end) for item in items}
-    report_rows = plan_reports_at(plan_id=plan.pk, end=end)
+    said = plan_reports_at(plan_id=plan.pk, end=end, visible_tracks=visible_tracks)
     return _Inputs(
         items=items,
         tracks=tracks,
-        reports=track_reports_at(rows=report_rows, end=end),
+        reports=said.tracks,
         warnings=warnings,
         states=states,
-        report_rows=report_rows,
-        visible_tracks=visible_tracks,
+        periods=said.periods,
     )
 
 
@@ -171,9 +170,9 @@ def plan_board_at(*, user: Any, plan: Plan, day: dt.date) -> list[ItemStatusRow]
     return board_at(user=user, plan=plan, day=day)[0]
 
 
-def board_at(*, user: Any, plan: Plan, day: dt.date) -> tuple[list[ItemStatusRow], list[ReportRow]]:
+def board_at(*, user: Any, plan: Plan, day: dt.date) -> tuple[list[ItemStatusRow], list[PeriodTally]]:
     """Every item the user may see as it stood at the end of ``day`` (the past's status board), and
-    the reports of the tracks the user may see as they stood then.
+    the reporting periods' tallies of the tracks the user may see, as they stood then.
 
     The same rows as ``progress.selectors.plan_status_board`` (so the tree and dashboard
     templates show them unchanged), judged by the same rules with ``today = day``, but from
@@ -240,8 +239,7 @@ def board_at(*, user: Any, plan: Plan, day: dt.date) -> tuple[list[ItemStatusRow
         )
         if item.depth > 1:
             children[item.path[: -PlanItem.steplen]].append(derived)
-    visible_reports = [r for r in data.report_rows if r.track_id in data.visible_tracks]
-    return [rows[item.pk] for item in data.items], visible_reports
+    return [rows[item.pk] for item in data.items], data.periods
 
 
 def item_row_at(*, user: Any, item: PlanItem, day: dt.date) -> ItemStatusRow:
@@ -274,8 +272,6 @@ def owners_at(*, user: Any, plan: Plan, day: dt.date) -> dict[int, list[Owner]]:
         )
     removed = [image for pk, image in overlay.deleted.items() if image.get("item_id") in visible_items]
     if removed:
-        from workplan.accounts.models import Unit
-
         units = Unit.objects.in_bulk({image.get("unit_id") for image in removed})
         for image in removed:
             unit = units.get(image.get("unit_id"))

@@ -17,11 +17,13 @@ import pytest
 from workplan.accounts.models import User
 from workplan.core import clock
 from workplan.demo import demo_setup
+from workplan.history.dashboard import plan_dashboard_at
 from workplan.history.reports import item_reports_at
 from workplan.history.selectors import item_page_at, plan_board_at
 from workplan.plans import services as plans
 from workplan.plans.models import PlanItem
 from workplan.progress import jobs, services
+from workplan.progress.dashboard import plan_dashboard_counted
 from workplan.progress.models import Escalation, ProgressReport, ReportStatus, Track
 from workplan.progress.selectors import plan_status_board
 from workplan.progress.testing import moment
@@ -45,6 +47,10 @@ def _reviews(user: User, day: dt.date) -> dict[int, tuple[str, int]]:
     end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=moment(2019, 1, 1).tzinfo)
     reports = list(ProgressReport.objects.visible_to(user).order_by("id"))
     return {r.report.pk: (r.state, r.percent) for r in item_reports_at(reports=reports, end=end)}
+
+
+def _trend(points: list[Any]) -> list[tuple[Any, ...]]:
+    return [(p.label, p.average_percent, p.reports, p.accepted, p.returned) for p in points]
 
 
 def _live_reviews() -> dict[int, tuple[str, int]]:
@@ -88,6 +94,7 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         plans.item_update(actor=planner, item=first, title="Revised in July: " + first.title)
         july = dt.date(2019, 7, 3)
         truth[july] = (_board(plan_status_board(user=admin, plan=plan, today=july)), _live_reviews())
+        trends = {july: _trend(plan_dashboard_counted(user=admin, plan=plan, today=july).trend)}
 
     # 20 October: the returned report resubmitted with a new figure; another title revised.
     with clock.frozen(moment(2019, 10, 20, 10)):
@@ -109,6 +116,7 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         plans.item_update(actor=planner, item=second, title="Revised in October: " + second.title)
         august = dt.date(2019, 10, 20)
         truth[august] = (_board(plan_status_board(user=admin, plan=plan, today=august)), _live_reviews())
+        trends[august] = _trend(plan_dashboard_counted(user=admin, plan=plan, today=august).trend)
 
     assert Escalation.objects.exists(), "the tick raised no warning: the check would prove nothing"
 
@@ -122,6 +130,7 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
     for day, (board, reviews) in truth.items():
         assert _board(plan_board_at(user=admin, plan=plan, day=day)) == board, day
         assert _reviews(admin, day) == reviews, day
+        assert _trend(plan_dashboard_at(user=admin, plan=plan, day=day).trend) == trends[day], day
     july_board = truth[dt.date(2019, 7, 3)][0]
     assert july_board[first.pk][0].startswith("Revised in July")
     assert truth[dt.date(2019, 10, 20)][1][returned.pk][0] == "submitted"
