@@ -53,9 +53,16 @@ def overlay_after(
     after: dt.datetime,
     ids: Iterable[int] | None = None,
     deleted_actions: Iterable[str] = (),
+    creations: bool = True,
 ) -> Overlay:
-    """Read the audited changes to ``model`` rows after ``after`` (``ids``: only those rows)."""
+    """Read the audited changes to ``model`` rows after ``after`` (``ids``: only those rows).
+
+    ``creations=False``: only changes with a before image (for rows known to have existed at
+    the instant, e.g. reports whose events say so, though a bulk load audited them later).
+    """
     entries = AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(model), at__gt=after)
+    if not creations:
+        entries = entries.filter(before__isnull=False)
     if ids is not None:
         entries = entries.filter(target_id__in=[str(pk) for pk in ids])
     deleted_actions = set(deleted_actions)

@@ -117,18 +117,19 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int])
     """
     t = _tables()
     stamp = connection.ops.adapt_datetimefield_value(end)
-    per_track = f"""
+    # One statement, the unchanged set computed once: "T" rows are each track's newest and
+    # newest not-returned report, "P" rows the counts per track, period and state (the trend).
+    reduced = f"""
     WITH u AS MATERIALIZED ({_unchanged_sql(t)}),
     g AS (
         SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
         FROM u GROUP BY track_id
     )
-    SELECT u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
+    SELECT 'T', u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
     FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
-    """  # noqa: S608 - table names from the models, values are parameters
-    per_period = f"""
-    SELECT u.track_id, u.period_id, u.idx, u.label, u.status, COUNT(*), SUM(u.percent)
-    FROM ({_unchanged_sql(t)}) u GROUP BY u.track_id, u.period_id, u.idx, u.label, u.status
+    UNION ALL
+    SELECT 'P', u.track_id, u.period_id, u.idx, u.label, u.status, COUNT(*), NULL, SUM(u.percent)
+    FROM u GROUP BY u.track_id, u.period_id, u.idx, u.label, u.status
     """  # noqa: S608 - table names from the models, values are parameters
     moved = f"""
     SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
@@ -141,10 +142,13 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int])
     ORDER BY e.at, e.id
     """  # noqa: S608 - table names from the models, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(per_track, [plan_id, stamp])
-        rows = [ReportRow(*row) for row in cursor.fetchall()]
-        cursor.execute(per_period, [plan_id, stamp])
-        grouped = cursor.fetchall()
+        cursor.execute(reduced, [plan_id, stamp])
+        rows, grouped = [], []
+        for kind, *values in cursor.fetchall():
+            if kind == "T":
+                rows.append(ReportRow(*values))
+            else:
+                grouped.append(values)
         cursor.execute(moved, [stamp, stamp, plan_id])
         replayed: dict[int, ReportRow] = {}
         percent: dict[int, int] = {}
@@ -155,7 +159,7 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int])
                 track, period, index, label, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
             )
     periods: dict[int, PeriodTally] = {}
-    for track, period, index, label, status, count, total in grouped:
+    for track, period, index, label, status, count, _none, total in grouped:
         if track in visible_tracks:
             periods.setdefault(period, PeriodTally(period, index, label)).add(
                 status, int(total or 0), n=count
@@ -184,7 +188,8 @@ def track_reports_at(*, rows: list[ReportRow], end: dt.datetime) -> dict[int, Tr
         ):
             counting[row.track_id] = row
     # A resubmission may have changed the self-assessment since: its audit row has the old one.
-    earlier = overlay_after(ProgressReport, after=end, ids=[row.report_id for row in newest.values()]).earlier
+    newest_ids = [row.report_id for row in newest.values()]
+    earlier = overlay_after(ProgressReport, after=end, ids=newest_ids, creations=False).earlier
     return {
         track_id: TrackReports(
             percent=counting[track_id].percent if track_id in counting else None,
