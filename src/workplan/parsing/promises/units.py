@@ -56,11 +56,13 @@ _LATIN = re.compile(r"[A-Za-z]")  # an even cheaper pre-test: the hint needs a L
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
 # One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
 _BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)]){2,160})[）)]")
-# Role verbs, in Simplified and Traditional script (牽頭, 負責, 參與 …): 指导 (guides) reads as
-# 牵头; "负责落实" as 负责.
+# Role verbs, in Simplified and Traditional script (牽頭, 負責, 參與 …), with the words plans
+# put around them: 牵头负责 (lead), 组织落实 / 按职责分工负责落实 (responsible), 按职责组织配合
+# (cooperating); 指导 (guides) reads as 牵头.
 _ROLE_VERB = re.compile(
-    r"按职责分工[负負][责責](?:落实|落實)?|按职责[负負][责責](?:落实|落實)?|(?:分别|分別|共同)?[负負][责責](?:落实|落實)?|"
-    r"[牵牽][头頭]|指[导導](?![\u4e00-\u9fff])|配合|[参參][与與]|[协協]助|[协協][办辦]"
+    r"[牵牽][头頭](?:[负負][责責])?(?:落[实實])?|指[导導](?![\u4e00-\u9fff])|"
+    r"(?:按职责(?:分工)?)?(?:组织|協同|协同|积极|積極)?(?:配合|[参參][与與]|[协協]助|[协協][办辦])|"
+    r"(?:按职责(?:分工)?)?(?:分别|分別|共同|组织|組織|抓好|具体|具體)?(?:[负負][责責](?:落[实實])?|落[实實])"
 )
 # A bracket names units only in a clause that ends in a role verb, right before the
 # bracket closes or a 。；; ends the clause: an exact pre-test for _bracket_units.
@@ -120,9 +122,10 @@ def _en_role(label: str) -> UnitRole:
 
 
 def _verb_role(verb: str) -> UnitRole:
-    if verb in _LEAD_VERBS:
+    """The role a role verb gives: 牵头负责 leads, 组织配合 cooperates, 组织落实 is responsible."""
+    if verb[:2] in _LEAD_VERBS:
         return "lead"
-    if verb in _COOPERATING_VERBS:
+    if any(word in verb for word in _COOPERATING_VERBS):
         return "cooperating"
     return "responsible"
 
@@ -331,7 +334,7 @@ def _bracket_units(text: str, start: int, end: int, *, first_leads: bool) -> lis
             tail = text[verbs[-1].end() : c_end].strip()
             if tail:
                 continue
-            has_lead = any(v.group(0) in _LEAD_VERBS for v in verbs)
+            has_lead = any(v.group(0)[:2] in _LEAD_VERBS for v in verbs)
             list_start = c_start
             for verb in verbs:
                 role = _verb_role(verb.group(0))
@@ -373,7 +376,7 @@ def _clause_owners(text: str, start: int, end: int) -> list[UnitMention]:
         names = [name.strip() for name in _CLAUSE_SPLIT.split(text[clause_start : verb.start()])]
         if not names or not all(name and _OFFICE_NAME.fullmatch(name) for name in names):
             continue
-        role = _verb_role(verb.group(0).removeprefix("分别").removeprefix("分別").removeprefix("共同")[:2])
+        role = _verb_role(verb.group(0).removeprefix("分别").removeprefix("分別").removeprefix("共同"))
         found.extend(_verb_list(text, Span(clause_start, verb.start()), role))
     return found
 

@@ -36,6 +36,14 @@ def _units(body: str) -> list[tuple[str, str]]:
             [("縣體育局", "lead"), ("各鄉鎮政府", "responsible")],
         ),
         ("建设养老服务指导中心。（县民政局负责）", [("县民政局", "responsible")]),
+        (
+            "整治占道经营。（县城管局牵头负责，县公安局、各乡镇政府组织落实）",
+            [("县城管局", "lead"), ("县公安局", "responsible"), ("各乡镇政府", "responsible")],
+        ),
+        (
+            "排查危旧房屋。（县住建局按职责分工负责落实，县财政局按职责组织配合）",
+            [("县住建局", "responsible"), ("县财政局", "cooperating")],
+        ),
     ],
 )
 def test_owner_patterns(body, expected):
