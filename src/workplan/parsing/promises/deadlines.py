@@ -152,6 +152,14 @@ def _zh_start(match: re.Match[str], text: str) -> bool:
     return before in _FROM or text.startswith(_STARTS, match.end())
 
 
+def _policy_term(text: str, start: int) -> bool:
+    """ "有效期至2030年7月31日": when the policy lapses, not a time limit on a task."""
+    window = text[max(0, start - 8) : start + 1]
+    at = window.rfind("有效期")
+    return at >= 0 and _TERM_GAP.fullmatch(window, at + 3, len(window) - 1) is not None
+
+
+_TERM_GAP = re.compile(r"(?:限)?\s*(?:为|是)?\s*(?:延长)?\s*(?:至|到|截至|截止)?\s*[:：]?\s*[至到]?")
 _FROM = frozenset("从自")
 _STARTS = ("起", "开始", "以来", "至今")
 
@@ -162,7 +170,7 @@ def _zh_range(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.d
 
 
 def _zh_full(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
-    if _zh_start(m, text):
+    if _zh_start(m, text) or _policy_term(text, m.start()):
         return False, None
     return True, _safe_date(_num(m.group("y")), _num(m.group("m")), _num(m.group("d")))
 
@@ -175,7 +183,7 @@ def _before_month(year: int | None, month: int | None) -> dt.date | None:
 
 
 def _zh_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
-    if _zh_start(m, text):
+    if _zh_start(m, text) or _policy_term(text, m.start()):
         return False, None
     year, month = _num(m.group("y")), _num(m.group("m"))
     part = m.group("part") or ""
@@ -186,7 +194,7 @@ def _zh_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.d
 
 
 def _zh_year_part(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
-    if _zh_start(m, text):
+    if _zh_start(m, text) or _policy_term(text, m.start()):
         return False, None
     year = _num(m.group("y"))
     part = m.group("part") or ""
@@ -199,7 +207,14 @@ def _zh_year_part(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, 
     return True, dt.date(year, 12, 31)
 
 
+def _zh_before_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    year = _num(m.group("y"))
+    return year is not None, dt.date(year - 1, 12, 31) if year else None
+
+
 def _zh_to_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _policy_term(text, m.start()):
+        return False, None
     year = _num(m.group("y"))
     return year is not None, dt.date(year, 12, 31) if year else None
 
@@ -431,6 +446,13 @@ _RULES: tuple[_Rule, ...] = (
             rf"(?P<y>{_YEAR_AT})\s*年\s*(?P<part>年?底|年?末|内|上半年|下半年|{_QUARTER}(?:末|底)?)\s*(?:之前|以前|前)?"
         ),
         _zh_year_part,
+        2,
+        family="year",
+    ),
+    # 2027年前 / 2030年以前: before a year is the last day of the year before
+    _Rule(
+        re.compile(rf"(?P<y>{_YEAR_AT})\s*年\s*(?:之前|以前|前)(?![0-9０-９])"),
+        _zh_before_year,
         2,
         family="year",
     ),
