@@ -740,9 +740,7 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
         return found
     if not _DIGIT.search(region):
         families -= _NEED_DIGIT
-    for rule in rules:
-        if rule.family not in families:
-            continue
+    for rule in _rules_for(rules is _ZH_RULES, frozenset(families)):
         matches = (
             _anchored(rule.pattern, rule.anchor, rule.back, text, start, end)
             if rule.anchor is not None
@@ -758,6 +756,13 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
                     lead += 1
                 found.append(_Found(lead, stop, date, rule.priority))
     return found
+
+
+@lru_cache(maxsize=512)
+def _rules_for(chinese: bool, families: frozenset[str]) -> tuple[_Rule, ...]:
+    """The rules of the language whose cue is among ``families``, in order (a region's few
+    families recur all through a plan)."""
+    return tuple(rule for rule in (_ZH_RULES if chinese else _EN_RULES) if rule.family in families)
 
 
 # The rules each language's cues can select, in _RULES order.

@@ -366,6 +366,11 @@ _CLAUSE_START = re.compile(r"[，,。；;：:\n]")
 _CLAUSE_SPLIT = re.compile(r"、|会同|會同|和")
 
 
+# A cheap pre-test for _clause_owners: a role verb right before a clause's end.
+_CLAUSE_ENDS = ("负责", "負責", "牵头", "牽頭", "落实", "落實")
+_CLAUSE_END_MARKS = tuple(verb + mark for verb in _CLAUSE_ENDS for mark in "。；;\n")
+
+
 def _clause_owners(text: str, start: int, end: int) -> list[UnitMention]:
     """Owners named by a clause of their own at the end of a sentence (not in brackets)."""
     found: list[UnitMention] = []
@@ -502,7 +507,10 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
         if "负责" in chunk or "牵头" in chunk or "負責" in chunk or "牽頭" in chunk:
             found.extend(_opening_owners(text, start, end))
-            found.extend(_clause_owners(text, start, end))
+            if chunk.rstrip().endswith(_CLAUSE_ENDS) or any(
+                end_mark in chunk for end_mark in _CLAUSE_END_MARKS
+            ):
+                found.extend(_clause_owners(text, start, end))
     return dedupe_units(found)
 
 
