@@ -650,6 +650,29 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+
+def _excel_serial(content: str) -> dt.date | None:
+    """A date a spreadsheet shows as its serial number ("44626", a date cell formatted as
+    General): days since 1899-12-30, read for the years 1955 to 2119 only."""
+    if not (content.isascii() and content.isdigit() and len(content) == 5):
+        return None
+    days = int(content)
+    if not _SERIAL_MIN <= days <= _SERIAL_MAX:
+        return None
+    return _SERIAL_EPOCH + dt.timedelta(days=days)
+
+
+def _stripped(text: str, cell: Span) -> Span:
+    start, end = cell.start, cell.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+_SERIAL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 20090, 80000  # 1955-01-01 .. 2119-01-08
 _CELL_UNDATED = re.compile(
     r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I
 )
@@ -832,6 +855,8 @@ def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadl
     content = text[cell.start : cell.end].strip()
     if not content:
         return []
+    if serial := _excel_serial(content):
+        return [Deadline(text=content, span=_stripped(text, cell), date=serial)]
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
     month = _CELL_MONTH.match(content)

@@ -46,7 +46,11 @@ _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
     (re.compile(r"牵头|主办|主责|指导|\blead|lead\s*(?:unit|agency|department|office|org)", re.I), "lead"),
     (re.compile(r"配合|协办|协助|参与|cooperat|collaborat|support|partner|assist", re.I), "cooperating"),
     (
-        re.compile(r"责任|承办|实施单位|实施部门|负责|responsib|owner|accountable|implementing", re.I),
+        re.compile(
+            r"责任|承办|实施单位|实施部门|负责|执行人|经办人|资源名称|responsib|owner|accountable|implementing|"
+            r"assignee|assigned\s+to|resource\s+names?",
+            re.I,
+        ),
         "responsible",
     ),
     (

@@ -28,3 +28,19 @@ def test_a_policy_term_is_not_a_deadline():
 
 def test_a_crawler_metadata_line_in_bold_is_furniture():
     assert furniture_kind("**更新时间**: 2032-02-03 09:15:00") == "meta"
+
+
+def test_a_date_shown_as_its_spreadsheet_serial_number_is_dated():
+    from workplan.parsing.promises.context import PlanContext
+    from workplan.parsing.promises.deadlines import extract_deadline_cell
+    from workplan.parsing.result import Span
+
+    text = "45000"
+    found = extract_deadline_cell(text, Span(0, 5), PlanContext(year=None))
+    assert [(d.text, d.date) for d in found] == [("45000", dt.date(2023, 3, 15))]
+
+
+def test_a_resource_column_names_who_is_responsible():
+    from workplan.parsing.structure.tables import column_role
+
+    assert [column_role(h) for h in ("资源名称", "Assigned to", "执行人")] == ["responsible"] * 3
