@@ -66,8 +66,8 @@ _ROLE_VERB = re.compile(
 )
 # A bracket names units only in a clause that ends in a role verb, right before the
 # bracket closes or a 。；; ends the clause: an exact pre-test for _bracket_units.
-_BRACKET_GATE = re.compile(
-    r"(?:[负負][责責]|[牵牽][头頭]|指[导導]|配合|[参參][与與]|[协協][助办辦]|落[实實])\s*[）)。；;]"
+_BRACKET_GATE = re.compile(  # literal words: much faster to scan for than character classes
+    r"(?:负责|負責|牵头|牽頭|指导|指導|配合|参与|參與|协助|協助|协办|協辦|落实|落實)\s*[）)。；;]"
 )
 # how every _ROLE_VERB ends
 _ROLE_VERBS = (
@@ -367,8 +367,9 @@ _CLAUSE_SPLIT = re.compile(r"、|会同|會同|和")
 
 
 # A cheap pre-test for _clause_owners: a role verb right before a clause's end.
-_CLAUSE_ENDS = ("负责", "負責", "牵头", "牽頭", "落实", "落實")
-_CLAUSE_END_MARKS = tuple(verb + mark for verb in _CLAUSE_ENDS for mark in "。；;\n")
+_CLAUSE_GATE = re.compile(
+    r"[负負牵牽落](?:(?<=负)责|(?<=負)責|(?<=牵)头|(?<=牽)頭|(?<=落)[实實])(?:[。；;\n]|\s*$)"
+)
 
 
 def _clause_owners(text: str, start: int, end: int) -> list[UnitMention]:
@@ -507,9 +508,7 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
         if "负责" in chunk or "牵头" in chunk or "負責" in chunk or "牽頭" in chunk:
             found.extend(_opening_owners(text, start, end))
-            if chunk.rstrip().endswith(_CLAUSE_ENDS) or any(
-                end_mark in chunk for end_mark in _CLAUSE_END_MARKS
-            ):
+            if _CLAUSE_GATE.search(chunk):
                 found.extend(_clause_owners(text, start, end))
     return dedupe_units(found)
 
