@@ -113,6 +113,7 @@ class Row:
     is_header: bool = False
     separators: list[Span] = field(default_factory=list)
     line_breaks: list[tuple[int, ...]] = field(default_factory=list)  # per cell (see Cell)
+    indents: list[int] = field(default_factory=list)  # per cell (see Cell)
 
 
 def _split_pipe_row(
@@ -203,7 +204,13 @@ def _mark_reader_rows(text: str, rows: list[Line]) -> None:
             for i, c in enumerate(row_line.block.cells)
         ]
         row_line.kind = "row"
-        row_line.row = Row(cells, roles, line_breaks=[c.line_breaks for c in row_line.block.cells])
+        block_cells = row_line.block.cells
+        row_line.row = Row(
+            cells,
+            roles,
+            line_breaks=[c.line_breaks for c in block_cells],
+            indents=[c.indent for c in block_cells] if any(c.indent for c in block_cells) else [],
+        )
     _default_roles(text, rows)
 
 
