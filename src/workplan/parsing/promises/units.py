@@ -444,11 +444,11 @@ def _abbreviation_dot(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS and text[dot + 1 : dot + 3].strip()[:1].isalpha()
 
 
-# An office's name: "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
+# An office's name ("布局", "格局", "大局" end in 局 but are not offices): "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
 _OFFICE = (
     r"(?:(?:各|市|区|县|省|州|镇|乡|街道|国家)[\u4e00-\u9fff]{0,14}?"
-    r"(?:委员会|委|局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
-    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|局|办公室|办事处|厅|政府|集团|公司))"
+    r"(?:委员会|委|(?<![布格大全结开时变新破残僵])局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
+    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|(?<![布格大全结开时变新破残僵])局|办公室|办事处|厅|政府|集团|公司))"
 )
 _OFFICE_NAME = re.compile(_OFFICE + r"|各[\u4e00-\u9fff]{1,8}(?:单位|部门|政府)")
 # A paragraph that opens with its owner: "市发展改革委负责…", "市科委牵头开展…".

@@ -55,3 +55,8 @@ def test_a_unit_name_with_a_dotted_acronym_is_kept_whole():
         "Valley Plan 2032\n1. Refresh the counts. Responsible: U.S. Geological Survey; County Data Office\n2. Fix it."
     )
     assert [unit.text for unit in plan.items[0].units] == ["U.S. Geological Survey", "County Data Office"]
+
+
+def test_a_heading_ending_in_a_word_for_layout_is_not_an_office():
+    plan = parse_text("某县2032年工作要点\n（一）优化产业空间布局。推动园区集聚发展。\n（二）完善制度。")
+    assert plan.items[0].units == []
