@@ -215,7 +215,10 @@ def _without_bare_cells(text: str, targets: list[Target]) -> list[Target]:
     return kept
 
 
-_TIME_UNITS = frozenset(("年", "个月", "月", "周", "天", "日", "个工作日", "工作日", "小时"))
+_TIME_UNITS = frozenset(
+    ("年", "个月", "月", "周", "天", "日", "个工作日", "工作日", "小时", "years", "months", "weeks", "days")
+)
+_EN_SPAN_STARTS = ("for the next", "over the next", "for the coming", "over the coming")
 
 
 def _without_time_spans(targets: list[Target], deadlines: list[Deadline]) -> list[Target]:
@@ -226,7 +229,9 @@ def _without_time_spans(targets: list[Target], deadlines: list[Deadline]) -> lis
         for target in targets
         if target.unit not in _TIME_UNITS
         or not any(
-            d.text.endswith("时间") and d.span.start <= target.span.start and target.span.end <= d.span.end
+            (d.text.endswith("时间") or d.text.lower().startswith(_EN_SPAN_STARTS))
+            and d.span.start <= target.span.start
+            and target.span.end <= d.span.end
             for d in deadlines
         )
     ]

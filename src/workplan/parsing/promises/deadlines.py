@@ -636,11 +636,21 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
-            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring)\s+the\s+(?:next|coming|following)\s+"
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring|[Ff]or)\s+the\s+(?:next|coming|following)\s+"
             r"(?:(?P<n>[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years|year|twelve\s+months|12\s+months)\b"
         ),
         _en_next_years,
         2,
+        family="next",
+    ),
+    # "for the next six months", "over the next 8 weeks": a span from the start, undated
+    _Rule(
+        re.compile(
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring|[Ff]or)\s+the\s+(?:next|coming|following)\s+"
+            r"(?:[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+(?:months|weeks|days)\b"
+        ),
+        _undated,
+        1,
         family="next",
     ),
     _Rule(
@@ -738,7 +748,7 @@ _EN_CUES: tuple[_Cue, ...] = (
     ("yearend", frozenset("e"), ("end", "within the year")),
     ("eyear", frozenset("12"), ("19", "20")),
     ("next", frozenset("nc"), ("next", "coming", "following")),
-    ("within", frozenset("w"), ("within",)),
+    ("within", frozenset("wW"), ("within", "Within")),
     ("soon", frozenset("sAa"), ("soon", "ASAP", "asap")),
     ("iso", frozenset("-/."), ()),
 )

@@ -55,3 +55,14 @@ def test_a_span_of_time_from_the_start_is_an_undated_deadline_and_not_a_target()
         [],
     ]
     assert items[0].targets == []
+
+
+def test_english_spans_from_the_start_are_undated_deadlines_and_not_targets():
+    text = "Harbour Plan 2032\n1. Within two years, open the ferry office.\n2. For the next six months, count the boats.\n3. Brief staff in the coming months."
+    items = parse_text(text).items
+    assert [[(d.text, d.date) for d in item.deadlines] for item in items] == [
+        [("Within two years", None)],
+        [("For the next six months", None)],
+        [],
+    ]
+    assert items[1].targets == []
