@@ -63,3 +63,8 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk} ({self.state})"
+
+    @property
+    def pending(self) -> bool:
+        """Still to run (queued, perhaps for another attempt) or running now."""
+        return self.state in (TaskState.QUEUED, TaskState.RUNNING)
