@@ -12,6 +12,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from workplan.accounts.models import Unit, User
 from workplan.core.models import TimestampedModel
 from workplan.core.policy import ScopedQuerySetMixin
+from workplan.tasks.models import task_link
 
 if TYPE_CHECKING:
     from workplan.permissions import Action
@@ -281,14 +282,7 @@ class ImportDraft(TimestampedModel):
         _("status"), max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN
     )
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    task = models.ForeignKey(
-        "tasks.Task",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("background task"),
-    )
+    task = task_link()
     error = models.TextField(_("why it could not be read"), blank=True)
 
     objects: ClassVar[ImportDraftQuerySet] = ImportDraftQuerySet.as_manager()  # type: ignore[assignment]
