@@ -103,7 +103,15 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         Plan.objects.count(),
         PlanItem.objects.count(),
         _ledger_fingerprint(world_ids),
+        _robot_fingerprint(world_ids),
     )
+
+
+def _robot_fingerprint(world_ids: dict[str, int]) -> Any:
+    from workplan.channels.models import Delivery, WebhookEndpoint
+
+    robot = WebhookEndpoint.objects.filter(pk=world_ids["endpoint_id"])
+    return (list(robot.values_list("name", "active", "url_hint", "kinds")), Delivery.objects.count())
 
 
 def _ledger_world_b(actor, org, task) -> dict[str, int]:
@@ -209,8 +217,22 @@ def world_b(actor, org, personas) -> WorldB:
         **_assessment_of_b(actor, org, personas, task),
         "user_id": personas.reporter_b.pk,
         "membership_id": personas.reporter_b.memberships.get().pk,
+        "endpoint_id": _robot_of_b(actor, org),
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
+
+
+def _robot_of_b(actor, org) -> int:
+    """Unit B's group robot (administrators only): nobody else reads, tests or changes it."""
+    from workplan.channels import services as channels
+
+    return channels.endpoint_create(
+        actor=actor,
+        name=f"{MARKER} robot",
+        platform="wecom",
+        url="https://93.184.216.34/send?key=b",
+        unit=org.unit_b,
+    ).pk
 
 
 def _assessment_of_b(actor, org, personas, task) -> dict[str, int]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from tests.audit_call_tables import (
     _api_calls,
     _assessment_calls,
+    _channel_calls,
     _ledger_calls,
     _operations_calls,
     _report_calls,
@@ -213,6 +214,7 @@ def _call_table(actor, org):
         **_api_calls(actor, user),
         **_report_calls(actor, org),
         **_task_calls(actor),
+        **_channel_calls(actor, org),
         **_ledger_calls(actor, org, task),
         **_assessment_calls(actor, org),
         **_operations_calls(actor, user),
@@ -295,6 +297,9 @@ def _progress_calls(actor, org):
             actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         ),
         "item_dispatch": lambda: prog.item_dispatch(actor=actor, item=new_item()),
+        "rollups_repair": lambda: prog.rollups_repair(
+            actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        ),
         "track_acknowledge": lambda: prog.track_acknowledge(actor=actor, track=ctx().track),
         "track_start": lambda: prog.track_start(actor=actor, track=ctx().track),
         "report_save": report,

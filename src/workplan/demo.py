@@ -63,6 +63,7 @@ class DemoReport:
                 f"Seed plan {state}: #{self.plan.pk} {self.plan.title} "
                 f"({items.filter(depth=1).count()} parts, {items.filter(depth=2).count()} tasks)"
             )
+            lines.append(f"Public page (no sign-in): /public/plans/{self.plan.pk}/")
         if self.message:
             lines.append(self.message)
         return "\n".join(lines)
@@ -149,6 +150,7 @@ def demo_setup() -> DemoReport:
         report.plan = existing
         _ledgers(actor, existing)
         report.message = demo_assessment(existing)
+        _publish(actor, existing)
         return report
     text = resources.files("workplan.demo_data").joinpath(SEED_NAME).read_text(encoding="utf-8")
     try:
@@ -172,7 +174,16 @@ def demo_setup() -> DemoReport:
     report.plan, report.plan_created = result.plan, True
     _ledgers(actor, result.plan)
     report.message = demo_assessment(result.plan)
+    _publish(actor, result.plan)
     return report
+
+
+def _publish(actor: User, plan: Plan) -> None:
+    """The seed plan's public page (/public/plans/<id>/), once."""
+    from workplan.publishing.demo import demo_publish
+
+    with transaction.atomic():
+        demo_publish(actor, plan)
 
 
 def _ledgers(actor: User, plan: Plan) -> None:

@@ -21,7 +21,7 @@ from workplan.core.http import domain_errors
 from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
 from workplan.progress import selectors as progress
-from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard
+from workplan.progress.dashboard import STATUS_ORDER, plan_dashboard_counted
 from workplan.progress.models import NoticeKind
 from workplan.progress.selectors import ItemStatusRow, default_as_of
 from workplan.security.selectors import locked_usernames
@@ -125,7 +125,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     form = AsOfForm(request.GET or None)
-    dashboard = plan_dashboard(user=request.user, plan=plan, today=_as_of(form, plan))
+    dashboard = plan_dashboard_counted(user=request.user, plan=plan, today=_as_of(form, plan))
     labels = [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
     chart_data = {
         "status": {

@@ -218,11 +218,14 @@ class _Walk:
         machine = self.builder.machine
         placed = machine.place(label)
         reason = machine.reason
-        if placed is None and label.alternative is not None:
-            label = label.alternative
+        alternative = label.alternative
+        if alternative is not None and (placed is None or (reason and machine.continues(alternative))):
+            # "2.2—3年内…" where "2." is due: the glued label, not a decimal out of place
+            label = alternative
             placed, reason = machine.place(label), machine.reason
         if placed is None:
-            placed = machine.resync(label, self.following_labels(pos))
+            following = self.following_labels(pos)
+            placed = machine.resync(label, following) or machine.starts_glued_list(label, following)
             reason = machine.reason
         if placed is None:
             return False
@@ -519,7 +522,8 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
     label = None
     if number_cell is not None and number_cell.end > number_cell.start:
         label = parse_table_number(text[number_cell.start : number_cell.end], number_cell.start)
-    placed = builder.machine.place(label) if label else None
+    # An identifier ("P1.F2.A1") names its row but is in no sequence: the rows stay siblings.
+    placed = builder.machine.place(label) if label and label.readings[0].style != "tbl_code" else None
     if label is None or placed is None:
         if label is not None and number_cell is not None:
             # An unplaceable number is still the row's number: continue the table's sequence.

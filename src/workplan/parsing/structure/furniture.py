@@ -84,6 +84,13 @@ _EN_DATE_PARTS = re.compile(
     rf"(?:({_EN_MONTHS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_EN_MONTHS})\.?,?\s+(\d{{4}}))", re.I
 )
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# A footnote a PDF or Word file prints under the text: a small number, then a web address or a
+# citation ("1 Performance.gov/…", "2 See the 2019 review.", "3 https://…", "4 Source: …").
+_FOOTNOTE = re.compile(
+    r"^\d{1,2}\s*(?:https?://|www\.|[\w-]+(?:\.[\w-]+)*\.(?:gov|org|com|edu|net|int|mil|io|uk|cn)(?:/|\b)|"
+    r"(?:See|Ibid|Cf)\b|(?:Sources?|Available at|Retrieved from)\s*:|注[:：]|资料来源)",
+    re.IGNORECASE,
+)
 
 
 def furniture_kind(text: str) -> str | None:
@@ -129,6 +136,8 @@ def furniture_kind(text: str) -> str | None:
         return "date"
     if stripped[-1].isdigit() and _EN_DATE_LINE.match(stripped):  # it ends in a \d
         return "date"
+    if first.isdigit() and _FOOTNOTE.match(stripped):
+        return "note"
     if (
         first.isdigit()
         and len(compact) <= 60
