@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real score-blind clean
+.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench bench-peer score score-tuning score-real score-blind clean
 
 VENDOR := src/workplan/web/static/vendor
 ASSETS := $(VENDOR)/.installed-stamp
@@ -77,6 +77,10 @@ check: lint typecheck djangocheck test   ## everything CI runs
 
 bench: setup
 	bash bench/run.sh
+
+# side by side with Redmine (needs root; about half an hour; --quick: a few minutes): bench/peer/README.md
+bench-peer: setup
+	bash bench/peer/run.sh $(PEER_ARGS)
 
 score: setup         ## the parser's score on the shared sample plans
 	$(BIN)/python ../shared/tools/score_parse.py ../shared/plans --cmd '$(BIN)/workplan parse {} --format json'

@@ -103,8 +103,14 @@ def _report_calls(actor, org):
         plan = make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         return reports.document_generate(actor=actor, plan=plan, kind="summary", fmt="html")
 
+    def requested():
+        plan = make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        return reports.document_request(actor=actor, plan=plan, kind="summary", fmt="html")
+
     return {
         "document_generate": summary,
+        "document_request": requested,
+        "document_make": lambda: reports.document_make(document_id=requested().pk),
         "wording_update": lambda: reports.wording_update(
             actor=actor,
             plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan,

@@ -165,6 +165,10 @@ def world_b(actor, org, personas) -> WorldB:
         actor=actor, report=report, filename="secret-b.txt", data=f"{MARKER}".encode()
     )
     comment = progress.comment_create(actor=actor, item=task, text=f"{MARKER} comment")
+    from workplan.reports import services as reports
+
+    document = reports.document_request(actor=personas.admin, plan=task.plan, kind="summary", fmt="html")
+    reports.document_make(document_id=document.pk)  # stored: the admin who asked downloads it
     progress.instruction_create(actor=actor, item=task, text=f"{MARKER} instruction")
     planner_b = make_user(actor, "planner-b", role=Role.PLANNER, unit=org.unit_b)
     draft = drafts.draft_create(
@@ -206,6 +210,7 @@ def world_b(actor, org, personas) -> WorldB:
         "token_id": ApiToken.objects.get(name=f"{MARKER} token").pk,
         "comment_id": comment.pk,
         "task_id": task_b.pk,
+        "document_id": document.pk,
         "notice_id": notice.pk,
         "extension_id": extension.pk,
         "occurrence_id": Occurrence.objects.filter(item=task).order_by("index").first().pk,

@@ -122,6 +122,10 @@ def _call_table(actor, org):
     def key(d, n=1):
         return d.data["items"][n]["key"]
 
+    def reading(d):  # as a large upload waits for its task (plans/tests/test_draft_tasks.py)
+        type(d).objects.filter(pk=d.pk).update(status="reading")
+        return d
+
     second = plans.item_create(actor=actor, plan=plan, title="第二部分")
     return {
         "draft_create": draft,
@@ -158,6 +162,7 @@ def _call_table(actor, org):
             actor=actor, draft=draft(), name="县财政局", unit=org.unit_b
         ),
         "draft_discard": lambda: drafts.draft_discard(actor=actor, draft=draft()),
+        "draft_read": lambda: drafts.draft_read(draft_id=reading(draft()).pk),
         "draft_split_numbered": lambda: draft_review.draft_split_numbered(
             actor=actor,
             draft=(d := draft("要点\n一、加强领导。1.建机制。2.压责任。".encode())),

@@ -60,6 +60,12 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--periods", type=int, default=0)
     synth.add_argument("--plans", type=int, default=1)
     synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument(
+        "--group-size",
+        type=int,
+        default=0,
+        help="groups of one item and N-1 children (the peer benchmark's shape)",
+    )
 
     parse = sub.add_parser("parse", help="read a plan document and print its items and promises")
     parse.add_argument("file")
@@ -336,7 +342,12 @@ def _synth(args: argparse.Namespace) -> int:
     _migrate()
     started = time.perf_counter()
     summary = synth.synthesise(
-        units=args.units, items=args.items, periods=args.periods, plans=args.plans, seed=args.seed
+        units=args.units,
+        items=args.items,
+        periods=args.periods,
+        plans=args.plans,
+        seed=args.seed,
+        group_size=args.group_size,
     )
     elapsed = time.perf_counter() - started
     print(f"{summary} in {elapsed:.2f} s")

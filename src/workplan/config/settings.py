@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "workplan.reports",
     "workplan.channels",
     "workplan.publishing",
+    "workplan.history",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
     "django_otp",
@@ -152,6 +153,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("WORKPLAN_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WORKPLAN_MAX_UPLOAD_BYTES = env.integer("WORKPLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Plan documents larger than this are read by a background task (the draft page shows its state).
+WORKPLAN_IMPORT_SYNC_BYTES = env.integer("WORKPLAN_IMPORT_SYNC_BYTES", 512 * 1024, minimum=0)
 
 # The JSON API (/api/v1): requests per caller (token, or signed-in user) per window; 0 = no limit.
 WORKPLAN_API_RATE_LIMIT = env.integer("WORKPLAN_API_RATE_LIMIT", 600, minimum=0)
