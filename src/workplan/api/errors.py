@@ -20,10 +20,12 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from workplan.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from workplan.core.http import is_storage_full
 
 logger = logging.getLogger("workplan.api")
 
@@ -41,7 +43,9 @@ STATUS_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
+STORAGE_FULL_MESSAGE = "the server's storage is full: nothing was saved; tell the site's administrator"
 DOMAIN_STATUSES: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Invalid: 422, Conflict: 409}
 
 
@@ -124,6 +128,11 @@ def response_for(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(error.status_code, message)
     if isinstance(error, RequestDataTooBig | TooManyFilesSent | TooManyFieldsSent):
         return error_response(413, f"the request is too large: {error}")
+    if isinstance(error, MultiPartParserError):
+        return error_response(400, f"the multipart body could not be read: {error}")
+    if is_storage_full(error):
+        logger.error("API request %s %s: storage full", request.method, request.path, exc_info=error)
+        return error_response(503, STORAGE_FULL_MESSAGE, code="storage_full", headers={"Retry-After": "600"})
     if isinstance(error, Http404):
         return error_response(404, "not found")
     if isinstance(error, PermissionDenied):

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "workplan.security.middleware.SessionTimeoutMiddleware",
     "workplan.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "workplan.web.failures.FailurePageMiddleware",  # a full disk or unreadable upload in a view
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]

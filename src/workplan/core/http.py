@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,6 +21,20 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 def is_htmx(request: HttpRequest) -> bool:
     """True for a request made by htmx (it sends ``HX-Request: true``)."""
     return request.headers.get("HX-Request") == "true"
+
+
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_storage_full(error: BaseException | None) -> bool:
+    """True if ``error``, or an error it was raised from, is a full disk or an exceeded quota."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OSError) and error.errno in STORAGE_FULL_ERRNOS:
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -13,13 +13,13 @@ import hashlib
 import re
 from typing import Any, Literal
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from workplan.accounts import services as accounts
 from workplan.accounts.models import Unit
 from workplan.core import audit
 from workplan.core.errors import Conflict, Invalid, NotFound
+from workplan.files.storage import saved_or_removed
 from workplan.parsing import ParseError, parse_document
 from workplan.parsing.readers import read_bytes
 from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target, UnitMention
@@ -128,11 +128,11 @@ def draft_create(
             "year_source": "given" if year else parsed.year_source,
         },
     )
-    draft.source_file.save(f"{sha}-{filename[-80:]}", ContentFile(data), save=False)
-    draft.save(force_insert=True)
-    audit.record(
-        actor=actor, action="draft.created", target=draft, after={"items": len(items), "source": filename}
-    )
+    with saved_or_removed(draft.source_file, f"{sha}-{filename[-80:]}", data):
+        draft.save(force_insert=True)
+        audit.record(
+            actor=actor, action="draft.created", target=draft, after={"items": len(items), "source": filename}
+        )
     return draft
 
 
