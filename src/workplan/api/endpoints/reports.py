@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Query, Router
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
 from workplan.api.endpoints import actor
-from workplan.api.schemas import NO_NUL, Input, Out, PathId, QueryId, ShortText, Year, responses
+from workplan.api.schemas import NO_NUL, Input, Out, PathId, QueryId, ShortText, Version, Year, responses
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors as progress_selectors
@@ -185,8 +185,9 @@ class WordingOut(Out):
 class WordingIn(Input):
     """The sentences to reword (keys of `defaults`); an empty string restores the default."""
 
-    values: dict[Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")], ShortLongText]
-    version: Annotated[int, Field(ge=0, le=2**31)] = 0
+    # Any key in the schema: the service refuses a key that is not a sentence of `defaults` (422).
+    values: dict[Annotated[str, StringConstraints(max_length=40)], ShortLongText]
+    version: Version = 0
 
 
 def _wording_out(user: Any, plan: Any) -> WordingOut:

@@ -23,7 +23,10 @@ router = Router(tags=["users"])
 Username = Annotated[str, StringConstraints(pattern=r"^[\w.@+-]{1,150}$")]
 PersonName = Annotated[str, StringConstraints(max_length=150, pattern=r"^[^\x00]*$")]
 Email = Annotated[
-    str, StringConstraints(max_length=254, pattern=r"^$|^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
+    str,
+    StringConstraints(
+        max_length=254, pattern=r"^$|^[^@ \t\n\r\f\v\x00]+@[^@ \t\n\r\f\v\x00]+\.[^@ \t\n\r\f\v\x00]+$"
+    ),
 ]
 Phone = Annotated[str, StringConstraints(pattern=r"^[0-9+()\- ]{0,30}$")]
 
