@@ -130,7 +130,7 @@ def _new_recovery_codes(user: Any) -> list[str]:
 
 def audit_export_record(*, actor: Any, filters: dict[str, Any], count: int) -> AuditEntry:
     """Record that ``actor`` exported ``count`` audit rows selected by ``filters``."""
-    permissions.require_admin(actor, _("export the audit log"))
+    permissions.require_audit_reader(actor, _("export the audit log"))
     with transaction.atomic():
         return audit.record(
             actor=actor, action="audit.exported", target=None, after={"filters": filters, "rows": count}
