@@ -14,9 +14,42 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workplan.core.errors import Invalid
 from workplan.core.http import domain_errors, safe_next
+from workplan.operations.selectors import user_get_for_admin
 from workplan.security import selectors, services
 from workplan.security.audit_log import EXPORT_LIMIT, AuditFilters, AuditSearchForm, audit_search, csv_lines
 from workplan.security.middleware import TWO_FACTOR
+
+
+@login_required
+@domain_errors
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Your signed-in sessions (address, browser, started, last seen); end any, or all others."""
+    if request.method == "POST":
+        if request.POST.get("all"):
+            count = services.session_revoke_all(
+                actor=request.user, user=request.user, keep_key=request.session.session_key
+            )
+            messages.success(request, _("%(count)d other sessions ended.") % {"count": count})
+        else:
+            ref = request.POST.get("session", "")[:64]
+            services.session_revoke(actor=request.user, user=request.user, ref=ref)
+            messages.success(request, _("The session was ended."))
+        return redirect("security:session_list")
+    sessions = selectors.sessions_for_user(
+        user=request.user, owner=request.user, current_key=request.session.session_key
+    )
+    return render(request, "security/sessions.html", {"sessions": sessions})
+
+
+@login_required
+@require_POST
+@domain_errors
+def user_sessions_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
+    """An administrator signs a user out everywhere."""
+    owner = user_get_for_admin(user=request.user, user_id=user_id)
+    count = services.session_revoke_all(actor=request.user, user=owner)
+    messages.success(request, _("%(count)d sessions of %(name)s ended.") % {"count": count, "name": owner})
+    return redirect("web:user_list")
 
 
 @login_required
