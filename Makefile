@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench score score-tuning score-real clean
+.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench bench-peer score score-tuning score-real score-blind clean
 
 VENDOR := src/workplan/web/static/vendor
 ASSETS := $(VENDOR)/.installed-stamp
@@ -78,6 +78,10 @@ check: lint typecheck djangocheck test   ## everything CI runs
 bench: setup
 	bash bench/run.sh
 
+# side by side with Redmine (needs root; about half an hour; --quick: a few minutes): bench/peer/README.md
+bench-peer: setup
+	bash bench/peer/run.sh $(PEER_ARGS)
+
 score: setup         ## the parser's score on the shared sample plans
 	$(BIN)/python ../shared/tools/score_parse.py ../shared/plans --cmd '$(BIN)/workplan parse {} --format json'
 
@@ -85,8 +89,11 @@ score-tuning: setup  ## the parser's score on the two tuning sets (written for t
 	sh bench/tuning1/score.sh
 	bash bench/tuning2/score.sh
 
-score-real: setup    ## the parser's scores on the samples, the tuning sets and the blind sets of real plans, each apart
+score-real: setup    ## the parser's scores on the samples and the tuning sets of real plans, each apart
 	bash bench/score_real.sh
+
+score-blind: setup   ## the blind sets' score: run once, by the lead, never while tuning the parser
+	bash bench/score_real.sh --blind --set real-blind-3 --docs
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache node_modules $(VENDOR)

@@ -17,6 +17,14 @@ $PYTHON -m workplan.core.translations compile
 $PYTHON -m pip wheel --quiet --wheel-dir "$STAGE/wheels" . 2>&1 | grep -v "^WARNING: Location" || true
 test -n "$(ls "$STAGE"/wheels/workplan-*.whl 2>/dev/null)" || { echo "building the wheels failed" >&2; exit 2; }
 
+# The Chinese font for PDF reports (fonts-wqy-zenhei, GPL with the font embedding exception):
+# an air-gapped machine cannot apt-get it.
+FONT=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+test -f "$FONT" || { echo "the Chinese font is missing: run make setup (it installs fonts-wqy-zenhei)" >&2; exit 2; }
+mkdir -p "$STAGE/fonts"
+cp "$FONT" "$STAGE/fonts/"
+cp /usr/share/doc/fonts-wqy-zenhei/copyright "$STAGE/fonts/COPYING-wqy-zenhei" 2>/dev/null || true
+
 cat > "$STAGE/install.sh" <<'SCRIPT'
 #!/bin/sh
 # Install workplan from this folder only (no registry is ever asked):
@@ -29,6 +37,9 @@ PYTHON=${PYTHON:-python3.11}
 # No pip configuration file, no index: only the wheels next to this script.
 PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 "$TARGET/.venv/bin/python" -m pip install --quiet \
   --no-index --find-links "$HERE/wheels" workplan
+# The PDF reports' Chinese font, where workplan looks first after WORKPLAN_REPORT_FONT.
+mkdir -p "$TARGET/.venv/share/workplan/fonts"
+cp "$HERE"/fonts/*.ttc "$TARGET/.venv/share/workplan/fonts/"
 echo "Installed into $TARGET. Next: $TARGET/.venv/bin/workplan init   (see docs/operations.md)"
 SCRIPT
 chmod +x "$STAGE/install.sh"

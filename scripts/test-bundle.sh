@@ -14,4 +14,8 @@ sh "$WORK"/workplan-bundle-*/install.sh "$WORK/site"
 installed=$(date +%s)
 WORKPLAN_DATA_DIR="$WORK/data" "$WORK/site/.venv/bin/workplan" demo --no-serve | tail -1
 test -f "$WORK/site/.venv/lib/python3.11/site-packages/workplan/web/static/vendor/htmx.min.js"
+# A PDF report renders with the bundle's own font (looked for before the system's).
+test -f "$WORK/site/.venv/share/workplan/fonts/wqy-zenhei.ttc"
+WORKPLAN_DATA_DIR="$WORK/data" "$WORK/site/.venv/bin/workplan" report bulletin 1 --period 2019-06 -o "$WORK/bulletin.pdf" >/dev/null
+test "$(head -c 5 "$WORK/bulletin.pdf")" = "%PDF-"
 echo "bundle $(du -h "$BUNDLE" | cut -f1), installed offline in $((installed - started)) s; the demo runs"

@@ -1,5 +1,5 @@
 """Call tables of the write services of the apps added after the core ones (tasks, ledgers,
-reports, security, API tokens, assessment, operations), for tests/test_audit_every_write.py."""
+reports, publishing, security, API tokens, assessment, operations), for tests/test_audit_every_write.py."""
 
 from __future__ import annotations
 
@@ -103,8 +103,14 @@ def _report_calls(actor, org):
         plan = make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         return reports.document_generate(actor=actor, plan=plan, kind="summary", fmt="html")
 
+    def requested():
+        plan = make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        return reports.document_request(actor=actor, plan=plan, kind="summary", fmt="html")
+
     return {
         "document_generate": summary,
+        "document_request": requested,
+        "document_make": lambda: reports.document_make(document_id=requested().pk),
         "wording_update": lambda: reports.wording_update(
             actor=actor,
             plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan,
@@ -113,6 +119,28 @@ def _report_calls(actor, org):
         "good_practice_mark": lambda: reports.good_practice_mark(actor=actor, report=accepted()),
         "good_practice_unmark": lambda: reports.good_practice_unmark(
             actor=actor, mark=reports.good_practice_mark(actor=actor, report=accepted())
+        ),
+        **_publishing_calls(actor, org, accepted),
+    }
+
+
+def _publishing_calls(actor, org, accepted):
+    """Publishing a plan (whole or a part), taking it down, and making a narrative public."""
+    from workplan.publishing import services as publishing
+
+    def plan():
+        return make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+
+    def published():
+        p = plan()
+        return publishing.publication_publish(actor=actor, plan=p, part_ids=[p.items.get(depth=1).pk]).plan
+
+    return {
+        "publication_publish": published,
+        "publication_unpublish": lambda: publishing.publication_unpublish(actor=actor, plan=published()),
+        "narrative_publish": lambda: publishing.narrative_publish(actor=actor, report=accepted()),
+        "narrative_unpublish": lambda: publishing.narrative_unpublish(
+            actor=actor, narrative=publishing.narrative_publish(actor=actor, report=accepted())
         ),
     }
 
@@ -293,4 +321,34 @@ def _operations_calls(actor, user):
             actor=actor,
             membership=accounts.membership_create(actor=actor, user=user, unit=user_unit(), role="viewer"),
         ),
+    }
+
+
+def _channel_calls(actor, org):
+    """Group robots (administrators), a test message, mail preferences and the digest."""
+    from django.test import override_settings
+
+    from workplan.channels import services as channels
+    from workplan.channels.models import MailPreference
+
+    def endpoint():
+        with override_settings(WORKPLAN_WEBHOOK_ALLOWED_HOSTS=["127.0.0.1"]):
+            return channels.endpoint_create(
+                actor=actor, name="群", platform="wecom", url="http://127.0.0.1:9/send?key=k", unit=org.unit_a
+            )
+
+    def digest_due():
+        channels.mail_preference_set(actor=actor, frequency="daily")
+        MailPreference.objects.filter(user=actor).update(
+            last_digest_at=dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+        )
+        return channels.digest_send_due(actor=actor)
+
+    return {
+        "endpoint_create": endpoint,
+        "endpoint_update": lambda: channels.endpoint_update(actor=actor, endpoint=endpoint(), active=False),
+        "endpoint_delete": lambda: channels.endpoint_delete(actor=actor, endpoint=endpoint()),
+        "endpoint_test": lambda: channels.endpoint_test(actor=actor, endpoint=endpoint()),
+        "mail_preference_set": lambda: channels.mail_preference_set(actor=actor, frequency="weekly"),
+        "digest_send_due": digest_due,
     }

@@ -103,7 +103,15 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         Plan.objects.count(),
         PlanItem.objects.count(),
         _ledger_fingerprint(world_ids),
+        _robot_fingerprint(world_ids),
     )
+
+
+def _robot_fingerprint(world_ids: dict[str, int]) -> Any:
+    from workplan.channels.models import Delivery, WebhookEndpoint
+
+    robot = WebhookEndpoint.objects.filter(pk=world_ids["endpoint_id"])
+    return (list(robot.values_list("name", "active", "url_hint", "kinds")), Delivery.objects.count())
 
 
 def _ledger_world_b(actor, org, task) -> dict[str, int]:
@@ -157,6 +165,10 @@ def world_b(actor, org, personas) -> WorldB:
         actor=actor, report=report, filename="secret-b.txt", data=f"{MARKER}".encode()
     )
     comment = progress.comment_create(actor=actor, item=task, text=f"{MARKER} comment")
+    from workplan.reports import services as reports
+
+    document = reports.document_request(actor=personas.admin, plan=task.plan, kind="summary", fmt="html")
+    reports.document_make(document_id=document.pk)  # stored: the admin who asked downloads it
     progress.instruction_create(actor=actor, item=task, text=f"{MARKER} instruction")
     planner_b = make_user(actor, "planner-b", role=Role.PLANNER, unit=org.unit_b)
     draft = drafts.draft_create(
@@ -198,14 +210,29 @@ def world_b(actor, org, personas) -> WorldB:
         "token_id": ApiToken.objects.get(name=f"{MARKER} token").pk,
         "comment_id": comment.pk,
         "task_id": task_b.pk,
+        "document_id": document.pk,
         "notice_id": notice.pk,
         "extension_id": extension.pk,
         "occurrence_id": Occurrence.objects.filter(item=task).order_by("index").first().pk,
         **_assessment_of_b(actor, org, personas, task),
         "user_id": personas.reporter_b.pk,
         "membership_id": personas.reporter_b.memberships.get().pk,
+        "endpoint_id": _robot_of_b(actor, org),
     }
     return WorldB(ids=ids, fingerprint=_fingerprint(ids))
+
+
+def _robot_of_b(actor, org) -> int:
+    """Unit B's group robot (administrators only): nobody else reads, tests or changes it."""
+    from workplan.channels import services as channels
+
+    return channels.endpoint_create(
+        actor=actor,
+        name=f"{MARKER} robot",
+        platform="wecom",
+        url="https://93.184.216.34/send?key=b",
+        unit=org.unit_b,
+    ).pk
 
 
 def _assessment_of_b(actor, org, personas, task) -> dict[str, int]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from tests.audit_call_tables import (
     _api_calls,
     _assessment_calls,
+    _channel_calls,
     _ledger_calls,
     _operations_calls,
     _report_calls,
@@ -121,6 +122,10 @@ def _call_table(actor, org):
     def key(d, n=1):
         return d.data["items"][n]["key"]
 
+    def reading(d):  # as a large upload waits for its task (plans/tests/test_draft_tasks.py)
+        type(d).objects.filter(pk=d.pk).update(status="reading")
+        return d
+
     second = plans.item_create(actor=actor, plan=plan, title="第二部分")
     return {
         "draft_create": draft,
@@ -157,6 +162,7 @@ def _call_table(actor, org):
             actor=actor, draft=draft(), name="县财政局", unit=org.unit_b
         ),
         "draft_discard": lambda: drafts.draft_discard(actor=actor, draft=draft()),
+        "draft_read": lambda: drafts.draft_read(draft_id=reading(draft()).pk),
         "draft_split_numbered": lambda: draft_review.draft_split_numbered(
             actor=actor,
             draft=(d := draft("要点\n一、加强领导。1.建机制。2.压责任。".encode())),
@@ -208,6 +214,7 @@ def _call_table(actor, org):
         **_api_calls(actor, user),
         **_report_calls(actor, org),
         **_task_calls(actor),
+        **_channel_calls(actor, org),
         **_ledger_calls(actor, org, task),
         **_assessment_calls(actor, org),
         **_operations_calls(actor, user),
@@ -290,6 +297,9 @@ def _progress_calls(actor, org):
             actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
         ),
         "item_dispatch": lambda: prog.item_dispatch(actor=actor, item=new_item()),
+        "rollups_repair": lambda: prog.rollups_repair(
+            actor=actor, plan=make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
+        ),
         "track_acknowledge": lambda: prog.track_acknowledge(actor=actor, track=ctx().track),
         "track_start": lambda: prog.track_start(actor=actor, track=ctx().track),
         "report_save": report,

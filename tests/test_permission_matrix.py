@@ -75,6 +75,8 @@ MODEL_GROUP: dict[str, str] = {
     "reports.GoodPractice": "plan",
     "reports.GeneratedDocument": "plan",
     "reports.ReportWording": "plan",
+    "publishing.Publication": "plan",
+    "publishing.PublicNarrative": "plan",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -88,6 +90,9 @@ OTHER_MODELS = {
     "plans.ImportDraft",
     "core.AuditEntry",
     "tasks.Task",
+    "channels.WebhookEndpoint",
+    "channels.Delivery",
+    "channels.MailPreference",
     "ledgers.Ledger",
     "ledgers.LedgerField",
     "ledgers.LedgerRecord",
@@ -187,8 +192,8 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
 
 
 def _report_rows(plan, report) -> dict[str, object]:
-    """A good-practice mark and a generation record of the plan (rows, not the services'
-    rules: those are tested in reports/tests)."""
+    """A good-practice mark, a generation record, a publication and a public narrative of the
+    plan (rows, not the services' rules: those are tested in reports/ and publishing/tests)."""
     from workplan.reports.models import GeneratedDocument, GoodPractice, ReportWording
 
     now = clock.now()
@@ -197,10 +202,16 @@ def _report_rows(plan, report) -> dict[str, object]:
         plan=plan, kind="summary", format="docx", year=plan.year, created_at=now, sha256="0" * 64, size=1
     )
     wording = ReportWording.objects.create(plan=plan, values={"number": "统发〔2019〕1号"})
+    from workplan.publishing.models import Publication, PublicNarrative
+
     return {
         "reports.GoodPractice": mark,
         "reports.GeneratedDocument": record,
         "reports.ReportWording": wording,
+        "publishing.Publication": Publication.objects.create(plan=plan, published_at=now),
+        "publishing.PublicNarrative": PublicNarrative.objects.create(
+            report=report, plan=plan, published_at=now
+        ),
     }
 
 
@@ -432,3 +443,26 @@ def test_ledgers_records_and_indicators_by_role(actor, org, role):
     for model in (Ledger, LedgerField, LedgerRecord, Indicator, IndicatorValue):
         assert not model.objects.visible_to(outsider).exists()
         assert not model.objects.visible_to(None).exists()
+
+
+def test_group_robots_are_for_administrators_and_mail_preferences_are_personal(actor, org, personas):
+    from workplan.channels import services as channels
+    from workplan.channels.models import Delivery, MailPreference, WebhookEndpoint
+
+    endpoint = channels.endpoint_create(
+        actor=personas.admin,
+        name="群",
+        platform="wecom",
+        url="https://93.184.216.34/send?key=k",
+        unit=org.unit_a,
+    )
+    delivery = channels.endpoint_test(actor=personas.admin, endpoint=endpoint)
+    preference = channels.mail_preference_set(actor=personas.reporter_a, frequency="daily")
+    for model, row in ((WebhookEndpoint, endpoint), (Delivery, delivery)):
+        assert model.objects.visible_to(personas.admin).filter(pk=row.pk).exists()
+        for user in (personas.planner, personas.reporter_a, personas.leader, personas.outsider):
+            assert not model.objects.visible_to(user).filter(pk=row.pk).exists()
+            assert not model.objects.visible_to(user, Action.EDIT).filter(pk=row.pk).exists()
+    assert MailPreference.objects.visible_to(personas.reporter_a).filter(pk=preference.pk).exists()
+    for user in (personas.admin, personas.reporter_b, personas.planner):
+        assert not MailPreference.objects.visible_to(user).filter(pk=preference.pk).exists()

@@ -156,3 +156,21 @@ def test_two_ticks_at_once_send_each_reminder_once(actor, org, personas):
     assert Escalation.objects.filter(level="red").count() == 13 == sum(r.warnings for r in results)
     escalation_mails = Counter((m.to[0], m.subject) for m in mail.outbox if "督办" in m.subject)
     assert escalation_mails and max(escalation_mails.values()) == 1
+
+
+def test_items_created_at_once_under_one_parent_and_as_roots_all_get_their_own_place(actor, org, personas):
+    """Four clients adding items at once (bench/peer found duplicate tree paths: a 500)."""
+    plan = plans.plan_create(actor=personas.planner, title="并发", year=2019, owner_unit=org.root)
+    parent = plans.item_create(actor=personas.planner, plan=plan, title="一、总体")
+
+    def add(title, under):
+        return lambda: plans.item_create(actor=personas.planner, plan=plan, title=title, parent=under)
+
+    made = run_together(
+        *(add(f"子项{i}", parent) for i in range(4)), *(add(f"部分{i}", None) for i in range(2))
+    )
+    assert not [r for r in made if isinstance(r, Exception)], made
+    paths = [item.path for item in made]
+    assert len(set(paths)) == 6
+    parent.refresh_from_db()
+    assert parent.numchild == 4

@@ -6,12 +6,16 @@ This process (host A) stores an evidence file with the database storage; a secon
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import http.cookiejar
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -97,3 +101,97 @@ def test_an_evidence_file_stored_by_one_host_downloads_through_another(
         host_b.terminate()
         host_b.wait(timeout=10)
     assert hashlib.sha256(body).hexdigest() == hashlib.sha256(PNG).hexdigest() == evidence.sha256
+
+
+class _HostB:
+    """A second app process (``workplan serve --embedded``): its own data folder, this database,
+    the database storage; a cookie jar for signing in through its login form."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = _free_port()
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env |= {
+            "WORKPLAN_DATA_DIR": str(data_dir),
+            "DATABASE_URL": _database_url(),
+            "WORKPLAN_FILE_STORAGE": "database",
+            "WORKPLAN_2FA_REQUIRED_ROLES": "",
+        }
+        self.process = subprocess.Popen(
+            [WORKPLAN, "serve", "--embedded", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        for _ in range(150):
+            try:
+                self.get("/login/")
+                break
+            except OSError:
+                time.sleep(0.1)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str) -> bytes:
+        with self.opener.open(self.url(path), timeout=10) as response:
+            return bytes(response.read())
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, bytes]:
+        csrf = next(c.value for c in self.jar if c.name == "csrftoken")
+        request = urllib.request.Request(  # noqa: S310 (local http)
+            self.url(path),
+            data=urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": csrf}).encode(),
+            headers={"Referer": self.url(path)},
+        )
+        with self.opener.open(request, timeout=30) as response:
+            return response.status, bytes(response.read())
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.get("/login/")
+        _, body = self.post("/login/", {"username": username, "password": password})
+        assert b'name="password"' not in body, "host B did not sign in"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_a_breakdown_table_staged_on_one_host_applies_on_another(
+    transactional_db, settings, personas, org, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from workplan.plans import services as plans
+    from workplan.plans.breakdown.export import breakdown_export
+    from workplan.plans.breakdown.staging import breakdown_dry_run
+    from workplan.plans.models import PlanItem
+
+    settings.STORAGES = {**settings.STORAGES, **DATABASE_STORAGES}
+    planner = personas.planner
+    plan = plans.plan_create(actor=planner, title="共享存储", year=2019, owner_unit=org.root)
+    part = plans.item_create(actor=planner, plan=plan, title="总体要求")
+    item = plans.item_create(
+        actor=planner, plan=plan, parent=part, title="完善工作机制", due_date=dt.date(2019, 6, 30)
+    )
+    workbook = load_workbook(io.BytesIO(breakdown_export(user=planner, plan=plan)))
+    sheet = workbook.active
+    row = next(r for r in range(1, sheet.max_row + 1) if "完善工作机制" in [c.value for c in sheet[r]])
+    sheet[f"H{row}"] = "2019-09-30"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    staged = breakdown_dry_run(actor=planner, plan=plan, data=edited.getvalue(), filename="表.xlsx")
+    assert staged.token and not (Path(settings.MEDIA_ROOT) / "staging").exists()  # in the database
+    planner.set_password("host-b-password")
+    planner.save(update_fields=["password"])
+
+    host_b = _HostB(tmp_path / "host-b")
+    try:
+        host_b.sign_in(planner.username, "host-b-password")
+        status, _ = host_b.post(f"/plans/{plan.pk}/breakdown/", {"staged": staged.token})
+    finally:
+        host_b.stop()
+    assert status == 200
+    assert PlanItem.objects.get(pk=item.pk).due_date == dt.date(2019, 9, 30)

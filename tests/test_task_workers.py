@@ -68,3 +68,59 @@ def test_a_task_queued_here_runs_on_a_worker_process(engine, transactional_db, s
     assert task.state == TaskState.DONE, (tmp_path / "worker.log").read_text()[-3000:]
     assert "tick at" in task.result and str(worker.pid) in task.worker
     assert Task.objects.count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_a_large_import_queued_here_is_read_by_a_worker_on_another_host(
+    engine, transactional_db, settings, personas, org, tmp_path
+):
+    """The upload is stored through the shared (database) storage; the worker, with its own
+    data folder, reads it from there and fills the draft."""
+    from workplan.plans import drafts
+    from workplan.plans.models import DraftStatus
+    from workplan.plans.tests.test_drafts import DOCUMENT
+
+    kind, broker = ENGINES[engine]
+    task_queue = f"workplan-test-{uuid.uuid4().hex[:8]}"
+    settings.WORKPLAN_TASKS, settings.WORKPLAN_BROKER_URL, settings.WORKPLAN_TASK_QUEUE = (
+        kind,
+        broker,
+        task_queue,
+    )
+    settings.WORKPLAN_IMPORT_SYNC_BYTES = 100
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "workplan.files.storage.DatabaseStorage", "OPTIONS": {"location": "media"}},
+    }
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {
+        "WORKPLAN_DATA_DIR": str(tmp_path / "worker"),
+        "DATABASE_URL": _database_url(),
+        "WORKPLAN_TASKS": kind,
+        "WORKPLAN_BROKER_URL": broker,
+        "WORKPLAN_TASK_QUEUE": task_queue,
+        "WORKPLAN_FILE_STORAGE": "database",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [WORKPLAN, "worker", "--interval", "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        draft = drafts.draft_create(
+            actor=personas.planner, data=DOCUMENT, filename="要点.txt", owner_unit=org.root
+        )
+        assert draft.status == DraftStatus.READING
+        for _ in range(300):
+            draft.refresh_from_db()
+            if draft.status != DraftStatus.READING:
+                break
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+    assert draft.status == DraftStatus.OPEN, (tmp_path / "worker.log").read_text()[-3000:]
+    assert len(draft.data["items"]) == 7
+    task = Task.objects.get(pk=draft.task_id)
+    assert task.state == TaskState.DONE and str(worker.pid) in task.worker

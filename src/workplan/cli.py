@@ -60,6 +60,12 @@ def _build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--periods", type=int, default=0)
     synth.add_argument("--plans", type=int, default=1)
     synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument(
+        "--group-size",
+        type=int,
+        default=0,
+        help="groups of one item and N-1 children (the peer benchmark's shape)",
+    )
 
     parse = sub.add_parser("parse", help="read a plan document and print its items and promises")
     parse.add_argument("file")
@@ -125,6 +131,11 @@ def _build_parser() -> argparse.ArgumentParser:
     tick.add_argument(
         "--now", help="act as if it were this moment (ISO 8601, e.g. 2019-06-26T09:00; default: now)"
     )
+    rollups = sub.add_parser(
+        "rollups", help="check the stored status inputs of the dashboards; --repair fixes drift"
+    )
+    rollups.add_argument("action", choices=["check"])
+    rollups.add_argument("--repair", action="store_true", help="recompute the plans that drifted")
     from workplan.reports.cli import add_parsers
 
     add_parsers(sub, _Parser)
@@ -152,6 +163,7 @@ OWN_COMMANDS = frozenset(
         "move-to",
         "report",
         "plan",
+        "rollups",
     }
 )
 
@@ -200,6 +212,7 @@ def _run_own(argv: list[str]) -> int:
         **operations.HANDLERS,
         "report": _report,
         "plan": _plan,
+        "rollups": _rollups,
     }
     from workplan.core import audit
 
@@ -329,7 +342,12 @@ def _synth(args: argparse.Namespace) -> int:
     _migrate()
     started = time.perf_counter()
     summary = synth.synthesise(
-        units=args.units, items=args.items, periods=args.periods, plans=args.plans, seed=args.seed
+        units=args.units,
+        items=args.items,
+        periods=args.periods,
+        plans=args.plans,
+        seed=args.seed,
+        group_size=args.group_size,
     )
     elapsed = time.perf_counter() - started
     print(f"{summary} in {elapsed:.2f} s")
@@ -465,6 +483,23 @@ def _assess(args: argparse.Namespace) -> int:
     from workplan.assessment.cli import handle
 
     return handle(args, _actor(args.username), CommandError)
+
+
+def _rollups(args: argparse.Namespace) -> int:
+    from workplan.accounts.services import system_actor
+    from workplan.progress import services
+    from workplan.progress.selectors.rollups import rollup_drift
+
+    actor = system_actor()
+    drifted = 0
+    for plan, tracks, items in rollup_drift(user=actor):
+        if tracks or items:
+            drifted += 1
+            print(f"plan {plan.pk} {plan.title}: {tracks} tracks and {items} items drifted")
+            if args.repair:
+                print(f"  repaired: {services.rollups_repair(actor=actor, plan=plan)} items changed")
+    print("roll-up state current" if not drifted else f"{drifted} plan(s) drifted")
+    return 1 if drifted and not args.repair else 0
 
 
 def _tick(args: argparse.Namespace) -> int:

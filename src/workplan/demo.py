@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from importlib import resources
@@ -11,6 +12,7 @@ from django.db import transaction
 from workplan.accounts import services as accounts
 from workplan.accounts.models import Role, Unit, UnitKind, User
 from workplan.assessment.demo import demo_assessment
+from workplan.core import clock
 from workplan.parsing import ParseError, parse_text
 from workplan.plans import services as plans
 from workplan.plans.importing import plan_import
@@ -63,6 +65,7 @@ class DemoReport:
                 f"Seed plan {state}: #{self.plan.pk} {self.plan.title} "
                 f"({items.filter(depth=1).count()} parts, {items.filter(depth=2).count()} tasks)"
             )
+            lines.append(f"Public page (no sign-in): /public/plans/{self.plan.pk}/")
         if self.message:
             lines.append(self.message)
         return "\n".join(lines)
@@ -149,6 +152,7 @@ def demo_setup() -> DemoReport:
         report.plan = existing
         _ledgers(actor, existing)
         report.message = demo_assessment(existing)
+        _publish(actor, existing)
         return report
     text = resources.files("workplan.demo_data").joinpath(SEED_NAME).read_text(encoding="utf-8")
     try:
@@ -156,7 +160,9 @@ def demo_setup() -> DemoReport:
     except ParseError as error:
         report.message = f"The seed plan was not loaded: {error}"
         return report
-    with transaction.atomic():
+    # Loaded on 2 January of the plan's year, like the reports that follow: the plan's
+    # history (as of any past day) then begins before its first report.
+    with transaction.atomic(), clock.frozen(dt.datetime(2019, 1, 2, 8, tzinfo=dt.UTC)):
         result = plan_import(
             actor=actor,
             parsed=parsed,
@@ -172,7 +178,16 @@ def demo_setup() -> DemoReport:
     report.plan, report.plan_created = result.plan, True
     _ledgers(actor, result.plan)
     report.message = demo_assessment(result.plan)
+    _publish(actor, result.plan)
     return report
+
+
+def _publish(actor: User, plan: Plan) -> None:
+    """The seed plan's public page (/public/plans/<id>/), once."""
+    from workplan.publishing.demo import demo_publish
+
+    with transaction.atomic():
+        demo_publish(actor, plan)
 
 
 def _ledgers(actor: User, plan: Plan) -> None:

@@ -61,8 +61,14 @@ class SynthSummary:
         )
 
 
-def synthesise(*, units: int, items: int, periods: int = 0, plans: int = 1, seed: int = 1) -> SynthSummary:
-    """Generate ``units`` units, users for each role, and ``plans`` plans holding ``items`` items."""
+def synthesise(
+    *, units: int, items: int, periods: int = 0, plans: int = 1, seed: int = 1, group_size: int = 0
+) -> SynthSummary:
+    """Generate ``units`` units, users for each role, and ``plans`` plans holding ``items`` items.
+
+    ``group_size`` > 1 gives the flat shape of the Redmine peer benchmark (bench/peer): groups of
+    one top-level item and ``group_size - 1`` children, instead of parts → tasks → measures.
+    """
     if units < 2 or items < 1 or plans < 1 or not 0 <= periods <= 12:
         raise Invalid("synth needs at least 2 units, 1 item and 1 plan, and 0 to 12 periods")
     if plans > items:
@@ -87,7 +93,7 @@ def synthesise(*, units: int, items: int, periods: int = 0, plans: int = 1, seed
                 language="zh",
             )
             audit.record(actor=actor, action="plan.created", target=plan, after=audit.snapshot(plan))
-            for position, value in enumerate(_plan_items(rng, plan, count, leaves, actor)):
+            for position, value in enumerate(_plan_items(rng, plan, count, leaves, actor, group_size)):
                 totals[position] += value
     note = ""
     if periods:
@@ -183,13 +189,39 @@ def _title(rng: random.Random) -> str:
     return f"{rng.choice(VERBS)}{rng.choice(NOUNS)}{rng.choice(PURPOSES)}"
 
 
+def _groups(rng: random.Random, plan: Plan, count: int, size: int, first: int) -> list[PlanItem]:
+    """Groups of one top-level item and ``size - 1`` children (the peer benchmark's shape)."""
+    rows: list[PlanItem] = []
+    for g in range((count + size - 1) // size):
+        parent = PlanItem(
+            plan=plan, path=child_path("", first + g), depth=1, number=str(g + 1), title=_title(rng)
+        )
+        rows.append(parent)
+        for c in range(min(size, count - g * size) - 1):
+            rows.append(
+                PlanItem(
+                    plan=plan,
+                    path=child_path(parent.path, c + 1),
+                    depth=2,
+                    number=str(c + 1),
+                    label=f"{c + 1}.",
+                    title=_title(rng),
+                    due_date=dt.date(YEAR, rng.randint(3, 12), 28),
+                )
+            )
+            parent.numchild += 1
+    return rows
+
+
 def _plan_items(
-    rng: random.Random, plan: Plan, count: int, units: list[Unit], actor: User
+    rng: random.Random, plan: Plan, count: int, units: list[Unit], actor: User, group_size: int = 0
 ) -> tuple[int, int, int, int]:
-    """Parts → tasks → measures, ``count`` items in all, with promises and owners."""
-    parts = min(count, max(1, min(12, count // 100 or 1)))
+    """Parts → tasks → measures (or groups, see ``synthesise``), ``count`` items, with promises and owners."""
     last_root = PlanItem.get_last_root_node()
     first = next_root_position(last_root.path if last_root else None)
+    if group_size > 1:
+        return _promises_and_owners(rng, _groups(rng, plan, count, group_size, first), units, actor)
+    parts = min(count, max(1, min(12, count // 100 or 1)))
     rows: list[PlanItem] = []
     part_rows = []
     for p in range(parts):
@@ -238,6 +270,12 @@ def _plan_items(
             task.numchild += 1
             rows.append(measure)
             remaining -= 1
+    return _promises_and_owners(rng, rows, units, actor)
+
+
+def _promises_and_owners(
+    rng: random.Random, rows: list[PlanItem], units: list[Unit], actor: User
+) -> tuple[int, int, int, int]:
     created = PlanItem.objects.bulk_create(rows, batch_size=1000)
     targets, deadlines, assignments = [], [], []
     for item in created:

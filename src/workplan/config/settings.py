@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "workplan.web",
     "workplan.operations",
     "workplan.reports",
+    "workplan.channels",
+    "workplan.publishing",
+    "workplan.history",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
     "django_otp",
@@ -151,11 +154,16 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("WORKPLAN_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WORKPLAN_MAX_UPLOAD_BYTES = env.integer("WORKPLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Plan documents larger than this are read by a background task (the draft page shows its state).
+WORKPLAN_IMPORT_SYNC_BYTES = env.integer("WORKPLAN_IMPORT_SYNC_BYTES", 512 * 1024, minimum=0)
 
 # The JSON API (/api/v1): requests per caller (token, or signed-in user) per window; 0 = no limit.
 WORKPLAN_API_RATE_LIMIT = env.integer("WORKPLAN_API_RATE_LIMIT", 600, minimum=0)
 WORKPLAN_API_RATE_WINDOW_SECONDS = env.integer("WORKPLAN_API_RATE_WINDOW_SECONDS", 60, minimum=1)
 WORKPLAN_API_PAGE_SIZE = 50
+
+# The anonymous public pages (/public/): how long a browser or proxy may reuse a page unasked.
+WORKPLAN_PUBLIC_MAX_AGE = env.integer("WORKPLAN_PUBLIC_MAX_AGE", 60, minimum=0)
 WORKPLAN_API_MAX_PAGE_SIZE = 200
 
 # E-mail (reminders, warnings): SMTP when EMAIL_HOST is set, else files in DATA_DIR/mail so that
@@ -181,6 +189,15 @@ WORKPLAN_BROKER_URL = os.environ.get("WORKPLAN_BROKER_URL", "").strip()
 WORKPLAN_TASK_QUEUE = (
     os.environ.get("WORKPLAN_TASK_QUEUE", "").strip() or "workplan"
 )  # one per site on a shared broker
+
+# Messaging channels (workplan/channels, docs/channels.md): links in robot messages and digests
+# start with the site's address; robots must be https on public addresses unless their host is
+# listed here (an intranet gateway: any address, http allowed); seconds before a robot times out.
+WORKPLAN_SITE_URL = os.environ.get("WORKPLAN_SITE_URL", "").strip() or "http://localhost:8000"
+WORKPLAN_WEBHOOK_ALLOWED_HOSTS = [h.lower() for h in env.host_list("WORKPLAN_WEBHOOK_ALLOWED_HOSTS", [])]
+WORKPLAN_WEBHOOK_TIMEOUT = env.integer("WORKPLAN_WEBHOOK_TIMEOUT", 5, minimum=1)
+WORKPLAN_WEBHOOK_CA_FILE = os.environ.get("WORKPLAN_WEBHOOK_CA_FILE", "").strip()
+WORKPLAN_TASK_THREADS = True  # the immediate engine runs robot messages in a thread of their own
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, QuerySet
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's default
@@ -37,6 +38,19 @@ def step_position(step: str) -> int:
 
 def child_path(parent_path: str, position: int) -> str:
     return parent_path + path_step(position)
+
+
+def lock_forest(model: type[Model]) -> None:
+    """Serialise inserts into ``model``'s tree until the transaction ends.
+
+    A new node's path is computed from the last root or the parent's last child, so two
+    transactions inserting at once would compute the same path (a unique-key error, found by
+    four clients creating items in bench/peer). PostgreSQL: a transaction-level advisory lock
+    per table; SQLite serialises writers by itself.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [model._meta.db_table])
 
 
 def next_root_position(last_root_path: str | None) -> int:

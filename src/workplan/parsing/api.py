@@ -158,7 +158,10 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
     first_leads = context.first_named_leads
     units = [extract_units(text, r, first_leads=first_leads) if r else [] for r in regions]
     deadlines = [extract_deadlines(text, r, context) if r else [] for r in regions]
-    targets = [extract_targets(text, r) if r else [] for r in regions]
+    targets: list[list[Target]] = []
+    for region, draft in zip(regions, drafts, strict=True):
+        found = extract_targets(text, region) if region else []
+        targets.append(found if draft.from_table else _without_bare_cells(text, found))
     built: dict[int, ParsedItem] = {}
     for position in range(len(drafts) - 1, -1, -1):  # children before their parents
         draft = drafts[position]
@@ -192,6 +195,21 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
             reasons=draft.reasons,
         )
     return [built[id(root)] for root in roots]
+
+
+def _without_bare_cells(text: str, targets: list[Target]) -> list[Target]:
+    """Drop figures that stand alone on their line ("10.46平方公里", "25%"): the cells of a
+    data table flattened one per line, which describe the plan rather than commit to it."""
+    if not targets:
+        return targets
+    kept: list[Target] = []
+    for target in targets:
+        line_start = text.rfind("\n", 0, target.span.start) + 1
+        line_end = text.find("\n", target.span.end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if len(line.strip()) - (target.span.end - target.span.start) > 2:
+            kept.append(target)
+    return kept
 
 
 def _preorder(drafts: list[DraftItem], out: list[DraftItem]) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import re
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import transaction
 
 from workplan.accounts import services as accounts
@@ -27,6 +28,7 @@ from workplan.plans.importing import ImportResult, plan_import
 from workplan.plans.models import DraftStatus, ImportDraft
 from workplan.plans.services import require_planner_of
 from workplan.plans.unit_matching import UnitDirectory
+from workplan.tasks import queue
 
 PROMISE_KINDS = ("targets", "deadlines", "units")
 OWNER_ROLES = ("lead", "responsible", "cooperating")
@@ -99,8 +101,45 @@ def _unit_names(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def draft_create(
     *, actor: Any, data: bytes, filename: str, owner_unit: Unit, year: int | None = None
 ) -> ImportDraft:
-    """Read an uploaded document into a draft for review (the upload is kept with it)."""
+    """Read an uploaded document into a draft for review (the upload is kept with it).
+
+    A document larger than ``WORKPLAN_IMPORT_SYNC_BYTES`` is read by a background task: the
+    draft comes back ``reading``, with its task, and is filled (or marked unreadable) by it.
+    """
     require_planner_of(actor, owner_unit)
+    sha = hashlib.sha256(data).hexdigest()
+    draft = ImportDraft(
+        created_by=actor,
+        owner_unit=owner_unit,
+        year=year,
+        title=filename[:300],
+        source_name=filename[:255],
+        source_sha256=sha,
+        text="",
+        data={"items": [], "units": {}, "next_key": 0, "year": year},
+    )
+    queued = len(data) > settings.WORKPLAN_IMPORT_SYNC_BYTES
+    if queued:
+        draft.status = DraftStatus.READING
+    else:
+        _fill(draft, data, filename=filename, year=year)
+    # The document is removed again if anything below fails (a full disk, a database error).
+    with saved_or_removed(draft.source_file, f"{sha}-{filename[-80:]}", data):
+        draft.save(force_insert=True)
+        if queued:
+            draft.task = queue.enqueue("plans.read_draft", {"draft_id": draft.pk}, created_by=actor)
+            draft.save(update_fields=["task"])
+        audit.record(
+            actor=actor,
+            action="draft.queued" if queued else "draft.created",
+            target=draft,
+            after={"items": len(draft.data["items"]), "source": filename, "bytes": len(data)},
+        )
+    return draft
+
+
+def _fill(draft: ImportDraft, data: bytes, *, filename: str, year: int | None) -> None:
+    """Parse ``data`` into ``draft`` (not saved); Invalid when it is not a plan."""
     try:
         parsed = parse_document(read_bytes(data, filename=filename), year=year)
     except ParseError as error:
@@ -109,36 +148,56 @@ def draft_create(
     if not flat:
         raise Invalid(f"{filename} has no numbered items: check that it is a work plan (一、 （一） 1. …)")
     items = [_item_data(item, f"i{index}") for index, item in enumerate(flat)]
-    sha = hashlib.sha256(data).hexdigest()
-    draft = ImportDraft(
-        created_by=actor,
-        owner_unit=owner_unit,
-        year=year or parsed.year,
-        title=(parsed.title or filename)[:300],
-        language=parsed.language,
-        source_name=filename[:255],
-        source_sha256=sha,
-        text=parsed.text,
-        data={
-            "items": items,
-            "units": _unit_names(items),
-            "next_key": len(items),
-            "source_format": parsed.source_format,
-            "year": year or parsed.year,
-            "year_source": "given" if year else parsed.year_source,
-        },
-    )
-    with saved_or_removed(draft.source_file, f"{sha}-{filename[-80:]}", data):
-        draft.save(force_insert=True)
+    draft.year = year or parsed.year
+    draft.title = (parsed.title or filename)[:300]
+    draft.language = parsed.language
+    draft.text = parsed.text
+    draft.data = {
+        "items": items,
+        "units": _unit_names(items),
+        "next_key": len(items),
+        "source_format": parsed.source_format,
+        "year": year or parsed.year,
+        "year_source": "given" if year else parsed.year_source,
+    }
+
+
+@transaction.atomic
+def draft_read(*, draft_id: int) -> dict[str, Any]:
+    """Read a queued draft's document (the ``plans.read_draft`` task), as the planner who uploaded it.
+
+    A document that is not a plan makes the draft ``unreadable`` with the reason (the task is
+    done: reading it again would not help); any other error fails the attempt, to be retried.
+    """
+    draft = ImportDraft.objects.select_for_update().filter(pk=draft_id).first()
+    if draft is None or draft.status != DraftStatus.READING:
+        return {"skipped": "not waiting to be read"}
+    with draft.source_file.open("rb") as source:
+        data = source.read()
+    try:
+        _fill(draft, data, filename=draft.source_name, year=draft.data.get("year"))
+    except Invalid as error:
+        draft.status, draft.error = DraftStatus.UNREADABLE, error.message
+        draft.save(update_fields=["status", "error", "updated_at"])
         audit.record(
-            actor=actor, action="draft.created", target=draft, after={"items": len(items), "source": filename}
+            actor=draft.created_by, action="draft.unreadable", target=draft, after={"error": error.message}
         )
-    return draft
+        return {"error": error.message}
+    draft.status = DraftStatus.OPEN
+    draft.version += 1
+    draft.save(update_fields=["status", "year", "title", "language", "text", "data", "version", "updated_at"])
+    audit.record(
+        actor=draft.created_by,
+        action="draft.created",
+        target=draft,
+        after={"items": len(draft.data["items"])},
+    )
+    return {"items": len(draft.data["items"])}
 
 
 def draft_get_for_user(*, user: Any, draft_id: Any) -> ImportDraft:
     try:
-        return ImportDraft.objects.visible_to(user).select_related("owner_unit").get(pk=int(draft_id))
+        return ImportDraft.objects.visible_to(user).select_related("owner_unit", "task").get(pk=int(draft_id))
     except (ImportDraft.DoesNotExist, ValueError, TypeError):
         raise NotFound("no such import draft") from None
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from workplan.accounts.models import Unit
 from workplan.core import audit
 from workplan.core.errors import Invalid
-from workplan.core.tree import child_path, next_root_position
+from workplan.core.tree import child_path, lock_forest, next_root_position
 from workplan.files.storage import saved_or_removed
 from workplan.parsing.result import ParsedItem, ParsedPlan
 from workplan.plans.models import Assignment, Deadline, Plan, PlanItem, PlanStatus, Target
@@ -118,6 +118,7 @@ def _store_rows(
     plan.save(force_insert=True)
     audit.record(actor=actor, action="plan.imported", target=plan, after=audit.snapshot(plan))
 
+    lock_forest(PlanItem)
     last_root = PlanItem.get_last_root_node()
     first_root = next_root_position(last_root.path if last_root else None)
     rows: list[tuple[PlanItem, ParsedItem]] = []

@@ -12,6 +12,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from workplan.accounts.models import Unit, User
 from workplan.core.models import TimestampedModel
 from workplan.core.policy import ScopedQuerySetMixin
+from workplan.tasks.models import task_link
 
 if TYPE_CHECKING:
     from workplan.permissions import Action
@@ -241,6 +242,8 @@ class Assignment(TimestampedModel):
 
 
 class DraftStatus(models.TextChoices):
+    READING = "reading", _("being read")  # a large document, read by a background task
+    UNREADABLE = "unreadable", _("unreadable")  # the task could not read it (``error`` says why)
     OPEN = "open", _("open")
     CONFIRMED = "confirmed", _("confirmed")
     DISCARDED = "discarded", _("discarded")
@@ -256,7 +259,9 @@ class ImportDraft(TimestampedModel):
     ``data`` holds the parsed items as a flat list in document order (each with ``key``,
     ``level``, number, label, title, text and its promises, each promise with an
     ``accepted`` flag) and the unit names found with their proposed matches. The planner's
-    corrections edit ``data``; confirming turns it into a plan in one transaction.
+    corrections edit ``data``; confirming turns it into a plan in one transaction. A document
+    larger than ``WORKPLAN_IMPORT_SYNC_BYTES`` is read by a background ``task``: the draft is
+    ``reading`` until then, and ``unreadable`` (with the ``error``) when it is not a plan.
     """
 
     created_by = models.ForeignKey(
@@ -277,6 +282,8 @@ class ImportDraft(TimestampedModel):
         _("status"), max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN
     )
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    task = task_link()
+    error = models.TextField(_("why it could not be read"), blank=True)
 
     objects: ClassVar[ImportDraftQuerySet] = ImportDraftQuerySet.as_manager()  # type: ignore[assignment]
 

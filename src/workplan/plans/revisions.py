@@ -16,7 +16,7 @@ from django.db import transaction
 
 from workplan import permissions
 from workplan.core import audit
-from workplan.core.tree import child_path, next_root_position
+from workplan.core.tree import child_path, lock_forest, next_root_position
 from workplan.parsing.result import ParsedItem, ParsedPlan
 from workplan.permissions import Action
 from workplan.plans.importing import replace_promises
@@ -197,6 +197,7 @@ def revision_apply(*, actor: Any, diff: RevisionDiff) -> RevisionDiff:
             )
         items.append(item)
 
+    lock_forest(PlanItem)
     last_root = PlanItem.get_last_root_node()  # before the temporary paths below
     first_root = next_root_position(last_root.path if last_root else None)
     stored = [item for item in items if item.pk] + removed

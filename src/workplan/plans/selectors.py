@@ -148,5 +148,5 @@ def assignment_get_for_user(*, user: Any, assignment_id: Any) -> Assignment:
 
 def draft_list_for_user(*, user: Any, status: str | None = None) -> ImportDraftQuerySet:
     """The import drafts the user is reviewing (their own; administrators: all)."""
-    drafts = ImportDraft.objects.visible_to(user)
+    drafts = ImportDraft.objects.visible_to(user).select_related("task")
     return drafts.filter(status=status) if status else drafts

@@ -18,6 +18,7 @@ from workplan.accounts.models import Unit
 from workplan.core import audit
 from workplan.core.errors import Invalid
 from workplan.core.services import instance_create, instance_delete, instance_update
+from workplan.core.tree import lock_forest
 from workplan.permissions import Action
 from workplan.plans.models import (
     Assignment,
@@ -171,10 +172,14 @@ def item_create(
         start_date=start_date,
         due_date=due_date,
     )
-    item: PlanItem = (
-        parent.add_child(plan=plan, **fields) if parent else PlanItem.add_root(plan=plan, **fields)
-    )
-    audit.record(actor=actor, action="item.created", target=item, after=audit.snapshot(item))
+    with transaction.atomic():
+        lock_forest(PlanItem)
+        if parent is not None:
+            parent = PlanItem.objects.get(pk=parent.pk)  # its last child as of the lock
+        item: PlanItem = (
+            parent.add_child(plan=plan, **fields) if parent else PlanItem.add_root(plan=plan, **fields)
+        )
+        audit.record(actor=actor, action="item.created", target=item, after=audit.snapshot(item))
     return item
 
 

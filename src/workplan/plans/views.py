@@ -102,6 +102,8 @@ def _highlighted_source(draft: ImportDraft) -> list[dict[str, Any]]:
 @domain_errors
 def draft_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = drafts.draft_get_for_user(user=request.user, draft_id=draft_id)
+    if draft.status in (DraftStatus.READING, DraftStatus.UNREADABLE):
+        return render(request, "plans/draft_reading.html", {"draft": draft, "task": draft.task})
     return render(request, "plans/draft.html", _draft_context(draft, request.user))
 
 

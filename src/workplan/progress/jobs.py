@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from workplan.accounts.services import system_actor
+from workplan.channels import services as channels
 from workplan.core import audit, clock
 from workplan.progress import notify, services
 from workplan.tasks import engines, runner
@@ -24,13 +25,15 @@ class TickSummary:
     at: dt.datetime
     reminders: int
     warnings: int
+    digests: int = 0
 
     def __str__(self) -> str:
-        return f"tick at {self.at.isoformat()}: {self.reminders} reminder(s) sent, {self.warnings} warning(s) raised"
+        text = f"tick at {self.at.isoformat()}: {self.reminders} reminder(s) sent, {self.warnings} warning(s) raised"
+        return text + (f", {self.digests} digest(s) e-mailed" if self.digests else "")
 
 
 def tick(*, now: dt.datetime | None = None) -> TickSummary:
-    """Send the reminders that are due and raise the warnings that apply, as of ``now``.
+    """Send the reminders that are due, raise the warnings that apply and e-mail the digests, as of ``now``.
 
     ``now`` (aware) replays a past or future moment through the injectable clock; without
     it the real time is used. Work is attributed to the named system actor, interface "job".
@@ -40,7 +43,8 @@ def tick(*, now: dt.datetime | None = None) -> TickSummary:
         today = clock.today()
         reminders = services.reminder_send_due(actor=actor, today=today)
         warnings = services.escalation_raise_due(actor=actor, today=today)
-        return TickSummary(at=clock.now(), reminders=reminders, warnings=warnings)
+        digests = channels.digest_send_due(actor=actor)
+        return TickSummary(at=clock.now(), reminders=reminders, warnings=warnings, digests=digests)
 
 
 @job("progress.tick", label=_("the scheduled reminders and warnings"), max_attempts=2)

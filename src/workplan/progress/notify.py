@@ -13,8 +13,9 @@ from django.core.mail import send_mass_mail
 from django.utils import translation
 
 from workplan.accounts.models import Membership, Role, Unit, User
+from workplan.channels import fanout
 from workplan.core import clock
-from workplan.plans.models import PlanItem
+from workplan.plans.models import Plan, PlanItem
 from workplan.progress.models import Notification
 from workplan.tasks import queue
 
@@ -73,14 +74,20 @@ def notify(
     body: Text = "",
     item: PlanItem | None = None,
     email: bool = True,
+    units: Iterable[Unit] = (),
+    plan: Plan | None = None,
 ) -> list[Notification]:
     """Create one in-app notification per recipient; e-mail those with an address after commit.
 
     The e-mail is a background task queued in the caller's transaction (``progress.send_email``),
     so a rolled-back change never sends a message, and a failing mail server neither undoes the
     change nor loses the message: the task is retried, and shows as failed once its attempts
-    are spent.
+    are spent. Recipients who chose a daily or weekly digest get it in the digest instead.
+
+    The group robots of ``units`` and of ``plan`` (default: the item's plan) that listen to
+    ``kind`` get one message each (``workplan.channels``), sent off the request and retried.
     """
+    fanout.queue_deliveries(kind=kind, title=title, body=body, item=item, units=units, plan=plan)
     unique: list[User] = []
     for user in recipients:
         if user.pk is not None and user not in unique:
@@ -103,7 +110,12 @@ def notify(
         ]
     )
     if email:
-        messages = [[texts[u.pk][0], texts[u.pk][1] or texts[u.pk][0], u.email] for u in unique if u.email]
+        digest = fanout.wants_digest(u.pk for u in unique if u.email)
+        messages = [
+            [texts[u.pk][0], texts[u.pk][1] or texts[u.pk][0], u.email]
+            for u in unique
+            if u.email and u.pk not in digest
+        ]
         if messages:
             queue.enqueue("progress.send_email", {"messages": messages})
     return rows

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from workplan.accounts.models import Role
 from workplan.core.policy import EVERYTHING, NOTHING, Action, policy_for, register
-from workplan.permissions import ASSIGNED_READER_ROLES, READER_ROLES, Scope, ScopedPolicy
+from workplan.permissions import ASSIGNED_READER_ROLES, READER_ROLES, Scope, ScopedPolicy, scope_for
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.models import (
     Escalation,
@@ -173,3 +173,15 @@ class FeedTokenPolicy(ScopedPolicy):
 def feed_is_valid(token: FeedToken) -> bool:
     """The creator of ``token`` may still read their unit's calendar."""
     return policy_for(FeedToken).allows(token.created_by, Action.VIEW, token)
+
+
+def sees_every_track(user: Any, plan: Plan) -> bool:
+    """True when ``user`` sees every item and every unit's track of ``plan`` (an administrator, or a
+    reader of its owner unit): roll-ups may then read the items' stored state as a whole."""
+    scope = scope_for(user)
+    return scope.is_admin or plan.owner_unit_id in scope.units(*READER_ROLES)
+
+
+def plans_seen_whole(user: Any, plans: list[Plan]) -> set[int]:
+    """The ids of ``plans`` whose every track ``user`` sees (see :func:`sees_every_track`)."""
+    return {plan.pk for plan in plans if sees_every_track(user, plan)}

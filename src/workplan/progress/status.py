@@ -36,6 +36,15 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.db.models import (
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -225,3 +234,117 @@ def escalation(facts: Facts, rules_: Rules | None = None) -> Warning | None:
             }
             return Warning(step, reason % values)
     return None
+
+
+# --- The same rules as SQL expressions, for roll-ups computed in the database ---------------
+#
+# :func:`derive` above is the definition; :func:`status_sql` states rules 1–5 again as one SQL
+# ``CASE``, step for step and in the same floating-point operations (elapsed share = clamped
+# elapsed days / window days, then × 100 − tolerance), so a query classifies every row as the
+# Python rules would. ``progress/tests/test_rollups.py`` checks the two agree on every branch,
+# on SQLite and PostgreSQL.
+
+
+class DayNumber(Func):
+    """A date column as its proleptic Gregorian ordinal (``date.toordinal()``), on both databases."""
+
+    output_field = IntegerField()
+    template = "((%(expressions)s) - DATE '0001-01-01' + 1)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)", **extra
+        )
+
+
+def window_sql(*, start_date: str, due_date: str, year: int) -> tuple[Any, Any]:
+    """:func:`window` as day-number expressions: ``(first day, last day)`` of an item's time, for
+    items of plans of ``year`` (the defaults are constants: queries across years run per year)."""
+    last = Coalesce(
+        DayNumber(F(due_date)), Value(dt.date(year, 12, 31).toordinal()), output_field=IntegerField()
+    )
+    first = Coalesce(
+        DayNumber(F(start_date)), Value(dt.date(year, 1, 1).toordinal()), output_field=IntegerField()
+    )
+    return Least(first, last), last
+
+
+class StatusSQL(Func):
+    """:func:`derive` as one SQL ``CASE`` (built by :func:`status_sql`).
+
+    Its leaves (the item's dates, the percent, the flags, the "done" condition) are compiled
+    once and the rules' text assembled around them: the expression tree stays a handful of
+    nodes, so compiling a query costs the same whatever the rules look like.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, start_date: Any, due_date: Any, percent: Any, returned: Any, flagged: Any, done: Any,
+                 *, year: int, today: dt.date, rules_: Rules) -> None:  # fmt: skip
+        super().__init__(start_date, due_date, percent, returned, flagged, done)
+        self.year, self.today, self.rules_ = year, today, rules_
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        names = ("start_date", "due_date", "percent", "returned", "flagged", "done")
+        leaves = dict(zip(names, (compiler.compile(e) for e in self.get_source_expressions()), strict=True))
+        # Placeholders now, each replaced by its compiled SQL below (params kept in text order).
+        start_date, due_date, percent, returned, flagged, done = (f"\x00{n}\x00" for n in names)
+        sqlite = connection.vendor == "sqlite"
+        least, greatest, real = (
+            ("MIN", "MAX", "REAL") if sqlite else ("LEAST", "GREATEST", "DOUBLE PRECISION")
+        )
+
+        def day(column: str) -> str:
+            if sqlite:
+                return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
+            return f"(({column}) - DATE '0001-01-01' + 1)"
+
+        r, today = self.rules_, self.today.toordinal()
+        last = f"COALESCE({day(due_date)}, {dt.date(self.year, 12, 31).toordinal()})"
+        first = f"{least}(COALESCE({day(start_date)}, {dt.date(self.year, 1, 1).toordinal()}), {last})"
+        total = f"({last} - {first} + 1)"
+        elapsed = f"{least}({greatest}({today} - {first} + 1, 0), {total})"
+        share = f"(CAST({elapsed} AS {real}) / CAST({total} AS {real}))"
+        grace = f"CAST({float(r.not_started_grace_share)!r} AS {real})"
+        expected_less_tolerance = (
+            f"({share} * CAST(100.0 AS {real}) - CAST({float(r.lag_tolerance_points)!r} AS {real}))"
+        )
+        sql = (
+            f"CASE WHEN {done} THEN '{Status.DONE.value}'"
+            f" WHEN {last} < {today} THEN '{Status.OVERDUE.value}'"
+            f" WHEN {percent} IS NULL AND CAST({returned} AS INTEGER) = 0 THEN"
+            f" (CASE WHEN {share} < {grace} THEN '{Status.NOT_STARTED.value}' ELSE '{Status.AT_RISK.value}' END)"
+            f" WHEN CAST({returned} AS INTEGER) = 1 OR CAST({flagged} AS INTEGER) = 1 THEN '{Status.AT_RISK.value}'"
+            f" WHEN CAST(COALESCE({percent}, 0) AS {real}) < {expected_less_tolerance} THEN '{Status.AT_RISK.value}'"
+            f" ELSE '{Status.ON_TRACK.value}' END"
+        )
+        parts = sql.split("\x00")
+        out, params = [], []
+        for n, part in enumerate(parts):
+            if n % 2:
+                leaf_sql, leaf_params = leaves[part]
+                out.append(f"({leaf_sql})")
+                params.extend(leaf_params)
+            else:
+                out.append(part)
+        return "".join(out), tuple(params)
+
+
+def status_sql(
+    *,
+    start_date: str,
+    due_date: str,
+    year: int,
+    today: dt.date,
+    percent: str,
+    returned: str,
+    self_flagged: str,
+    done: Q,
+    rules_: Rules | None = None,
+) -> StatusSQL:
+    """:func:`derive` over a row: ``percent``/``returned``/``self_flagged`` name fields or
+    annotations, ``done`` is a condition, the dates are the item's (window defaults from ``year``)."""
+    return StatusSQL(
+        F(start_date), F(due_date), F(percent), F(returned), F(self_flagged), done,
+        year=year, today=today, rules_=rules_ or rules(),
+    )  # fmt: skip

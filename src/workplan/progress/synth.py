@@ -22,7 +22,7 @@ from workplan.accounts.services import system_actor
 from workplan.core import audit, clock
 from workplan.core.errors import Invalid
 from workplan.plans.models import Plan
-from workplan.progress import services
+from workplan.progress import rollup_state, services
 from workplan.progress.models import (
     EventKind,
     ItemEvent,
@@ -131,6 +131,7 @@ def synthesise_reports(plan: Plan, periods: int, rng: random.Random) -> SynthRep
             tracks, ["latest_percent", "state", "acknowledged_at", "started_at"], batch_size=2000
         )
         audit.record_many(actor=actor, action="report.submitted", targets=reports)
+        rollup_state.refresh_plan(plan)  # the bulk writes bypassed the services
     return SynthReports(tracks=len(tracks), periods=len(chosen), reports=len(reports), returned=returned)
 
 

@@ -12,6 +12,7 @@ from workplan.core.models import TimestampedModel
 from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import Plan
 from workplan.progress.models import Period, ProgressReport
+from workplan.tasks.models import task_link
 
 USER = settings.AUTH_USER_MODEL
 
@@ -61,7 +62,9 @@ class GeneratedDocument(models.Model):
 
     ``inputs`` holds what was asked (period, year, format, the as-of date, the data's state:
     counts and the newest change); ``figures`` the headline figures with the ids of the rows
-    behind each one, so the document can be checked and regenerated as it was.
+    behind each one, so the document can be checked and regenerated as it was. A document asked
+    for on the web page or with ``POST /documents`` is made by its ``task`` and kept in ``file``
+    (through the storage, so any app host serves it); its state is the task's.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
@@ -73,9 +76,12 @@ class GeneratedDocument(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     inputs = models.JSONField(_("inputs"), default=dict)
     figures = models.JSONField(_("figures"), default=dict)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     seconds = models.FloatField(_("generation time (s)"), default=0)
+    # Made by a background task (reports.generate): the file is stored once it is done.
+    task = task_link()
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
 
     objects: ClassVar[GeneratedDocumentQuerySet] = GeneratedDocumentQuerySet.as_manager()  # type: ignore[assignment]
 

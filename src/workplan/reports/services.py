@@ -7,8 +7,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workplan import permissions
@@ -29,6 +31,7 @@ from workplan.reports.models import (
 )
 from workplan.reports.render import renderer
 from workplan.reports.selectors import bulletin, summary, template_values
+from workplan.tasks import queue
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -79,40 +82,108 @@ def document_generate(
     The record keeps the time, the actor, the inputs (period, year, format, as-of date, the
     data's state) and every figure with the ids of its rows.
     """
+    _check(actor=actor, plan=plan, fmt=fmt)
+    record = GeneratedDocument(plan=plan, kind=kind, format=fmt, year=year or plan.year)
+    content = _make(actor=actor, record=record, period=period, year=year)
+    record.save(force_insert=True)
+    audit.record(actor=actor, action="document.generated", target=record, after=audit.snapshot(record))
+    return Generated(
+        record=record, content=content, filename=document_filename(record), content_type=CONTENT_TYPES[fmt]
+    )
+
+
+def _check(*, actor: Any, plan: Plan, fmt: str) -> None:
     permissions.require(actor, Action.VIEW, plan)
     if fmt not in DocumentFormat.values:
         raise Invalid(_("Unknown format: use docx, xlsx, pdf or html."), details={"format": ["unknown"]})
+
+
+def _make(*, actor: Any, record: GeneratedDocument, period: Any, year: int | None) -> bytes:
+    """Build and render ``record``'s document as ``actor`` sees the plan; fill the record (unsaved)."""
+    plan = record.plan
     started = time.perf_counter()
-    doc = _build(actor=actor, plan=plan, kind=kind, period=period, year=year)
-    content = renderer(fmt)(doc)
-    seconds = time.perf_counter() - started
+    doc = _build(actor=actor, plan=plan, kind=record.kind, period=period, year=year)
+    content = renderer(record.format)(doc)
     period_row = getattr(doc, "period", None)
+    record.period = period_row
+    record.year = year or plan.year
+    record.created_at = record.created_at or clock.now()
+    record.created_by = actor if getattr(actor, "pk", None) else None
+    record.inputs = {
+        "period": period_row.label if period_row else None,
+        "year": year or plan.year,
+        "format": record.format,
+        "as_of": doc.date.isoformat(),
+        "language": doc.language,
+        "data": _data_state(plan),
+    }
+    record.figures = doc.figures_json()
+    record.sha256 = hashlib.sha256(content).hexdigest()
+    record.size = len(content)
+    record.seconds = round(time.perf_counter() - started, 3)
+    return content
+
+
+def document_filename(record: GeneratedDocument) -> str:
+    stem = f"{record.kind}-{record.plan_id}-{record.period.label if record.period else record.year}"
+    return f"{stem}.{record.format}"
+
+
+@transaction.atomic
+def document_request(
+    *,
+    actor: Any,
+    plan: Plan,
+    kind: str,
+    fmt: str,
+    period: Any = None,
+    year: int | None = None,
+    language: str = "",
+) -> GeneratedDocument:
+    """Ask for a bulletin or summary to be made in the background (task ``reports.generate``).
+
+    The record is written now, with its task; the task builds the document as ``actor`` sees
+    the plan, in ``language``, stores the file and fills the record (document_make).
+    """
+    _check(actor=actor, plan=plan, fmt=fmt)
+    if kind not in DocumentKind.values:
+        raise Invalid(_("Unknown kind of document."), details={"kind": ["unknown"]})
+    if kind == DocumentKind.BULLETIN and period in (None, ""):
+        raise Invalid(_("Choose the reporting period of the bulletin."), details={"period": ["required"]})
     record = GeneratedDocument.objects.create(
         plan=plan,
         kind=kind,
         format=fmt,
-        period=period_row,
         year=year or plan.year,
         created_at=clock.now(),
-        created_by=actor if getattr(actor, "pk", None) else None,
-        inputs={
-            "period": period_row.label if period_row else None,
-            "year": year or plan.year,
-            "format": fmt,
-            "as_of": doc.date.isoformat(),
-            "language": doc.language,
-            "data": _data_state(plan),
-        },
-        figures=doc.figures_json(),
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        seconds=round(seconds, 3),
+        created_by=actor,
+        inputs={"asked": {"period": period, "year": year, "language": language}},
     )
-    audit.record(actor=actor, action="document.generated", target=record, after=audit.snapshot(record))
-    stem = f"{kind}-{plan.pk}-{period_row.label if period_row else record.year}"
-    return Generated(
-        record=record, content=content, filename=f"{stem}.{fmt}", content_type=CONTENT_TYPES[fmt]
+    record.task = queue.enqueue("reports.generate", {"document_id": record.pk}, created_by=actor)
+    record.save(update_fields=["task"])
+    audit.record(actor=actor, action="document.requested", target=record, after=audit.snapshot(record))
+    return record
+
+
+@transaction.atomic
+def document_make(*, document_id: int) -> dict[str, Any]:
+    """Make a requested document (the ``reports.generate`` task) and store its file."""
+    record = (
+        GeneratedDocument.objects.select_for_update().select_related("plan", "created_by").get(pk=document_id)
     )
+    if record.file:
+        return {"skipped": "already made"}
+    asked = record.inputs.get("asked", {})
+    with translation.override(asked.get("language") or None):
+        content = _make(
+            actor=record.created_by, record=record, period=asked.get("period"), year=asked.get("year")
+        )
+    record.file.save(f"{record.sha256}-{document_filename(record)}", ContentFile(content), save=False)
+    record.save()
+    audit.record(
+        actor=record.created_by, action="document.generated", target=record, after=audit.snapshot(record)
+    )
+    return {"size": record.size, "sha256": record.sha256}
 
 
 @transaction.atomic

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -101,23 +103,49 @@ def wording_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @domain_errors
 def generate(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Generate a bulletin or the summary in the chosen format and send it as a download."""
+    """Ask for a bulletin or the summary in the chosen format: a background task makes it. When it
+    is already made (the default engine runs it at once) the download follows; else its page."""
     plan = plan_selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     kind = request.POST.get("kind", "")
     try:
-        result = services.document_generate(
+        record = services.document_request(
             actor=request.user,
             plan=plan,
             kind=kind if kind in DocumentKind.values else "",
             fmt=request.POST.get("format", ""),
             period=_period_id(request.POST.get("period")) if kind == DocumentKind.BULLETIN else None,
+            language=translation.get_language() or "",
         )
     except Invalid as error:
         messages.error(request, error.message)
         return redirect("reports:plan_reports", plan_id=plan.pk)
-    response = HttpResponse(result.content, content_type=result.content_type)
-    disposition = "inline" if result.record.format == DocumentFormat.HTML else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{result.filename}"'
+    record = selectors.document_get_for_user(user=request.user, document_id=record.pk)
+    if record.file:
+        return redirect("reports:document_file", document_id=record.pk)
+    return redirect("reports:document", document_id=record.pk)
+
+
+@login_required
+@require_GET
+@domain_errors
+def document(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A requested document: its task's state (the page follows it) and the download when made."""
+    record = selectors.document_get_for_user(user=request.user, document_id=document_id)
+    return render(
+        request,
+        "reports/generated.html",
+        {"document": record, "task": record.task, "mine": record.created_by_id == request.user.pk},
+    )
+
+
+@login_required
+@require_GET
+@domain_errors
+def document_file(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    record = selectors.document_file_for_user(user=request.user, document_id=document_id)
+    response = FileResponse(record.file.open("rb"), content_type=services.CONTENT_TYPES[record.format])
+    disposition = "inline" if record.format == DocumentFormat.HTML else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{services.document_filename(record)}"'
     return response
 
 

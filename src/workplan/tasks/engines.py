@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
+from django.db import connections
 
 from workplan.tasks import runner
 
@@ -21,10 +24,20 @@ def engine() -> str:
     return str(getattr(settings, "WORKPLAN_TASKS", "immediate"))
 
 
-def deliver(task_id: int) -> None:
-    """Hand a committed task to the engine."""
+def _run_in_thread(task_id: int) -> None:
+    try:
+        runner.run(task_id)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def deliver(task_id: int, *, background: bool = False) -> None:
+    """Hand a committed task to the engine (``background``: not in the caller's thread)."""
     chosen = engine()
-    if chosen == "immediate":
+    if chosen == "immediate" and background and getattr(settings, "WORKPLAN_TASK_THREADS", True):
+        # Not a daemon: a command such as `workplan tick` waits for it before exiting.
+        threading.Thread(target=_run_in_thread, args=(task_id,), name=f"task-{task_id}").start()
+    elif chosen == "immediate":
         runner.run(task_id)
     elif chosen == "celery":
         from workplan.tasks.celery import app

@@ -18,6 +18,18 @@ class TaskState(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+def task_link() -> models.ForeignKey[Any, Any]:
+    """A record's link to the background task that makes or fills it (pages show its state)."""
+    return models.ForeignKey(
+        "tasks.Task",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("background task"),
+    )
+
+
 class TaskQuerySet(ScopedQuerySetMixin, models.QuerySet["Task"]):
     """Scoped by the model's policy (``visible_to``)."""
 
@@ -63,3 +75,8 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk} ({self.state})"
+
+    @property
+    def pending(self) -> bool:
+        """Still to run (queued, perhaps for another attempt) or running now."""
+        return self.state in (TaskState.QUEUED, TaskState.RUNNING)

@@ -17,18 +17,26 @@ class Job:
     function: Callable[..., Any]
     max_attempts: int
     label: Any  # what a person calls it (lazy translation)
+    # Called after each failed attempt, in its own transaction: on_failure(arguments=, error=, final=)
+    on_failure: Callable[..., None] | None = None
 
 
 _JOBS: dict[str, Job] = {}
 
 
 def job(
-    name: str, *, label: Any, max_attempts: int = 3
+    name: str, *, label: Any, max_attempts: int = 3, on_failure: Callable[..., None] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``function`` to run in the background as ``name``; it takes JSON-able keywords."""
+    """Register ``function`` to run in the background as ``name``; it takes JSON-able keywords.
+
+    A failed attempt rolls back whatever the function wrote; ``on_failure`` records it (in a
+    transaction of its own) with ``final=True`` once the attempts are spent.
+    """
 
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
-        _JOBS[name] = Job(name=name, function=function, max_attempts=max_attempts, label=label)
+        _JOBS[name] = Job(
+            name=name, function=function, max_attempts=max_attempts, label=label, on_failure=on_failure
+        )
         return function
 
     return register

@@ -62,7 +62,8 @@ def _failed(task: Task, error: Exception) -> None:
         task.max_attempts,
         message,
     )
-    if task.attempts < task.max_attempts:
+    final = task.attempts >= task.max_attempts
+    if not final:
         wait = dt.timedelta(seconds=BACKOFF_SECONDS * 2 ** (task.attempts - 1))
         Task.objects.filter(pk=task.pk).update(
             state=TaskState.QUEUED, run_after=clock.now() + wait, last_error=message
@@ -71,6 +72,17 @@ def _failed(task: Task, error: Exception) -> None:
         Task.objects.filter(pk=task.pk).update(
             state=TaskState.FAILED, finished_at=clock.now(), last_error=message
         )
+    _report_failure(task, error, final=final)
+
+
+def _report_failure(task: Task, error: Exception, *, final: bool) -> None:
+    try:
+        hook = registry.get(task.name).on_failure
+        if hook is not None:
+            with audit.interface("job"), transaction.atomic():
+                hook(arguments=task.arguments, error=error, final=final)
+    except Exception:  # the task's own row already says how it went
+        log.exception("recording the failure of task %s #%s failed", task.name, task.pk)
 
 
 def _jsonable(value: Any) -> Any:

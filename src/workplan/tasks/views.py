@@ -57,6 +57,19 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+@domain_errors
+def task_state(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The task's state as a fragment that pages showing it poll (htmx); once the task is
+    finished, the page reloads to show what it made."""
+    task = selectors.task_get_for_user(user=request.user, task_id=task_id)
+    response = render(request, "tasks/partials/state.html", {"task": task})
+    if not task.pending and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
 @require_POST
 @domain_errors
 def task_retry(request: HttpRequest, task_id: int) -> HttpResponse:

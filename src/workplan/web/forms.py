@@ -16,6 +16,14 @@ class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class OverviewForm(AsOfForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
 class TreeFilterForm(AsOfForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from workplan.accounts.registers import UNITS
-from workplan.web import records, supervision, views
+from workplan.web import overview, records, supervision, tree, views
 
 app_name = "web"
 
@@ -11,8 +11,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", views.plan_list, name="plan_list"),
+    path("overview/", overview.overview, name="overview"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/dashboard/", views.plan_dashboard_view, name="plan_dashboard"),
+    path("plans/<int:plan_id>/levels/", tree.plan_tree, name="plan_tree"),
+    path("plans/<int:plan_id>/levels/children/", tree.plan_tree_children, name="plan_tree_children"),
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("healthz", views.healthz, name="healthz"),
     path("language/", views.set_language, name="set_language"),

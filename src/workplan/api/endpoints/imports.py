@@ -31,6 +31,7 @@ from workplan.api.schemas import (
 from workplan.plans import draft_review, drafts
 from workplan.plans import selectors as plan_selectors
 from workplan.plans.models import DraftStatus, ImportDraft
+from workplan.tasks.models import TaskState
 
 router = Router(tags=["imports"])
 
@@ -103,11 +104,17 @@ class DraftSummaryOut(Out):
     language: str
     owner_unit_id: int
     source_name: str
-    status: DraftStatus
+    status: DraftStatus = Field(
+        description="reading: a large document is being read by the background task `task_id`; "
+        "unreadable: it was not a plan (`error` says why)."
+    )
     plan_id: int | None
     item_count: int
     created_at: dt.datetime
     version: int
+    task_id: int | None
+    task_state: TaskState | None
+    error: str
 
 
 class DraftOut(DraftSummaryOut):
@@ -135,6 +142,9 @@ def _summary(draft: ImportDraft) -> dict[str, Any]:
         "item_count": len(draft.data.get("items", [])),
         "created_at": draft.created_at,
         "version": draft.version,
+        "task_id": draft.task_id,
+        "task_state": TaskState(draft.task.state) if draft.task else None,
+        "error": draft.error,
     }
 
 

@@ -8,16 +8,28 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Query, Router
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from workplan.api.endpoints import actor
-from workplan.api.schemas import NO_NUL, Input, Out, PathId, QueryId, ShortText, Version, Year, responses
+from workplan.api.schemas import (
+    MAX_ID,
+    NO_NUL,
+    Input,
+    Out,
+    PathId,
+    QueryId,
+    ShortText,
+    Version,
+    Year,
+    responses,
+)
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors as progress_selectors
 from workplan.reports import selectors, services, wording
 from workplan.reports.models import GeneratedDocument, GoodPractice
 from workplan.reports.services import CONTENT_TYPES
+from workplan.tasks.models import TaskState
 
 router = Router(tags=["reports"])
 Format = Literal["docx", "xlsx", "pdf", "html"]
@@ -103,6 +115,9 @@ class DocumentOut(Out):
     sha256: str
     size: int
     seconds: float
+    task_id: int | None = Field(description="The background task that makes it (null: made at once).")
+    task_state: TaskState | None
+    ready: bool = Field(description="The file is stored: GET /documents/{id}/file (who asked for it).")
 
 
 def _document_out(row: GeneratedDocument) -> DocumentOut:
@@ -120,6 +135,9 @@ def _document_out(row: GeneratedDocument) -> DocumentOut:
         sha256=row.sha256,
         size=row.size,
         seconds=row.seconds,
+        task_id=row.task_id,
+        task_state=TaskState(row.task.state) if row.task else None,
+        ready=bool(row.file),
     )
 
 
@@ -132,6 +150,59 @@ def plan_documents(request: HttpRequest, plan_id: PathId) -> list[DocumentOut]:
     user = actor(request)
     plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
     return [_document_out(row) for row in selectors.document_list(user=user, plan=plan)]
+
+
+class DocumentIn(Input):
+    kind: Literal["bulletin", "summary"]
+    format: Format = "docx"
+    period_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = Field(
+        None, description="The bulletin's reporting period (required for a bulletin)."
+    )
+    year: Annotated[int | None, Field(ge=1990, le=2200)] = None
+    language: Language | None = None
+
+
+@router.post(
+    "/plans/{plan_id}/documents",
+    response=responses(DocumentOut, 202),
+    summary="Ask for a bulletin or summary to be made in the background; follow its task",
+)
+def document_request(request: HttpRequest, plan_id: PathId, payload: DocumentIn) -> Any:
+    from workplan.api.endpoints import status
+
+    user = actor(request)
+    plan = plan_selectors.plan_get_for_user(user=user, plan_id=plan_id)
+    record = services.document_request(
+        actor=user,
+        plan=plan,
+        kind=payload.kind,
+        fmt=payload.format,
+        period=payload.period_id,
+        year=payload.year,
+        language="en" if (payload.language or plan.language[:2]) == "en" else "zh-hans",
+    )
+    return status(202, _document_out(selectors.document_get_for_user(user=user, document_id=record.pk)))
+
+
+@router.get(
+    "/documents/{document_id}", response=responses(DocumentOut), summary="One generated document's record"
+)
+def document_get(request: HttpRequest, document_id: PathId) -> DocumentOut:
+    return _document_out(selectors.document_get_for_user(user=actor(request), document_id=document_id))
+
+
+@router.get(
+    "/documents/{document_id}/file",
+    response={200: None, **{k: v for k, v in responses(None).items() if k != 200}},
+    summary="The made document's file (only for who asked for it)",
+    openapi_extra=_binary("document"),
+)
+def document_file(request: HttpRequest, document_id: PathId) -> HttpResponse:
+    record = selectors.document_file_for_user(user=actor(request), document_id=document_id)
+    with record.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[record.format])
+    response["Content-Disposition"] = f'attachment; filename="{services.document_filename(record)}"'
+    return response
 
 
 class GoodPracticeIn(Input):

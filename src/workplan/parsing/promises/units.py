@@ -56,11 +56,39 @@ _LATIN = re.compile(r"[A-Za-z]")  # an even cheaper pre-test: the hint needs a L
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
 # One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
 _BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)]){2,160})[）)]")
-_ROLE_VERB = re.compile(r"按职责分工负责|按职责负责|分别负责|共同负责|负责|牵头|配合|参与|协助|协办")
+# Role verbs, in Simplified and Traditional script (牽頭, 負責, 參與 …), with the words plans
+# put around them: 牵头负责 (lead), 组织落实 / 按职责分工负责落实 (responsible), 按职责组织配合
+# (cooperating); 指导 (guides) reads as 牵头.
+_ROLE_VERB = re.compile(
+    r"[牵牽][头頭](?:[负負][责責])?(?:落[实實])?|指[导導](?![\u4e00-\u9fff])|"
+    r"(?:按职责(?:分工)?)?(?:组织|協同|协同|积极|積極)?(?:配合|[参參][与與]|[协協]助|[协協][办辦])|"
+    r"(?:按职责(?:分工)?)?(?:分别|分別|共同|组织|組織|抓好|具体|具體)?(?:[负負][责責](?:落[实實])?|落[实實])"
+)
 # A bracket names units only in a clause that ends in a role verb, right before the
 # bracket closes or a 。；; ends the clause: an exact pre-test for _bracket_units.
-_BRACKET_GATE = re.compile(r"(?:负责|牵头|配合|参与|协助|协办)\s*[）)。；;]")
-_ROLE_VERBS = ("负责", "牵头", "配合", "参与", "协助", "协办")  # how every _ROLE_VERB ends
+_BRACKET_GATE = re.compile(  # literal words: much faster to scan for than character classes
+    r"(?:负责|負責|牵头|牽頭|指导|指導|配合|参与|參與|协助|協助|协办|協辦|落实|落實)\s*[）)。；;]"
+)
+# how every _ROLE_VERB ends
+_ROLE_VERBS = (
+    "负责",
+    "負責",
+    "落实",
+    "落實",
+    "牵头",
+    "牽頭",
+    "指导",
+    "指導",
+    "配合",
+    "参与",
+    "參與",
+    "协助",
+    "協助",
+    "协办",
+    "協辦",
+)
+_LEAD_VERBS = frozenset(("牵头", "牽頭", "指导", "指導"))
+_COOPERATING_VERBS = frozenset(("配合", "参与", "參與", "协助", "協助", "协办", "協辦"))
 _CLAUSE = re.compile(r"[。；;]")
 _SPLIT_ZH = re.compile(r"[、，,；;/／]|\s{2,}")
 _TRIM = " \t\u3000:：.。"
@@ -94,9 +122,10 @@ def _en_role(label: str) -> UnitRole:
 
 
 def _verb_role(verb: str) -> UnitRole:
-    if verb == "牵头":
+    """The role a role verb gives: 牵头负责 leads, 组织配合 cooperates, 组织落实 is responsible."""
+    if verb[:2] in _LEAD_VERBS:
         return "lead"
-    if verb in ("配合", "参与", "协助", "协办"):
+    if any(word in verb for word in _COOPERATING_VERBS):
         return "cooperating"
     return "responsible"
 
@@ -305,14 +334,56 @@ def _bracket_units(text: str, start: int, end: int, *, first_leads: bool) -> lis
             tail = text[verbs[-1].end() : c_end].strip()
             if tail:
                 continue
-            has_lead = any(v.group(0) == "牵头" for v in verbs)
+            has_lead = any(v.group(0)[:2] in _LEAD_VERBS for v in verbs)
             list_start = c_start
             for verb in verbs:
                 role = _verb_role(verb.group(0))
                 span = Span(list_start, verb.start())
                 leads = first_leads and role == "responsible" and not has_lead and verb is verbs[0]
-                found.extend(split_units(text, span, role, first_leads=leads, labelled=False))
+                found.extend(_verb_list(text, span, role, first_leads=leads))
                 list_start = verb.end()
+    return found
+
+
+def _verb_list(text: str, span: Span, role: UnitRole, *, first_leads: bool = False) -> list[UnitMention]:
+    """The units before a role verb; "X会同Y负责": X leads, Y cooperates."""
+    together = text.find("会同", span.start, span.end)
+    if together < 0:
+        together = text.find("會同", span.start, span.end)
+    if together < 0:
+        return split_units(text, span, role, first_leads=first_leads, labelled=False)
+    return split_units(text, Span(span.start, together), "lead", labelled=False) + split_units(
+        text, Span(together + 2, span.end), "cooperating", labelled=False
+    )
+
+
+# A clause that is only a list of offices and a role verb: "…，市数据局会同市财政局负责。",
+# "市民政局、各区政府分别负责落实。" (the list is checked office by office, see _clause_owners).
+_CLAUSE_VERB = re.compile(
+    r"(?:分别|分別|共同)?(?:[负負][责責]|[牵牽][头頭])(?:落实|落實)?(?=\s*(?:[。；;]|$))", re.MULTILINE
+)
+_CLAUSE_START = re.compile(r"[，,。；;：:\n]")
+_CLAUSE_SPLIT = re.compile(r"、|会同|會同|和")
+
+
+# A cheap pre-test for _clause_owners: a role verb right before a clause's end.
+_CLAUSE_GATE = re.compile(
+    r"[负負牵牽落](?:(?<=负)责|(?<=負)責|(?<=牵)头|(?<=牽)頭|(?<=落)[实實])(?:[。；;\n]|\s*$)"
+)
+
+
+def _clause_owners(text: str, start: int, end: int) -> list[UnitMention]:
+    """Owners named by a clause of their own at the end of a sentence (not in brackets)."""
+    found: list[UnitMention] = []
+    for verb in _CLAUSE_VERB.finditer(text, start, end):
+        clause_start = start
+        for mark in _CLAUSE_START.finditer(text, max(start, verb.start() - 60), verb.start()):
+            clause_start = mark.end()
+        names = [name.strip() for name in _CLAUSE_SPLIT.split(text[clause_start : verb.start()])]
+        if not names or not all(name and _OFFICE_NAME.fullmatch(name) for name in names):
+            continue
+        role = _verb_role(verb.group(0).removeprefix("分别").removeprefix("分別").removeprefix("共同"))
+        found.extend(_verb_list(text, Span(clause_start, verb.start()), role))
     return found
 
 
@@ -341,6 +412,8 @@ def _labelled(
             mark = terminator.group(0)
             if mark in "）)" and _opened(text, match.end(), terminator.start()):
                 continue  # closes "各县（市、区" inside the list, not the list itself
+            if mark == "." and _abbreviation_dot(text, terminator.start()):
+                continue  # "U.S. Census Bureau", "Dept. of Health"
             if (
                 mark == ";"
                 and list_end is _EN_LIST_END
@@ -353,12 +426,31 @@ def _labelled(
     return found
 
 
-# An office's name: "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
+_ABBREVIATIONS = frozenset(("dept", "govt", "div", "dist", "assn", "natl", "intl", "st", "co", "inc", "corp"))
+
+
+def _abbreviation_dot(text: str, dot: int) -> bool:
+    """A dot inside a name: in a dotted acronym ("U.S."), after an abbreviation ("Dept. of
+    Health"), or glued to the next letter."""
+    after = text[dot + 1 : dot + 2]
+    if after.isalpha():
+        return True
+    word_start = dot
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    word = text[word_start:dot]
+    if len(word) == 1 and word.isupper():  # a dotted acronym: "U.S.", "D.C."
+        return word_start > 0 and text[word_start - 1] == "."
+    return word.lower() in _ABBREVIATIONS and text[dot + 1 : dot + 3].strip()[:1].isalpha()
+
+
+# An office's name ("布局", "格局", "大局" end in 局 but are not offices): "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
 _OFFICE = (
     r"(?:(?:各|市|区|县|省|州|镇|乡|街道|国家)[\u4e00-\u9fff]{0,14}?"
-    r"(?:委员会|委|局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
-    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|局|办公室|办事处|厅|政府|集团|公司))"
+    r"(?:委员会|委|(?<![布格大全结开时变新破残僵])局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
+    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|(?<![布格大全结开时变新破残僵])局|办公室|办事处|厅|政府|集团|公司))"
 )
+_OFFICE_NAME = re.compile(_OFFICE + r"|各[\u4e00-\u9fff]{1,8}(?:单位|部门|政府)")
 # A paragraph that opens with its owner: "市发展改革委负责…", "市科委牵头开展…".
 _OPENS_WITH_OWNER = re.compile(rf"(?P<unit>{_OFFICE})(?P<verb>负责|牵头)(?!单位|部门)")
 # A heading that is an office's name (a 职责分工 part: "区建管委", "各建设单位").
@@ -414,8 +506,10 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
             found.extend(_labelled(text, start, end, _EN_LABEL, _EN_LIST_END, _en_role))
         if ("（" in chunk or "(" in chunk) and _BRACKET_GATE.search(chunk):
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
-        if "负责" in chunk or "牵头" in chunk:
+        if "负责" in chunk or "牵头" in chunk or "負責" in chunk or "牽頭" in chunk:
             found.extend(_opening_owners(text, start, end))
+            if _CLAUSE_GATE.search(chunk):
+                found.extend(_clause_owners(text, start, end))
     return dedupe_units(found)
 
 

@@ -311,6 +311,8 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
     """
     if not text:
         return None
+    if text[0] in "*_" and (emphasis := _RE_EMPHASIS.match(text)):
+        return _emphasised_label(text, offset, emphasis, allow_end=allow_end)
     found = _find_label(text)
     if found is None or not found.readings:
         return None
@@ -341,6 +343,38 @@ def parse_label(text: str, offset: int = 0, *, allow_end: bool = False) -> Label
     )
 
 
+# Markdown emphasis around a label: "**7.1** Dredge…", "**Action 3:** Publish…", "__2.__ …".
+_RE_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])")
+
+
+def _emphasised_label(text: str, offset: int, emphasis: re.Match[str], *, allow_end: bool) -> Label | None:
+    """The label inside the emphasis; its closing marks belong to the label."""
+    mark = emphasis.group(1)
+    inner = parse_label(text[emphasis.end() :], offset + emphasis.end(), allow_end=True)
+    if inner is None:
+        return None
+    close = text.find(mark, inner.end - offset)
+    label_end, rest = inner.end, inner.rest
+    if close >= 0 and not text[inner.end - offset : close].strip():
+        end = close + len(mark)  # "**7.1**": the label ends after its closing marks
+        label_end = offset + end
+        while end < len(text) and text[end] in " \t\u3000":
+            end += 1
+        rest = offset + end
+    if rest - offset >= len(text) and not allow_end:
+        return None
+    return Label(
+        inner.readings,
+        offset,
+        label_end,
+        rest,
+        inner.strong,
+        inner.sequence_only,
+        inner.continue_only,
+        inner.alternative,
+    )
+
+
 def parse_table_number(text: str, offset: int) -> Label | None:
     """The number cell of a table row: "1", "1.2", or any label ("（一）", "一、")."""
     bare = TABLE_NUMBER.match(text)
@@ -357,7 +391,18 @@ def parse_table_number(text: str, offset: int) -> Label | None:
             return Label(
                 (Reading("tbl_zh", value, str(value)),), offset, offset + len(text), offset + len(text), True
             )
-    return parse_label(text, offset, allow_end=True)
+    label = parse_label(text, offset, allow_end=True)
+    if label is None and (code := _RE_ROW_CODE.match(text)):
+        # An identifier as written ("P1.F2.A1", "A-3", "SP2.1"): the row's number, in no sequence.
+        value = int(ascii_digits(code.group(1)))
+        return Label(
+            (Reading("tbl_code", value, text),), offset, offset + len(text), offset + len(text), False
+        )
+    return label
 
 
+# A record's identifier: letters and digits in dotted or dashed groups, with a digit in it.
+_RE_ROW_CODE = re.compile(
+    r"(?=.*\d)(?=.*[A-Za-z])(?:[A-Za-z]{0,4}\d{0,4}[.\-_])*[A-Za-z]{0,4}(\d{1,4})[A-Za-z]?$"
+)
 _RE_BARE_ZH_NUMBER = re.compile(rf"{_ZH_NUM}$")

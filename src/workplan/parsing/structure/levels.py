@@ -45,6 +45,17 @@ class _Level:
     item: DraftItem
 
 
+def _next_values(following: list[Label], style: str, count: int) -> list[int]:
+    """The values of the next ``count`` labels of ``style`` (a glued label's other reading too)."""
+    values: list[int] = []
+    for label in following:
+        readings = label.readings + (label.alternative.readings if label.alternative else ())
+        values.extend(r.value for r in readings if r.style == style)
+        if len(values) >= count:
+            break
+    return values[:count]
+
+
 #: Deepest level the tree may have; real plans use at most six or seven.
 MAX_DEPTH = 12
 
@@ -182,6 +193,34 @@ class LevelMachine:
             goes_on = after == [reading.value + 1, reading.value + 2]
             if goes_on or (gap <= 2 and (not after or after[0] == reading.value + 1)):
                 return self._unsure("numbering_skipped", index, reading, 0.5)
+        return self._starts_elsewhere(label, following)
+
+    def _starts_elsewhere(self, label: Label, following: list[Label]) -> tuple[int, Reading, float] | None:
+        """A list that starts past 1 ("Action 7:", a list that starts at 7. because the plan
+        goes on from another): a new style whose next two labels go on from it."""
+        depth = len(self.stack)
+        if depth >= MAX_DEPTH:
+            return None
+        for reading in label.readings:
+            if reading.style in self.seen or reading.value < 2:
+                continue
+            if _next_values(following, reading.style, 2) == [reading.value + 1, reading.value + 2]:
+                return self._unsure("numbering_starts_late", depth, reading, 0.6)
+        return None
+
+    def starts_glued_list(self, label: Label, following: list[Label]) -> tuple[int, Reading, float] | None:
+        """ "1.5年内建成…" then "2.…": a dot label glued to its text's digits starts a list at 1
+        when the next label of its style is 2."""
+        self.reason = None
+        if not label.continue_only:
+            return None
+        for reading in label.readings:
+            if reading.value != 1:
+                continue
+            if _next_values(following, reading.style, 1) == [2]:
+                placed = self._started(label)
+                self.reason = self.reason or "label_glued_to_text"
+                return placed
         return None
 
     def continues(self, label: Label) -> bool:

@@ -21,18 +21,42 @@ ColumnRole = Literal[
 
 _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
     (
-        re.compile(r"^(?:序号|编号|序|项次|#|no\.?|nos?\.|number|s/?n|item\s*no\.?|ref\.?|id)$", re.I),
+        # A record's bookkeeping: links, status, when it was launched, reviewed or edited.
+        re.compile(
+            r"link|url|^status|^modified|^created|^updated|^(?:last\s+)?edited|"
+            r"(?:launch|start|begin|kick-?off|review|approv|modif|creat|updat)\w*\b.*\bdate|date\b.*\b(?:review|approv)|"
+            r"开始时间|启动时间|填报时间|更新时间",
+            re.I,
+        ),
+        "extra",
+    ),
+    (
+        re.compile(
+            r"^(?:序号|编号|序|项次|#|no\.?|nos?\.|number|s/?n|item\s*no\.?|ref\.?|id)$|"
+            r"^[A-Za-z ]{1,20}\s(?:id|no\.?|number|code|ref\.?)$|^(?:任务|事项|项目)?(?:编号|代码)$",
+            re.I,
+        ),
         "number",
     ),
-    (re.compile(r"牵头|主办|主责|^lead|lead\s*(?:unit|agency|department|office|org)", re.I), "lead"),
+    # The one who does the work ("Project Lead") is responsible; a sponsor ("Cabinet Lead") leads.
+    (
+        re.compile(r"(?:project|team|task|activity|action|staff|program(?:me)?|work)\s*leads?\b", re.I),
+        "responsible",
+    ),
+    (re.compile(r"牵头|主办|主责|指导|\blead|lead\s*(?:unit|agency|department|office|org)", re.I), "lead"),
     (re.compile(r"配合|协办|协助|参与|cooperat|collaborat|support|partner|assist", re.I), "cooperating"),
     (
-        re.compile(r"责任|承办|实施单位|实施部门|负责|responsib|owner|accountable|implementing", re.I),
+        re.compile(
+            r"责任|承办|实施单位|实施部门|负责|执行人|经办人|资源名称|responsib|owner|accountable|implementing|"
+            r"assignee|assigned\s+to|resource\s+names?",
+            re.I,
+        ),
         "responsible",
     ),
     (
         re.compile(
-            r"时限|时间|期限|节点|进度|deadline|due|timeline|time\s*frame|timeframe|completion|schedule|by when|date",
+            r"时限|时间|期限|节点|进度|deadline|due|timeline|time\s*frame|timeframe|completion|schedule|by when|date|"
+            r"^(?:finish|end|target\s+end)$",
             re.I,
         ),
         "deadline",
@@ -89,6 +113,7 @@ class Row:
     is_header: bool = False
     separators: list[Span] = field(default_factory=list)
     line_breaks: list[tuple[int, ...]] = field(default_factory=list)  # per cell (see Cell)
+    indents: list[int] = field(default_factory=list)  # per cell (see Cell)
 
 
 def _split_pipe_row(
@@ -179,7 +204,13 @@ def _mark_reader_rows(text: str, rows: list[Line]) -> None:
             for i, c in enumerate(row_line.block.cells)
         ]
         row_line.kind = "row"
-        row_line.row = Row(cells, roles, line_breaks=[c.line_breaks for c in row_line.block.cells])
+        block_cells = row_line.block.cells
+        row_line.row = Row(
+            cells,
+            roles,
+            line_breaks=[c.line_breaks for c in block_cells],
+            indents=[c.indent for c in block_cells] if any(c.indent for c in block_cells) else [],
+        )
     _default_roles(text, rows)
 
 

@@ -315,3 +315,35 @@ def test_the_builder_remembers_where_a_cell_broke():
     assert [at - cells[1].start for at in cells[1].line_breaks] == [4, 9]
     assert [at - cells[2].start for at in cells[2].line_breaks] == [1]
     assert cells[0].line_breaks == ()
+
+
+def test_column_roles_from_headers_of_a_tracker_sheet():
+    from workplan.parsing.structure.tables import column_role
+
+    roles = {
+        header: column_role(header)
+        for header in (
+            "Step ID",
+            "Kick-off Date",
+            "Status",
+            "Task",
+            "Sponsor Lead",
+            "Team Lead 2",
+            "Review Date",
+            "Web Link",
+            "Finish",
+            "指导部门",
+        )
+    }
+    assert roles == {
+        "Step ID": "number",
+        "Kick-off Date": "extra",
+        "Status": "extra",
+        "Task": "title",
+        "Sponsor Lead": "lead",
+        "Team Lead 2": "responsible",
+        "Review Date": "extra",
+        "Web Link": "extra",
+        "Finish": "deadline",
+        "指导部门": "lead",
+    }

@@ -30,6 +30,12 @@ class ItemProgress(TimestampedModel):
     """The chain of one item as a whole: dispatched (交办), then completed (办结) or carried over.
 
     Items that were never dispatched have no row; they count as open.
+
+    The roll-up state (``tracked``, ``percent``, ``returned``, ``self_flagged``) holds the status
+    inputs of ``progress.status`` over the item's units (every track but reassigned ones), kept
+    current by the services in the same transaction as the change that moves them
+    (``progress.rollup_state``), so dashboards count statuses with one GROUP BY; the dates
+    stay on the item and "overdue as of today" is computed in the query.
     """
 
     item = models.OneToOneField(PlanItem, on_delete=models.CASCADE, related_name="progress")
@@ -43,6 +49,10 @@ class ItemProgress(TimestampedModel):
     closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     carried_to_year = models.PositiveIntegerField(_("carried over to year"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    tracked = models.BooleanField(_("has responsible units"), default=False)
+    percent = models.PositiveSmallIntegerField(_("slowest unit's percent"), null=True, blank=True)
+    returned = models.BooleanField(_("a newest report was returned"), default=False)
+    self_flagged = models.BooleanField(_("a unit said at risk or behind"), default=False)
 
     objects: ClassVar[ItemProgressQuerySet] = ItemProgressQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -87,7 +97,9 @@ class Track(TimestampedModel):
     Created when the planner dispatches the item, for each lead and responsible
     ``Assignment`` (cooperating units support the work but do not report). ``assignment`` is
     cleared when the plans app deletes it (a reassignment), so the track keeps its history.
-    ``latest_percent`` caches the percent of the newest report that was not returned.
+    ``latest_percent`` caches the percent of the newest report that was not returned;
+    ``latest_returned`` and ``latest_self_flagged`` cache the newest report's review status and
+    self-assessment (the status inputs, kept by ``progress.rollup_state``).
     """
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="tracks")
@@ -116,6 +128,8 @@ class Track(TimestampedModel):
     closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     closed_reason = models.TextField(_("reason"), blank=True)
     latest_percent = models.PositiveSmallIntegerField(_("latest percent"), null=True, blank=True)
+    latest_returned = models.BooleanField(_("newest report returned"), default=False)
+    latest_self_flagged = models.BooleanField(_("newest report says at risk or behind"), default=False)
 
     objects: ClassVar[TrackQuerySet] = TrackQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -67,6 +67,7 @@ from workplan.progress.services.reports import (
     report_save,
     report_save_with_evidence,
 )
+from workplan.progress.services.rollups import rollups_repair
 from workplan.progress.services.supervision import (
     extension_decide,
     extension_request,
@@ -111,6 +112,7 @@ __all__ = [
     "report_return",
     "report_save",
     "report_save_with_evidence",
+    "rollups_repair",
     "track_acknowledge",
     "track_reassign",
     "track_refuse",

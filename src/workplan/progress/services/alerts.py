@@ -74,7 +74,15 @@ def _send_claimed(
     for reminders in by_recipient.values():
         recipient = reminders[0].recipient
         body = "\n".join(line for r in reminders for line in lines.get(r.track_id, []))
-        sent = notify.notify(recipients=[recipient], kind=kind, title=title, body=body, item=item)
+        sent = notify.notify(
+            recipients=[recipient],
+            kind=kind,
+            title=title,
+            body=body,
+            item=item,
+            units={r.track.unit for r in reminders},
+            plan=reminders[0].track.item.plan,
+        )
         if sent:
             Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(notification=sent[0])
     audit.record_many(actor=actor, action="reminder.sent", targets=claimed)

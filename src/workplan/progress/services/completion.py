@@ -13,7 +13,7 @@ from workplan.core.errors import Invalid
 from workplan.core.services import instance_create, instance_update
 from workplan.plans import services as plan_services
 from workplan.plans.models import Assignment, ItemStatus, PlanItem
-from workplan.progress import notify
+from workplan.progress import notify, rollup_state
 from workplan.progress.models import (
     REPORTING_STATES,
     EventKind,
@@ -258,6 +258,7 @@ def track_reassign(
         text=reason,
         data={"from_unit": old_unit.pk, "to_unit": unit.pk, "to": str(unit)},
     )
+    rollup_state.refresh_items([item.pk])
     _event(actor=actor, item=item, kind=EventKind.ASSIGNED, track=new_track, text=reason)
     notify.notify(
         recipients=notify.reporters_of(unit),

@@ -12,7 +12,7 @@ from workplan.core import audit, clock
 from workplan.core.errors import Invalid
 from workplan.core.services import instance_update
 from workplan.plans.models import Assignment, ItemStatus, Plan, PlanItem
-from workplan.progress import notify
+from workplan.progress import notify, rollup_state
 from workplan.progress.models import (
     EventKind,
     ItemEvent,
@@ -94,6 +94,7 @@ def _dispatch(*, actor: Any, plan: Plan, items: list[PlanItem], note: str, actio
         ],
         batch_size=500,
     )
+    rollup_state.refresh_items(dispatched_items)
     actor_repr = str(getattr(actor, "username", actor or "system"))
     ItemEvent.objects.bulk_create(
         [
@@ -140,6 +141,8 @@ def _dispatch(*, actor: Any, plan: Plan, items: list[PlanItem], note: str, actio
             title=title,
             body=body + (f"\n{note}" if note else ""),
             item=first if len(tracks) == 1 else None,
+            units=[unit],
+            plan=plan,
         )
     return DispatchResult(items=len(dispatched_items), tracks=len(new_tracks), obligations=obligations)
 

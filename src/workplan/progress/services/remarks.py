@@ -62,6 +62,7 @@ def _remark(*, actor: Any, item: PlanItem, text: str, kind: str, audit_action: s
         ),
         body=f"{_display_name(actor)}: {text}",
         item=item,
+        units=_owning_units(item),
     )
     return event
 

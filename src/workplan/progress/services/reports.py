@@ -12,7 +12,7 @@ from workplan.core import audit, clock
 from workplan.core.errors import Conflict, Invalid
 from workplan.core.services import instance_create, instance_update
 from workplan.plans.models import PlanItem
-from workplan.progress import notify
+from workplan.progress import notify, rollup_state
 from workplan.progress.models import (
     WRITABLE_STATES,
     EventKind,
@@ -50,15 +50,13 @@ def _clean_percent(percent: Any) -> int:
 
 
 def _refresh_latest_percent(track: Track) -> None:
-    """Cache the percent of the track's newest report that counts (submitted or accepted)."""
-    latest = (
-        ProgressReport.objects.filter(track=track, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
-        .order_by("-period__index")
-        .values_list("percent", flat=True)
-        .first()
+    """Cache the track's newest report facts (percent, returned, self-assessment) and its item's."""
+    rollup_state.refresh_tracks(Track.objects.filter(pk=track.pk))
+    fresh = Track.objects.filter(pk=track.pk).values(
+        "latest_percent", "latest_returned", "latest_self_flagged"
     )
-    Track.objects.filter(pk=track.pk).update(latest_percent=latest)
-    track.latest_percent = latest
+    for name, value in fresh.get().items():
+        setattr(track, name, value)
 
 
 def _item_closed(item: PlanItem) -> ItemProgress | None:
@@ -226,6 +224,7 @@ def report_return(
         ),
         body=reason,
         item=report.item,
+        units=[report.unit],
     )
     return report
 

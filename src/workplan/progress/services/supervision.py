@@ -90,6 +90,7 @@ def notice_issue(
     )
     notify.notify(
         recipients=notify.reporters_of(track.unit),
+        units=[track.unit],
         kind=NotificationKind.NOTICE,
         title=lambda: gettext("Supervision notice: %(item)s") % {"item": track.item},
         body=lambda: (

@@ -1,15 +1,21 @@
-"""The CJK font file the PDF embeds and the charts draw with (installed by the system)."""
+"""The CJK font file the PDF embeds and the charts draw with (installed by the system, or
+shipped in the offline bundle beside the virtual environment)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from workplan.core.errors import Invalid
 
+# The offline bundle's install.sh puts its font here: an air-gapped office has no apt.
+BUNDLED_FONT = str(Path(sys.prefix) / "share" / "workplan" / "fonts" / "wqy-zenhei.ttc")
+
 FONT_CANDIDATES = (
+    BUNDLED_FONT,
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

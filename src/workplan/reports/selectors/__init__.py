@@ -31,9 +31,31 @@ def document_list(*, user: Any, plan: Plan, limit: int = 20) -> list[GeneratedDo
     return list(
         GeneratedDocument.objects.visible_to(user)
         .filter(plan=plan)
-        .select_related("created_by", "period")
+        .select_related("created_by", "period", "task")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def document_get_for_user(*, user: Any, document_id: Any) -> GeneratedDocument:
+    """One generated document's record (the plan's readers see it)."""
+    try:
+        row: GeneratedDocument = (
+            GeneratedDocument.objects.visible_to(user)
+            .select_related("created_by", "period", "task")
+            .get(pk=pk_or_not_found(document_id))
+        )
+    except GeneratedDocument.DoesNotExist:
+        raise NotFound("no such document") from None
+    return row
+
+
+def document_file_for_user(*, user: Any, document_id: Any) -> GeneratedDocument:
+    """A made document whose file ``user`` may download: only who asked for it, since it shows
+    the plan as they see it. Missing, forbidden and not yet made all raise NotFound."""
+    row = document_get_for_user(user=user, document_id=document_id)
+    if row.created_by_id != getattr(user, "pk", None) or not row.file:
+        raise NotFound("no such document file")
+    return row
 
 
 def good_practice_ids(*, user: Any, plan: Plan) -> set[int]:

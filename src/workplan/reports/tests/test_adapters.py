@@ -14,7 +14,9 @@ from workplan.reports.models import GeneratedDocument, GoodPractice
 from workplan.reports.tests.helpers import docx_paragraphs, pdf_text
 
 
-def test_the_reports_page_is_linked_from_the_plan_and_downloads(client, demo, planner):
+def test_the_reports_page_is_linked_from_the_plan_and_downloads(
+    client, demo, planner, django_capture_on_commit_callbacks
+):
     client.force_login(planner)
     dashboard = client.get(reverse("web:plan_dashboard", args=[demo.pk])).content.decode()
     url = reverse("reports:plan_reports", args=[demo.pk])
@@ -22,13 +24,22 @@ def test_the_reports_page_is_linked_from_the_plan_and_downloads(client, demo, pl
     page = client.get(url)
     assert page.status_code == 200 and "Mark as good practice" in page.content.decode()
     june = Period.objects.get(plan=demo, label="2019-06")
-    response = client.post(
-        reverse("reports:generate", args=[demo.pk]), {"kind": "bulletin", "period": june.pk, "format": "docx"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs after the commit
+        response = client.post(
+            reverse("reports:generate", args=[demo.pk]),
+            {"kind": "bulletin", "period": june.pk, "format": "docx"},
+        )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    record = GeneratedDocument.objects.latest("id")
+    assert "done" in page and reverse("reports:document_file", args=[record.pk]) in page
+    response = client.get(reverse("reports:document_file", args=[record.pk]))
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
-    assert "1. The period in figures" in docx_paragraphs(response.content)
-    html = client.post(reverse("reports:generate", args=[demo.pk]), {"kind": "summary", "format": "html"})
-    assert html.status_code == 200 and b'href="#figure-items"' in html.content
+    assert "1. The period in figures" in docx_paragraphs(b"".join(response.streaming_content))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:generate", args=[demo.pk]), {"kind": "summary", "format": "html"})
+    html = client.get(reverse("reports:document_file", args=[GeneratedDocument.objects.latest("id").pk]))
+    assert html.status_code == 200 and b'href="#figure-items"' in b"".join(html.streaming_content)
     bad = client.post(reverse("reports:generate", args=[demo.pk]), {"kind": "bulletin", "format": "docx"})
     assert bad.status_code == 302
     assert GeneratedDocument.objects.filter(plan=demo, created_by=planner).count() == 2

@@ -92,6 +92,7 @@ def _pages(d) -> list[str]:
         reverse("progress:report_edit", args=[track.pk, d.period(3).pk]),
         reverse("web:units_list"),
         reverse("plans:draft", args=[d.draft.pk]),
+        reverse("channels:mail"),
     ]
 
 

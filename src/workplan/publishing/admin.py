@@ -1,0 +1,9 @@
+"""publishing in the admin: shown for inspection; every change goes through the app's services."""
+
+from django.contrib import admin
+
+from workplan.core.admin import ReadOnlyAdmin
+from workplan.publishing.models import Publication, PublicNarrative
+
+for model in (Publication, PublicNarrative):
+    admin.site.register(model, ReadOnlyAdmin)

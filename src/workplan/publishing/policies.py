@@ -1,0 +1,21 @@
+"""Permission policies of publishing: seen with the plan, changed (published) by its planners."""
+
+from __future__ import annotations
+
+from workplan.core.policy import register
+from workplan.progress.policies import OfPlanPolicy
+from workplan.publishing.models import Publication, PublicNarrative
+
+
+@register
+class PublicationPolicy(OfPlanPolicy):
+    """Publishing a plan is a plan edit; everyone who sees the plan sees whether it is public."""
+
+    model = Publication
+
+
+@register
+class PublicNarrativePolicy(OfPlanPolicy):
+    """Making a narrative public is a plan edit (the reviewing planner's choice)."""
+
+    model = PublicNarrative
