@@ -105,6 +105,8 @@ def response_for(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(
             error.status, error.message, code=error.code, details=error.details, headers=error.headers
         )
+    if isinstance(error, Forbidden | PermissionDenied):
+        _record_refusal(request, error)
     if isinstance(error, DomainError):
         status = next((s for kind, s in DOMAIN_STATUSES.items() if isinstance(error, kind)), 400)
         return error_response(status, error.message, code=error.code, details=_json_safe(error.details))
@@ -141,6 +143,14 @@ def response_for(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(400, "the request could not be read")
     logger.exception("API request %s %s failed", request.method, request.path, exc_info=error)
     return error_response(500, "the server failed to answer this request; the error was logged")
+
+
+def _record_refusal(request: HttpRequest, error: Exception) -> None:
+    from workplan.security.services import permission_refusal_record
+
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    message = getattr(error, "message", "") or str(error)
+    permission_refusal_record(actor=user, method=request.method or "", path=request.path, message=message)
 
 
 def _json_safe(value: Any) -> Any:

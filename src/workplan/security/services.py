@@ -171,3 +171,17 @@ def session_revoke_all(*, actor: Any, user: Any, keep_key: str | None = None) ->
 def _require_session_owner(actor: Any, user: Any) -> None:
     if not permissions.can(actor, Action.ACT_AS, user):
         raise Forbidden(_("Only the user themselves or an administrator may end their sessions."))
+
+
+def permission_refusal_record(*, actor: Any, method: str, path: str, message: str = "") -> AuditEntry | None:
+    """Record that ``actor`` was refused something (a 403 on the web or the API). Anonymous
+    callers are not recorded here (they are sent to sign in, or get 401)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    after = {
+        "method": _printable(method)[:10],
+        "path": _printable(path)[:300],
+        "message": _printable(message),
+    }
+    with transaction.atomic():
+        return audit.record(actor=actor, action="permission.refused", target=None, after=after)

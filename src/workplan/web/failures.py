@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -58,7 +59,8 @@ def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpRe
 
 
 class FailurePageMiddleware:
-    """A full disk or an unreadable upload raised by a view: the readable page, not a 500."""
+    """A full disk or an unreadable upload raised by a view: the readable page, not a 500.
+    A refusal (403) is recorded in the audit log and answered by Django as before."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -72,6 +74,15 @@ class FailurePageMiddleware:
             return storage_full_page(request)
         if isinstance(exception, MultiPartParserError):
             return unreadable_body_page(request)
+        if isinstance(exception, PermissionDenied):
+            from workplan.security.services import permission_refusal_record
+
+            permission_refusal_record(
+                actor=getattr(request, "user", None),
+                method=request.method or "",
+                path=request.path,
+                message=str(exception),
+            )
         return None
 
 
