@@ -164,7 +164,9 @@ def document_request(
 def document_make(*, document_id: int) -> dict[str, Any]:
     """Make a requested document (the ``reports.generate`` task) and store its file."""
     record = (
-        GeneratedDocument.objects.select_for_update().select_related("plan", "created_by").get(pk=document_id)
+        GeneratedDocument.objects.select_for_update(of=("self",))
+        .select_related("plan", "created_by")
+        .get(pk=document_id)
     )
     if record.file:
         return {"skipped": "already made"}
