@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from importlib import resources
@@ -11,6 +12,7 @@ from django.db import transaction
 from workplan.accounts import services as accounts
 from workplan.accounts.models import Role, Unit, UnitKind, User
 from workplan.assessment.demo import demo_assessment
+from workplan.core import clock
 from workplan.parsing import ParseError, parse_text
 from workplan.plans import services as plans
 from workplan.plans.importing import plan_import
@@ -158,7 +160,9 @@ def demo_setup() -> DemoReport:
     except ParseError as error:
         report.message = f"The seed plan was not loaded: {error}"
         return report
-    with transaction.atomic():
+    # Loaded on 2 January of the plan's year, like the reports that follow: the plan's
+    # history (as of any past day) then begins before its first report.
+    with transaction.atomic(), clock.frozen(dt.datetime(2019, 1, 2, 8, tzinfo=dt.UTC)):
         result = plan_import(
             actor=actor,
             parsed=parsed,

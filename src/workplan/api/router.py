@@ -14,6 +14,7 @@ from workplan.api.endpoints import (
     assignments,
     audit,
     channels,
+    history,
     imports,
     indicators,
     items,
@@ -93,5 +94,6 @@ for module in (
     reports,
     overview,
     publishing,
+    history,
 ):
     api.add_router("", module.router)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "workplan.reports",
     "workplan.channels",
     "workplan.publishing",
+    "workplan.history",
     "ninja",  # its templates and static files: the API docs are served locally, no CDN
     "workplan.api",
     "django_otp",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledgers/", include("workplan.ledgers.urls")),
     path("assessment/", include("workplan.assessment.urls")),
     path("reports/", include("workplan.reports.urls")),
+    path("history/", include("workplan.history.urls")),
     path("publishing/", include("workplan.publishing.urls")),
     path("public/", include("workplan.publishing.public_urls")),
     path("api/", include("workplan.api.urls")),

@@ -158,7 +158,13 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
     first_leads = context.first_named_leads
     units = [extract_units(text, r, first_leads=first_leads) if r else [] for r in regions]
     deadlines = [extract_deadlines(text, r, context) if r else [] for r in regions]
-    targets = [extract_targets(text, r) if r else [] for r in regions]
+    targets: list[list[Target]] = []
+    for region, draft in zip(regions, drafts, strict=True):
+        found = extract_targets(text, region) if region else []
+        targets.append(found if draft.from_table else _without_bare_cells(text, found))
+    for position, item_deadlines in enumerate(deadlines):
+        if item_deadlines and targets[position]:
+            targets[position] = _without_time_spans(targets[position], item_deadlines)
     built: dict[int, ParsedItem] = {}
     for position in range(len(drafts) - 1, -1, -1):  # children before their parents
         draft = drafts[position]
@@ -192,6 +198,43 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
             reasons=draft.reasons,
         )
     return [built[id(root)] for root in roots]
+
+
+def _without_bare_cells(text: str, targets: list[Target]) -> list[Target]:
+    """Drop figures that stand alone on their line ("10.46平方公里", "25%"): the cells of a
+    data table flattened one per line, which describe the plan rather than commit to it."""
+    if not targets:
+        return targets
+    kept: list[Target] = []
+    for target in targets:
+        line_start = text.rfind("\n", 0, target.span.start) + 1
+        line_end = text.find("\n", target.span.end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if len(line.strip()) - (target.span.end - target.span.start) > 2:
+            kept.append(target)
+    return kept
+
+
+_TIME_UNITS = frozenset(
+    ("年", "个月", "月", "周", "天", "日", "个工作日", "工作日", "小时", "years", "months", "weeks", "days")
+)
+_EN_SPAN_STARTS = ("for the next", "over the next", "for the coming", "over the coming")
+
+
+def _without_time_spans(targets: list[Target], deadlines: list[Deadline]) -> list[Target]:
+    """A span of time given to the work ("用3个月左右时间", a deadline) is not also a target;
+    a time limit that is a target ("压缩至1个工作日以内") stays one."""
+    return [
+        target
+        for target in targets
+        if target.unit not in _TIME_UNITS
+        or not any(
+            (d.text.endswith("时间") or d.text.lower().startswith(_EN_SPAN_STARTS))
+            and d.span.start <= target.span.start
+            and target.span.end <= d.span.end
+            for d in deadlines
+        )
+    ]
 
 
 def _preorder(drafts: list[DraftItem], out: list[DraftItem]) -> None:

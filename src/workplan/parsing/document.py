@@ -24,6 +24,9 @@ class Cell:
     # break in Excel): the offsets in ``Document.text`` of the spaces that stand for them. A
     # column of units often lists one unit a line.
     line_breaks: tuple[int, ...] = ()
+    # How far the cell's text was indented (leading spaces in a spreadsheet cell): a task
+    # list exported from a scheduling tool has no other hierarchy.
+    indent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

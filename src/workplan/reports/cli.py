@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan.core.errors import Invalid
+from workplan.history import cli as history_cli
 from workplan.publishing import cli as publishing_cli
 
 
@@ -41,6 +42,7 @@ def add_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     listing.add_argument("--format", choices=["json", "text"], default="text")
     listing.add_argument("--as", dest="username", help="act as this user (default: the system actor)")
     publishing_cli.add_plan_actions(plan_actions)  # `plan publish|unpublish` (workplan.publishing)
+    history_cli.add_show_parser(plan_actions)
 
 
 def run_report(args: argparse.Namespace, actor: Any) -> int:
@@ -80,6 +82,9 @@ def run_plan(args: argparse.Namespace, actor: Any) -> int:
 
     if args.plan_command in publishing_cli.ACTIONS:
         return publishing_cli.run(args, actor)
+
+    if args.plan_command == "show":
+        return history_cli.run_show(args, actor)
 
     plans = [
         {

@@ -18,6 +18,9 @@ from workplan import permissions
 from workplan.accounts.selectors import unit_list_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
 from workplan.core.http import domain_errors
+from workplan.history import dashboard as history_dashboard
+from workplan.history import selectors as history
+from workplan.history.views import bad_day_errors, item_at, requested_day
 from workplan.plans import selectors
 from workplan.plans.models import AssignmentRole, Plan
 from workplan.progress import selectors as progress
@@ -78,14 +81,20 @@ def _matches(row: ItemStatusRow, data: dict[str, Any], context: dict[str, Any]) 
 @login_required
 @require_GET
 @domain_errors
+@bad_day_errors
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan tree: every item with owners, due date, status and percent; filters and search."""
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     units = unit_list_for_user(user=request.user).filter(is_active=True)
     form = TreeFilterForm(request.GET or None, units=units)
-    as_of = _as_of(form, plan)
-    rows = progress.plan_status_board(user=request.user, plan=plan, today=as_of)
-    owners = selectors.plan_owners(user=request.user, plan=plan)
+    past = requested_day(request, plan)  # a past day: the plan as it stood then (read-only)
+    as_of = past or _as_of(form, plan)
+    if past:
+        rows = history.plan_board_at(user=request.user, plan=plan, day=past)
+        owners = history.owners_at(user=request.user, plan=plan, day=past)
+    else:
+        rows = progress.plan_status_board(user=request.user, plan=plan, today=as_of)
+        owners = selectors.plan_owners(user=request.user, plan=plan)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if k != "as_of" and v}
     if filters:
         lookups: dict[str, Any] = {
@@ -102,8 +111,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     else:
         matched = {row.item.path for row in rows}
         shown = rows
-    can_edit = permissions.can(request.user, permissions.Action.EDIT, plan)
+    can_edit = not past and permissions.can(request.user, permissions.Action.EDIT, plan)
     context = {
+        "past": past,
         "plan": plan,
         "rows": [(row, owners.get(row.item.pk, [])) for row in shown],
         "matched": matched,
@@ -122,10 +132,15 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
+@bad_day_errors
 def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     form = AsOfForm(request.GET or None)
-    dashboard = plan_dashboard_counted(user=request.user, plan=plan, today=_as_of(form, plan))
+    past = requested_day(request, plan)
+    if past:
+        dashboard = history_dashboard.plan_dashboard_at(user=request.user, plan=plan, day=past)
+    else:
+        dashboard = plan_dashboard_counted(user=request.user, plan=plan, today=_as_of(form, plan))
     labels = [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
     chart_data = {
         "status": {
@@ -159,6 +174,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         },
     }
     context = {
+        "past": past,
         "plan": plan,
         "dashboard": dashboard,
         "form": form,
@@ -172,8 +188,14 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
+@bad_day_errors
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """One item: its source text with promises marked, owners, status, tracks, reports, timeline."""
+    if request.GET.get("as_of"):
+        plan = selectors.item_get_for_user(user=request.user, item_id=item_id).plan
+        past = requested_day(request, plan)
+        if past:
+            return item_at(request, item_id, past)
     page = progress.item_page(user=request.user, item_id=item_id)
     return render(request, "web/item_detail.html", {**page.context(), "notice_kinds": NoticeKind.choices})
 

@@ -152,6 +152,14 @@ def _zh_start(match: re.Match[str], text: str) -> bool:
     return before in _FROM or text.startswith(_STARTS, match.end())
 
 
+def _policy_term(text: str, start: int) -> bool:
+    """ "有效期至2030年7月31日": when the policy lapses, not a time limit on a task."""
+    window = text[max(0, start - 8) : start + 1]
+    at = window.rfind("有效期")
+    return at >= 0 and _TERM_GAP.fullmatch(window, at + 3, len(window) - 1) is not None
+
+
+_TERM_GAP = re.compile(r"(?:限)?\s*(?:为|是)?\s*(?:延长)?\s*(?:至|到|截至|截止)?\s*[:：]?\s*[至到]?")
 _FROM = frozenset("从自")
 _STARTS = ("起", "开始", "以来", "至今")
 
@@ -162,7 +170,7 @@ def _zh_range(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.d
 
 
 def _zh_full(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
-    if _zh_start(m, text):
+    if _zh_start(m, text) or _policy_term(text, m.start()):
         return False, None
     return True, _safe_date(_num(m.group("y")), _num(m.group("m")), _num(m.group("d")))
 
@@ -175,7 +183,7 @@ def _before_month(year: int | None, month: int | None) -> dt.date | None:
 
 
 def _zh_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
-    if _zh_start(m, text):
+    if _zh_start(m, text) or _policy_term(text, m.start()):
         return False, None
     year, month = _num(m.group("y")), _num(m.group("m"))
     part = m.group("part") or ""
@@ -186,7 +194,7 @@ def _zh_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.d
 
 
 def _zh_year_part(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
-    if _zh_start(m, text):
+    if _zh_start(m, text) or _policy_term(text, m.start()):
         return False, None
     year = _num(m.group("y"))
     part = m.group("part") or ""
@@ -199,7 +207,14 @@ def _zh_year_part(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, 
     return True, dt.date(year, 12, 31)
 
 
+def _zh_before_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    year = _num(m.group("y"))
+    return year is not None, dt.date(year - 1, 12, 31) if year else None
+
+
 def _zh_to_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
+    if _policy_term(text, m.start()):
+        return False, None
     year = _num(m.group("y"))
     return year is not None, dt.date(year, 12, 31) if year else None
 
@@ -434,6 +449,13 @@ _RULES: tuple[_Rule, ...] = (
         2,
         family="year",
     ),
+    # 2027年前 / 2030年以前: before a year is the last day of the year before
+    _Rule(
+        re.compile(rf"(?P<y>{_YEAR_AT})\s*年\s*(?:之前|以前|前)(?![0-9０-９])"),
+        _zh_before_year,
+        2,
+        family="year",
+    ),
     # 到2020年 / 至2025年
     _Rule(
         re.compile(rf"(?:到|至)\s*(?P<y>{_YEAR})\s*年(?![0-9０-９一二三四五六七八九十度内底末上下第])"),
@@ -503,6 +525,18 @@ _RULES: tuple[_Rule, ...] = (
         _undated,
         1,
         family="limit",
+    ),
+    # A time span counted from the plan's start ("5年内", "2—3年内", "用3个月左右时间",
+    # "再用半年左右时间"): a deadline, not dated (the start is rarely a day).
+    _Rule(
+        re.compile(
+            r"(?:(?<=[，,。；;：:\n（(.、在于争再用])|^)(?:[0-9０-９]{1,2}|[一二三四五六七八九十两])(?:\s*[—\-–～~至到]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十两]))?"
+            r"\s*年(?:以内|内)(?![容外])|"
+            r"(?<=用)\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十两]|半)\s*个?(?:年|月|周|天)(?:左右)?(?:的)?时间"
+        ),
+        _undated,
+        1,
+        family="span",
     ),
     _Rule(
         re.compile(
@@ -602,11 +636,21 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
-            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring)\s+the\s+(?:next|coming|following)\s+"
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring|[Ff]or)\s+the\s+(?:next|coming|following)\s+"
             r"(?:(?P<n>[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years|year|twelve\s+months|12\s+months)\b"
         ),
         _en_next_years,
         2,
+        family="next",
+    ),
+    # "for the next six months", "over the next 8 weeks": a span from the start, undated
+    _Rule(
+        re.compile(
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring|[Ff]or)\s+the\s+(?:next|coming|following)\s+"
+            r"(?:[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+(?:months|weeks|days)\b"
+        ),
+        _undated,
+        1,
         family="next",
     ),
     _Rule(
@@ -628,6 +672,29 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+
+def _excel_serial(content: str) -> dt.date | None:
+    """A date a spreadsheet shows as its serial number ("44626", a date cell formatted as
+    General): days since 1899-12-30, read for the years 1955 to 2119 only."""
+    if not (content.isascii() and content.isdigit() and len(content) == 5):
+        return None
+    days = int(content)
+    if not _SERIAL_MIN <= days <= _SERIAL_MAX:
+        return None
+    return _SERIAL_EPOCH + dt.timedelta(days=days)
+
+
+def _stripped(text: str, cell: Span) -> Span:
+    start, end = cell.start, cell.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+_SERIAL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 20090, 80000  # 1955-01-01 .. 2119-01-08
 _CELL_UNDATED = re.compile(
     r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I
 )
@@ -661,6 +728,7 @@ _ZH_CUES: tuple[_Cue, ...] = (
         frozenset("内"),
         ("日内", "天内", "时内", "周内", "月内", "日以内", "天以内", "时以内", "月以内"),
     ),
+    ("span", frozenset("内间"), ("年内", "年以内", "时间")),
     (
         "event",
         frozenset("前汛"),
@@ -680,11 +748,11 @@ _EN_CUES: tuple[_Cue, ...] = (
     ("yearend", frozenset("e"), ("end", "within the year")),
     ("eyear", frozenset("12"), ("19", "20")),
     ("next", frozenset("nc"), ("next", "coming", "following")),
-    ("within", frozenset("w"), ("within",)),
+    ("within", frozenset("wW"), ("within", "Within")),
     ("soon", frozenset("sAa"), ("soon", "ASAP", "asap")),
     ("iso", frozenset("-/."), ()),
 )
-_ZH_GATE = re.compile(r"[年月季印发出下实施每长持常内前汛\-/.]")
+_ZH_GATE = re.compile(r"[年月季印发出下实施每长持常内前汛间\-/.]")
 _NEED_DIGIT = frozenset(("year", "iso", "eyear"))
 _DIGIT = re.compile(r"[0-9０-９]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -718,9 +786,7 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
         return found
     if not _DIGIT.search(region):
         families -= _NEED_DIGIT
-    for rule in rules:
-        if rule.family not in families:
-            continue
+    for rule in _rules_for(rules is _ZH_RULES, frozenset(families)):
         matches = (
             _anchored(rule.pattern, rule.anchor, rule.back, text, start, end)
             if rule.anchor is not None
@@ -736,6 +802,13 @@ def _candidates(text: str, start: int, end: int, ctx: PlanContext) -> list[_Foun
                     lead += 1
                 found.append(_Found(lead, stop, date, rule.priority))
     return found
+
+
+@lru_cache(maxsize=512)
+def _rules_for(chinese: bool, families: frozenset[str]) -> tuple[_Rule, ...]:
+    """The rules of the language whose cue is among ``families``, in order (a region's few
+    families recur all through a plan)."""
+    return tuple(rule for rule in (_ZH_RULES if chinese else _EN_RULES) if rule.family in families)
 
 
 # The rules each language's cues can select, in _RULES order.
@@ -805,6 +878,8 @@ def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadl
     content = text[cell.start : cell.end].strip()
     if not content:
         return []
+    if serial := _excel_serial(content):
+        return [Deadline(text=content, span=_stripped(text, cell), date=serial)]
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
     month = _CELL_MONTH.match(content)

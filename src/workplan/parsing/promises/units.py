@@ -56,16 +56,18 @@ _LATIN = re.compile(r"[A-Za-z]")  # an even cheaper pre-test: the hint needs a L
 _EN_LABEL_HINT = re.compile(r"lead|responsib|cooperat|support|owner|partner", re.IGNORECASE)  # cheap pre-test
 # One level of nesting is allowed inside: "（各县（市、区）人民政府负责）".
 _BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]{0,20}[）)]){2,160})[）)]")
-# Role verbs, in Simplified and Traditional script (牽頭, 負責, 參與 …): 指导 (guides) reads as
-# 牵头; "负责落实" as 负责.
+# Role verbs, in Simplified and Traditional script (牽頭, 負責, 參與 …), with the words plans
+# put around them: 牵头负责 (lead), 组织落实 / 按职责分工负责落实 (responsible), 按职责组织配合
+# (cooperating); 指导 (guides) reads as 牵头.
 _ROLE_VERB = re.compile(
-    r"按职责分工[负負][责責](?:落实|落實)?|按职责[负負][责責](?:落实|落實)?|(?:分别|分別|共同)?[负負][责責](?:落实|落實)?|"
-    r"[牵牽][头頭]|指[导導](?![\u4e00-\u9fff])|配合|[参參][与與]|[协協]助|[协協][办辦]"
+    r"[牵牽][头頭](?:[负負][责責])?(?:落[实實])?|指[导導](?![\u4e00-\u9fff])|"
+    r"(?:按职责(?:分工)?)?(?:组织|協同|协同|积极|積極)?(?:配合|[参參][与與]|[协協]助|[协協][办辦])|"
+    r"(?:按职责(?:分工)?)?(?:分别|分別|共同|组织|組織|抓好|具体|具體)?(?:[负負][责責](?:落[实實])?|落[实實])"
 )
 # A bracket names units only in a clause that ends in a role verb, right before the
 # bracket closes or a 。；; ends the clause: an exact pre-test for _bracket_units.
-_BRACKET_GATE = re.compile(
-    r"(?:[负負][责責]|[牵牽][头頭]|指[导導]|配合|[参參][与與]|[协協][助办辦]|落[实實])\s*[）)。；;]"
+_BRACKET_GATE = re.compile(  # literal words: much faster to scan for than character classes
+    r"(?:负责|負責|牵头|牽頭|指导|指導|配合|参与|參與|协助|協助|协办|協辦|落实|落實)\s*[）)。；;]"
 )
 # how every _ROLE_VERB ends
 _ROLE_VERBS = (
@@ -120,9 +122,10 @@ def _en_role(label: str) -> UnitRole:
 
 
 def _verb_role(verb: str) -> UnitRole:
-    if verb in _LEAD_VERBS:
+    """The role a role verb gives: 牵头负责 leads, 组织配合 cooperates, 组织落实 is responsible."""
+    if verb[:2] in _LEAD_VERBS:
         return "lead"
-    if verb in _COOPERATING_VERBS:
+    if any(word in verb for word in _COOPERATING_VERBS):
         return "cooperating"
     return "responsible"
 
@@ -331,7 +334,7 @@ def _bracket_units(text: str, start: int, end: int, *, first_leads: bool) -> lis
             tail = text[verbs[-1].end() : c_end].strip()
             if tail:
                 continue
-            has_lead = any(v.group(0) in _LEAD_VERBS for v in verbs)
+            has_lead = any(v.group(0)[:2] in _LEAD_VERBS for v in verbs)
             list_start = c_start
             for verb in verbs:
                 role = _verb_role(verb.group(0))
@@ -363,6 +366,12 @@ _CLAUSE_START = re.compile(r"[，,。；;：:\n]")
 _CLAUSE_SPLIT = re.compile(r"、|会同|會同|和")
 
 
+# A cheap pre-test for _clause_owners: a role verb right before a clause's end.
+_CLAUSE_GATE = re.compile(
+    r"[负負牵牽落](?:(?<=负)责|(?<=負)責|(?<=牵)头|(?<=牽)頭|(?<=落)[实實])(?:[。；;\n]|\s*$)"
+)
+
+
 def _clause_owners(text: str, start: int, end: int) -> list[UnitMention]:
     """Owners named by a clause of their own at the end of a sentence (not in brackets)."""
     found: list[UnitMention] = []
@@ -373,7 +382,7 @@ def _clause_owners(text: str, start: int, end: int) -> list[UnitMention]:
         names = [name.strip() for name in _CLAUSE_SPLIT.split(text[clause_start : verb.start()])]
         if not names or not all(name and _OFFICE_NAME.fullmatch(name) for name in names):
             continue
-        role = _verb_role(verb.group(0).removeprefix("分别").removeprefix("分別").removeprefix("共同")[:2])
+        role = _verb_role(verb.group(0).removeprefix("分别").removeprefix("分別").removeprefix("共同"))
         found.extend(_verb_list(text, Span(clause_start, verb.start()), role))
     return found
 
@@ -435,11 +444,11 @@ def _abbreviation_dot(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS and text[dot + 1 : dot + 3].strip()[:1].isalpha()
 
 
-# An office's name: "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
+# An office's name ("布局", "格局", "大局" end in 局 but are not offices): "市发展改革委", "区建管委", "各街道办事处", "市城管执法局".
 _OFFICE = (
     r"(?:(?:各|市|区|县|省|州|镇|乡|街道|国家)[\u4e00-\u9fff]{0,14}?"
-    r"(?:委员会|委|局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
-    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|局|办公室|办事处|厅|政府|集团|公司))"
+    r"(?:委员会|委|(?<![布格大全结开时变新破残僵])局|办公室|办事处|办|厅|部|中心|政府|街道|公司|集团|院|署|队|单位)"
+    r"|[\u4e00-\u9fff]{1,14}?(?:委员会|(?<![布格大全结开时变新破残僵])局|办公室|办事处|厅|政府|集团|公司))"
 )
 _OFFICE_NAME = re.compile(_OFFICE + r"|各[\u4e00-\u9fff]{1,8}(?:单位|部门|政府)")
 # A paragraph that opens with its owner: "市发展改革委负责…", "市科委牵头开展…".
@@ -499,7 +508,8 @@ def extract_units(text: str, regions: list[Span], *, first_leads: bool = False) 
             found.extend(_bracket_units(text, start, end, first_leads=first_leads))
         if "负责" in chunk or "牵头" in chunk or "負責" in chunk or "牽頭" in chunk:
             found.extend(_opening_owners(text, start, end))
-            found.extend(_clause_owners(text, start, end))
+            if _CLAUSE_GATE.search(chunk):
+                found.extend(_clause_owners(text, start, end))
     return dedupe_units(found)
 
 

@@ -156,6 +156,7 @@ class DocumentBuilder:
         headers: Sequence[str | None] | None = None,
         *,
         is_header: bool = False,
+        indents: Sequence[int] | None = None,
     ) -> bool:
         """Add a table row: cell texts joined by ``" | "``; a row of empty cells is skipped.
 
@@ -181,7 +182,8 @@ class DocumentBuilder:
             cell_start = start + max(0, offset)
             header = headers[index] if headers is not None and index < len(headers) else None
             breaks = tuple(cell_start + at for at in collapsed[index][1])
-            spans.append(Cell(cell_start, cell_start + len(cell_text), header, breaks))
+            indent = indents[index] if indents is not None and index < len(indents) else 0
+            spans.append(Cell(cell_start, cell_start + len(cell_text), header, breaks, indent))
             offset += len(cell_text)
         self._parts.append(row)
         self._pos = start + len(row)

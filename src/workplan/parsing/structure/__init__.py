@@ -38,7 +38,7 @@ from workplan.parsing.structure.furniture import (
 )
 from workplan.parsing.structure.grammar import Label, Reading, parse_label, parse_table_number
 from workplan.parsing.structure.levels import DraftItem, LevelMachine
-from workplan.parsing.structure.tables import ColumnRole, Line, block_lines, column_role, mark_tables
+from workplan.parsing.structure.tables import ColumnRole, Line, Row, block_lines, column_role, mark_tables
 from workplan.parsing.structure.text import (
     TITLE_PUNCT,
     Language,
@@ -387,6 +387,17 @@ class _Walk:
         return len(group)
 
 
+def _indent_style(row: Row) -> str:
+    """The auto-numbering style of a row without a number: one per indentation of its title
+    cell, so that deeper-indented rows become the children of the row above them."""
+    if not row.indents:
+        return "tbl_auto"
+    for cell_indent, role in zip(row.indents, row.roles, strict=False):
+        if role == "title":
+            return f"tbl_auto_indent{cell_indent}" if cell_indent else "tbl_auto"
+    return "tbl_auto"
+
+
 def _starts_list(line: Line) -> bool:
     return (
         line.kind == "item"
@@ -531,8 +542,9 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
             index, _ = builder.machine.expected_auto(style)
             reading, confidence = label.readings[0], 0.6
         else:
-            index, value = builder.machine.expected_auto("tbl_auto")
-            reading, confidence = Reading("tbl_auto", value, str(value)), 0.8
+            style = _indent_style(row)  # "   确定选题" under "项目启动": indentation is the hierarchy
+            index, value = builder.machine.expected_auto(style)
+            reading, confidence = Reading(style, value, str(value)), 0.8
             label = None
     else:
         index, reading, confidence = placed

@@ -25,7 +25,7 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _META_KEYS = re.compile(
-    r"^(?:索引号|发文日期|成文日期|发布日期|发布时间|印发日期|发布机构|发文机关|发文机构|文号|发文字号|主题分类|主题词|"
+    r"^(?:索引号|发文日期|成文日期|发布日期|发布时间|更新时间|更新日期|印发日期|发布机构|发文机关|发文机构|文号|发文字号|主题分类|主题词|"
     r"公文种类|有效性|分类|来源|作者|浏览次数|点击数|阅读次数|信息来源|时间|日期)[:：]?"
 )
 _VERSION = re.compile(r"^(?:version|draft|revision|rev\.?|v)\s*\d+(?:\.\d+)*\b.{0,40}$", re.IGNORECASE)
@@ -114,6 +114,8 @@ def furniture_kind(text: str) -> str | None:
         ):
             return "breadcrumb"
     compact = SPACES.sub("", stripped) if first in _META_FIRST or first.isascii() else stripped
+    if first == "*" and compact.startswith("**"):
+        compact = compact.replace("**", "")  # "**更新时间**: 2026-01-26", as a crawler wrote it
     if "。" not in compact and (
         _META_KEYS.match(compact) or (first in _EN_META_FIRST and _EN_META.match(stripped))
     ):
@@ -155,7 +157,7 @@ _FOOTER_GATE = re.compile(r"[印Yy©版备码Vv技]")
 _BREADCRUMB_MARK = re.compile(r"[>»＞›→]")
 # The first letters of _EN_META's keys, as IGNORECASE matches them (ſ is a long s).
 _EN_META_FIRST = frozenset("sSſaApPuUdDvVtTcCfF")
-_META_FIRST = frozenset("索发成印文主公有分来作浏点阅信时日标")
+_META_FIRST = frozenset("索发成印文主公有分来作浏点阅信时日标更")
 
 
 def parse_date_line(text: str) -> dt.date | None:

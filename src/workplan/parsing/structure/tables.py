@@ -46,7 +46,11 @@ _COLUMN_RULES: tuple[tuple[re.Pattern[str], ColumnRole], ...] = (
     (re.compile(r"牵头|主办|主责|指导|\blead|lead\s*(?:unit|agency|department|office|org)", re.I), "lead"),
     (re.compile(r"配合|协办|协助|参与|cooperat|collaborat|support|partner|assist", re.I), "cooperating"),
     (
-        re.compile(r"责任|承办|实施单位|实施部门|负责|responsib|owner|accountable|implementing", re.I),
+        re.compile(
+            r"责任|承办|实施单位|实施部门|负责|执行人|经办人|资源名称|responsib|owner|accountable|implementing|"
+            r"assignee|assigned\s+to|resource\s+names?",
+            re.I,
+        ),
         "responsible",
     ),
     (
@@ -109,6 +113,7 @@ class Row:
     is_header: bool = False
     separators: list[Span] = field(default_factory=list)
     line_breaks: list[tuple[int, ...]] = field(default_factory=list)  # per cell (see Cell)
+    indents: list[int] = field(default_factory=list)  # per cell (see Cell)
 
 
 def _split_pipe_row(
@@ -199,7 +204,13 @@ def _mark_reader_rows(text: str, rows: list[Line]) -> None:
             for i, c in enumerate(row_line.block.cells)
         ]
         row_line.kind = "row"
-        row_line.row = Row(cells, roles, line_breaks=[c.line_breaks for c in row_line.block.cells])
+        block_cells = row_line.block.cells
+        row_line.row = Row(
+            cells,
+            roles,
+            line_breaks=[c.line_breaks for c in block_cells],
+            indents=[c.indent for c in block_cells] if any(c.indent for c in block_cells) else [],
+        )
     _default_roles(text, rows)
 
 

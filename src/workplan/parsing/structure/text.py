@@ -121,6 +121,10 @@ def sentence_end(text: str, start: int, end: int, *, chinese: bool) -> int | Non
     return None
 
 
+#: Longest text after a colon that still belongs to a heading line ("第一阶段：集中攻坚").
+MAX_SUBTITLE = 16
+
+
 def split_title(text: str, start: int, end: int) -> tuple[Span, Span | None]:
     """Split a heading's text into its title and the run-in body that follows it.
 
@@ -132,7 +136,9 @@ def split_title(text: str, start: int, end: int) -> tuple[Span, Span | None]:
     cut = sentence_end(text, start, end, chinese=chinese)
     if chinese:
         colon = _ZH_COLON_TITLE.search(text, start, min(end, start + 26))
-        if colon and (cut is None or colon.end() < cut) and colon.end() < end:
+        # "第一阶段：集中攻坚" (a short heading line with no sentence in it) stays whole.
+        subtitle = cut is None and end - colon.end() <= MAX_SUBTITLE if colon else False
+        if colon and (cut is None or colon.end() < cut) and colon.end() < end and not subtitle:
             cut = colon.end()
     if cut is None or cut >= end:
         return Span(start, rstrip_at(text, start, end)), None

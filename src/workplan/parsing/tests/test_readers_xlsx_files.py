@@ -281,3 +281,36 @@ def test_random_sheets_give_a_document_or_a_parse_error(grid, merges, hidden):
         assert str(error) and "\n" not in str(error)
         return
     check_invariants(document)
+
+
+def test_a_task_list_indented_by_leading_spaces_is_a_tree():
+    """A scheduling tool's export: the task name's indentation is its only hierarchy, and
+    its finish dates are serial numbers in General cells (our own made-up project)."""
+    from openpyxl import Workbook
+
+    from workplan.parsing import parse_document
+    from workplan.parsing.readers import read_bytes
+    from workplan.parsing.tests.xlsx_support import workbook_bytes
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["任务名称", "开始时间", "完成时间", "资源名称"])
+    sheet.append(["需求分析", 46000, 46010, None])
+    sheet.append(["   访谈用户", 46000, 46003, "王一,李二"])
+    sheet.append(["      整理记录", 46003, 46004, "李二"])
+    sheet.append(["   编写说明书", 46004, 46010, "王一"])
+    sheet.append(["系统设计", 46011, 46020, "全体组员"])
+    plan = parse_document(read_bytes(workbook_bytes(workbook), filename="plan.xlsx"))
+    outline = [(item.level, item.number, item.title) for item in plan.flat_items()]
+    assert outline == [
+        (1, "1", "需求分析"),
+        (2, "1", "访谈用户"),
+        (3, "1", "整理记录"),
+        (2, "2", "编写说明书"),
+        (1, "2", "系统设计"),
+    ]
+    interview = plan.items[0].children[0]
+    assert [(d.text, d.date.isoformat() if d.date else None) for d in interview.deadlines] == [
+        ("46003", "2025-12-12")
+    ]
+    assert [(u.text, u.role) for u in interview.units] == [("王一", "responsible"), ("李二", "responsible")]

@@ -63,3 +63,9 @@ def test_row_identifiers_are_numbers_as_written_and_keep_rows_siblings():
         "Q1.B2.S1",
         "Q2.B1.S2",
     ]
+
+
+def test_a_short_heading_line_with_a_colon_stays_whole():
+    text = "某县2032年整治方案\n一、工作步骤\n（一）第一阶段：排查摸底\n1.组织排查。\n（二）第二阶段：集中整治\n二、保障措施"
+    titles = [title for level, _, title in _outline(text) if level == 2]
+    assert titles == ["第一阶段：排查摸底", "第二阶段：集中整治"]

@@ -36,6 +36,14 @@ def _units(body: str) -> list[tuple[str, str]]:
             [("縣體育局", "lead"), ("各鄉鎮政府", "responsible")],
         ),
         ("建设养老服务指导中心。（县民政局负责）", [("县民政局", "responsible")]),
+        (
+            "整治占道经营。（县城管局牵头负责，县公安局、各乡镇政府组织落实）",
+            [("县城管局", "lead"), ("县公安局", "responsible"), ("各乡镇政府", "responsible")],
+        ),
+        (
+            "排查危旧房屋。（县住建局按职责分工负责落实，县财政局按职责组织配合）",
+            [("县住建局", "responsible"), ("县财政局", "cooperating")],
+        ),
     ],
 )
 def test_owner_patterns(body, expected):
@@ -47,3 +55,8 @@ def test_a_unit_name_with_a_dotted_acronym_is_kept_whole():
         "Valley Plan 2032\n1. Refresh the counts. Responsible: U.S. Geological Survey; County Data Office\n2. Fix it."
     )
     assert [unit.text for unit in plan.items[0].units] == ["U.S. Geological Survey", "County Data Office"]
+
+
+def test_a_heading_ending_in_a_word_for_layout_is_not_an_office():
+    plan = parse_text("某县2032年工作要点\n（一）优化产业空间布局。推动园区集聚发展。\n（二）完善制度。")
+    assert plan.items[0].units == []

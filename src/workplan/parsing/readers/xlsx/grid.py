@@ -104,6 +104,9 @@ def _hidden_columns(sheet: Any) -> list[tuple[int, int]]:
     return merged
 
 
+_INDENT_SPACES = frozenset(" \u3000\t")
+
+
 class Grid:
     """The shown text of one sheet: values by (row, column), visible columns only."""
 
@@ -112,6 +115,9 @@ class Grid:
         self.hidden = _hidden_columns(sheet)
         self._hidden_starts = [low for low, _ in self.hidden]
         texts: dict[tuple[int, int], str] = {}
+        # Leading spaces of a text cell ("   确定选题"): the outline depth a scheduling tool's
+        # export shows by indenting the task name.
+        self.indents: dict[tuple[int, int], int] = {}
         # ``_cells`` holds only the cells the file has; iter_rows() would create every cell of
         # the used rectangle, which one stray cell at XFD1048576 makes 17 billion.
         for (row, column), cell in sheet._cells.items():
@@ -121,6 +127,8 @@ class Grid:
             text = cell_text(value, cell.data_type, cell.number_format, keep_breaks=True)
             if text:
                 texts[(row, column)] = text
+                if isinstance(value, str) and value[:1] in _INDENT_SPACES:
+                    self.indents[(row, column)] = len(value) - len(value.lstrip(" \u3000\t"))
         self.merges: list[Merge] = []
         for cell_range in sheet.merged_cells.ranges:
             text = texts.pop((cell_range.min_row, cell_range.min_col), "")

@@ -162,7 +162,7 @@ class SheetReader:
                     raise limits.too_many_rows(self.name, grid.title)
         if len(rows) + self.bottom - self.top + 1 > limits.MAX_XLSX_ROWS:
             raise limits.too_many_rows(self.name, grid.title)
-        laid_out: list[tuple[list[str], list[str | None]]] = []
+        laid_out: list[tuple[list[str], list[str | None], list[int] | None]] = []
         for row in sorted(rows):
             cells = self._layout(row)
             filled = [cell for cell in cells if cell[2]]
@@ -171,14 +171,19 @@ class SheetReader:
             texts = [text for _, _, text in cells]
             first_start, first_span, first_text = filled[0]
             if len(filled) == 1 and first_start == 0 and first_span >= 2:
-                laid_out.append(([first_text], [None]))  # a part row across the table
+                laid_out.append(([first_text], [None], None))  # a part row across the table
             elif len(texts) > 1 and texts[0] and all(one_line(text) == one_line(texts[0]) for text in texts):
-                laid_out.append(([texts[0]], [None]))  # one text typed into every column
+                laid_out.append(([texts[0]], [None], None))  # one text typed into every column
             else:
                 cell_headers: list[str | None] = [
                     None if span >= len(columns) > 1 else column_headers[start] for start, span, _ in cells
                 ]
-                laid_out.append((texts, cell_headers))
+                indents = grid.indents
+                laid_out.append(
+                    (texts, cell_headers, [indents.get((row, columns[start]), 0) for start, _, _ in cells])
+                    if indents
+                    else (texts, cell_headers, None)
+                )
         notes: list[str] = []
         while laid_out:
             texts = [text for text in laid_out[-1][0] if text]
@@ -186,7 +191,7 @@ class SheetReader:
                 break
             notes.append(texts[0])
             laid_out.pop()
-        for texts, cell_headers in laid_out:
-            builder.add_row(texts, cell_headers)
+        for texts, cell_headers, cell_indents in laid_out:
+            builder.add_row(texts, cell_headers, indents=cell_indents)
         for note in reversed(notes):
             builder.add_paragraph(note)
