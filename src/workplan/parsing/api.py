@@ -162,6 +162,9 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
     for region, draft in zip(regions, drafts, strict=True):
         found = extract_targets(text, region) if region else []
         targets.append(found if draft.from_table else _without_bare_cells(text, found))
+    for position, item_deadlines in enumerate(deadlines):
+        if item_deadlines and targets[position]:
+            targets[position] = _without_time_spans(targets[position], item_deadlines)
     built: dict[int, ParsedItem] = {}
     for position in range(len(drafts) - 1, -1, -1):  # children before their parents
         draft = drafts[position]
@@ -210,6 +213,28 @@ def _without_bare_cells(text: str, targets: list[Target]) -> list[Target]:
         if len(line.strip()) - (target.span.end - target.span.start) > 2:
             kept.append(target)
     return kept
+
+
+_TIME_UNITS = frozenset(
+    ("年", "个月", "月", "周", "天", "日", "个工作日", "工作日", "小时", "years", "months", "weeks", "days")
+)
+_EN_SPAN_STARTS = ("for the next", "over the next", "for the coming", "over the coming")
+
+
+def _without_time_spans(targets: list[Target], deadlines: list[Deadline]) -> list[Target]:
+    """A span of time given to the work ("用3个月左右时间", a deadline) is not also a target;
+    a time limit that is a target ("压缩至1个工作日以内") stays one."""
+    return [
+        target
+        for target in targets
+        if target.unit not in _TIME_UNITS
+        or not any(
+            (d.text.endswith("时间") or d.text.lower().startswith(_EN_SPAN_STARTS))
+            and d.span.start <= target.span.start
+            and target.span.end <= d.span.end
+            for d in deadlines
+        )
+    ]
 
 
 def _preorder(drafts: list[DraftItem], out: list[DraftItem]) -> None:

@@ -201,7 +201,7 @@ def document_file(request: HttpRequest, document_id: PathId) -> HttpResponse:
     record = selectors.document_file_for_user(user=actor(request), document_id=document_id)
     with record.file.open("rb") as stored:
         response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[record.format])
-    response["Content-Disposition"] = f'attachment; filename="{services.document_filename(record)}"'
+    response["Content-Disposition"] = f'attachment; filename="{record.download_name()}"'
     return response
 
 

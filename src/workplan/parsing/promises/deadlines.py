@@ -526,6 +526,18 @@ _RULES: tuple[_Rule, ...] = (
         1,
         family="limit",
     ),
+    # A time span counted from the plan's start ("5年内", "2—3年内", "用3个月左右时间",
+    # "再用半年左右时间"): a deadline, not dated (the start is rarely a day).
+    _Rule(
+        re.compile(
+            r"(?:(?<=[，,。；;：:\n（(.、在于争再用])|^)(?:[0-9０-９]{1,2}|[一二三四五六七八九十两])(?:\s*[—\-–～~至到]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十两]))?"
+            r"\s*年(?:以内|内)(?![容外])|"
+            r"(?<=用)\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十两]|半)\s*个?(?:年|月|周|天)(?:左右)?(?:的)?时间"
+        ),
+        _undated,
+        1,
+        family="span",
+    ),
     _Rule(
         re.compile(
             r"(?:秋季开学|春季开学|开学|期末|期中|寒假|暑假|放假|春节|元旦|国庆节?|中秋节?|汛期|重大节假日|节假日)(?:之前|前)"
@@ -624,11 +636,21 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         re.compile(
-            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring)\s+the\s+(?:next|coming|following)\s+"
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring|[Ff]or)\s+the\s+(?:next|coming|following)\s+"
             r"(?:(?P<n>[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years|year|twelve\s+months|12\s+months)\b"
         ),
         _en_next_years,
         2,
+        family="next",
+    ),
+    # "for the next six months", "over the next 8 weeks": a span from the start, undated
+    _Rule(
+        re.compile(
+            r"\b(?:[Ii]n|[Oo]ver|[Ww]ithin|[Dd]uring|[Ff]or)\s+the\s+(?:next|coming|following)\s+"
+            r"(?:[0-9]{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+(?:months|weeks|days)\b"
+        ),
+        _undated,
+        1,
         family="next",
     ),
     _Rule(
@@ -706,6 +728,7 @@ _ZH_CUES: tuple[_Cue, ...] = (
         frozenset("内"),
         ("日内", "天内", "时内", "周内", "月内", "日以内", "天以内", "时以内", "月以内"),
     ),
+    ("span", frozenset("内间"), ("年内", "年以内", "时间")),
     (
         "event",
         frozenset("前汛"),
@@ -725,11 +748,11 @@ _EN_CUES: tuple[_Cue, ...] = (
     ("yearend", frozenset("e"), ("end", "within the year")),
     ("eyear", frozenset("12"), ("19", "20")),
     ("next", frozenset("nc"), ("next", "coming", "following")),
-    ("within", frozenset("w"), ("within",)),
+    ("within", frozenset("wW"), ("within", "Within")),
     ("soon", frozenset("sAa"), ("soon", "ASAP", "asap")),
     ("iso", frozenset("-/."), ()),
 )
-_ZH_GATE = re.compile(r"[年月季印发出下实施每长持常内前汛\-/.]")
+_ZH_GATE = re.compile(r"[年月季印发出下实施每长持常内前汛间\-/.]")
 _NEED_DIGIT = frozenset(("year", "iso", "eyear"))
 _DIGIT = re.compile(r"[0-9０-９]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -44,3 +44,25 @@ def test_a_resource_column_names_who_is_responsible():
     from workplan.parsing.structure.tables import column_role
 
     assert [column_role(h) for h in ("资源名称", "Assigned to", "执行人")] == ["responsible"] * 3
+
+
+def test_a_span_of_time_from_the_start_is_an_undated_deadline_and_not_a_target():
+    text = "某县2032年整治方案\n一、步骤\n1.用2个月左右时间，完成摸底。\n2.力争3年内建成片区。\n3.教龄5年以内的教师参加培训。"
+    items = parse_text(text).items[0].children
+    assert [[(d.text, d.date) for d in item.deadlines] for item in items] == [
+        [("2个月左右时间", None)],
+        [("3年内", None)],
+        [],
+    ]
+    assert items[0].targets == []
+
+
+def test_english_spans_from_the_start_are_undated_deadlines_and_not_targets():
+    text = "Harbour Plan 2032\n1. Within two years, open the ferry office.\n2. For the next six months, count the boats.\n3. Brief staff in the coming months."
+    items = parse_text(text).items
+    assert [[(d.text, d.date) for d in item.deadlines] for item in items] == [
+        [("Within two years", None)],
+        [("For the next six months", None)],
+        [],
+    ]
+    assert items[1].targets == []
