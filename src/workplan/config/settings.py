@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "workplan.security.middleware.SessionTimeoutMiddleware",
     "workplan.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "workplan.web.failures.FailurePageMiddleware",  # a full disk or unreadable upload in a view
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
@@ -249,6 +250,10 @@ WORKPLAN_2FA_REQUIRED_ROLES = [
     r.strip() for r in os.environ.get("WORKPLAN_2FA_REQUIRED_ROLES", "admin,planner").split(",") if r.strip()
 ]
 OTP_TOTP_ISSUER = "workplan"
+# Separation of duties (等保 2.0 三权分立): administrators manage units, users, roles and tokens
+# but edit no plan data, and only audit administrators (role "auditor") read the whole audit
+# log. Off by default: a small office often has one administrator who also plans.
+WORKPLAN_SEPARATE_DUTIES = env.flag("WORKPLAN_SEPARATE_DUTIES", default=False)
 # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: use REMOTE_ADDR).
 WORKPLAN_TRUSTED_PROXIES = env.integer("WORKPLAN_TRUSTED_PROXIES", 0, minimum=0)
 

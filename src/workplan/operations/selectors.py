@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workplan import permissions
-from workplan.accounts.models import Membership, Unit, User
-from workplan.accounts.services import SYSTEM_USERNAME
+from workplan.accounts.models import SYSTEM_USERNAME, Membership, Unit, User
 from workplan.core.errors import NotFound, pk_or_not_found
 from workplan.operations.models import OneTimePassword
 from workplan.plans.models import Plan
