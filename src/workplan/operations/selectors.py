@@ -13,8 +13,8 @@ from django.db.models import Max
 from workplan import permissions
 from workplan.accounts.models import SYSTEM_USERNAME, Membership, Unit, User
 from workplan.core import clock
-from workplan.core.models import AuditEntry
 from workplan.core.errors import NotFound, pk_or_not_found
+from workplan.core.models import AuditEntry
 from workplan.operations.models import OneTimePassword
 from workplan.plans.models import Plan
 
