@@ -130,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "workplan.security.passwords.CharacterClassesValidator"},
     {"NAME": "workplan.security.passwords.NotUsernameValidator"},
 ]
+# 等保 "change periodically": after WORKPLAN_PASSWORD_MAX_AGE_DAYS (0, the default: never) a user
+# must choose a new password before anything else, as after a one-time password.
+WORKPLAN_PASSWORD_MAX_AGE_DAYS = env.integer("WORKPLAN_PASSWORD_MAX_AGE_DAYS", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
