@@ -165,6 +165,11 @@ def _security_calls(actor, user):
         "otp_verify": lambda: security.otp_verify(actor=actor, code=_otp_enrol(security, actor)[0]),
         "otp_reset": lambda: security.otp_reset(actor=actor, user=user),
         "audit_export_record": lambda: security.audit_export_record(actor=actor, filters={}, count=0),
+        "permission_refusal_record": lambda: security.permission_refusal_record(
+            actor=actor, method="POST", path="/plans/1/", message="no"
+        ),
+        "session_revoke": lambda: security.session_revoke(actor=actor, user=user, ref="0" * 16),
+        "session_revoke_all": lambda: security.session_revoke_all(actor=actor, user=user),
     }
 
 

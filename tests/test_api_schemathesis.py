@@ -1,4 +1,5 @@
-"""schemathesis, in-process against the WSGI app, on the demo site with an administrator's token.
+"""schemathesis on the demo site: in-process against the WSGI app with an administrator's token,
+and against a live HTTP server with a planner's and a reporter's token.
 
 Every built-in check runs (server errors, status codes, content types, response schemas and
 headers, positive and negative data, missing headers, ignored auth, unsupported methods …).
@@ -33,7 +34,13 @@ from workplan.progress import services as progress
 from workplan.progress.models import Evidence, Notification, Period, ProgressReport, ReportStatus, Track
 
 EXAMPLES_PER_OPERATION = 12
-POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+# The live-server run per role: fewer examples (two roles × every operation over HTTP).
+EXAMPLES_PER_ROLE = 2
+ROLES = ["planner", "reporter-party"]
+# 400 is a domain answer only with a domain code (the history endpoints' `bad_date`: a day before
+# the plan or in the future); `shape_errors_are_schema_errors` fails on `bad_request` and
+# `validation_error`, the codes of a schema disagreement.
+POSITIVE_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "422", "429", "5xx"]
 REAL_IDS: dict[str, list[int]] = {}
 OWN_TOKEN: dict[str, int] = {}
 
@@ -121,8 +128,8 @@ def _ledger_ids():
     }
 
 
-@pytest.fixture
-def api_schema(db, settings):
+def _demo_site(settings) -> tuple[User, list[PlanItem]]:
+    """The demo site plus evidence, a draft, a second token and spare plans; the real ids."""
     settings.WORKPLAN_API_RATE_LIMIT = 0  # schemathesis sends thousands of requests with one token
     # …and hundreds with a bad one (the ignored-auth check): the address must not be locked out.
     settings.AXES_FAILURE_LIMIT = 10**9
@@ -143,26 +150,36 @@ def api_schema(db, settings):
         make_plan_with_task(admin, owner=department, assignee=department, title=f"spare {n}")
         for n in range(3)
     ]
-    token = token_for(admin, name="schemathesis")
-    OWN_TOKEN["id"] = ApiToken.objects.get(name="schemathesis").pk
+    return admin, spares
+
+
+def _token_and_ids(user: User, admin: User, spares: list[PlanItem]) -> str:
+    token = token_for(user, name="schemathesis")
+    OWN_TOKEN["id"] = ApiToken.objects.get(user=user, name="schemathesis").pk
     REAL_IDS.clear()
     REAL_IDS.update(
         _collect_ids(admin, OWN_TOKEN["id"]),
         spare_plan_id=[task.plan_id for task in spares],
         spare_item_id=[task.pk for task in spares],
     )
-    config = schemathesis.Config.from_dict(
+    return token
+
+
+def _config(token: str, examples: int) -> schemathesis.Config:
+    return schemathesis.Config.from_dict(
         {
             "seed": 2019,
             "headers": {"Authorization": f"Bearer {token}"},
-            "generation": {
-                "max-examples": EXAMPLES_PER_OPERATION,
-                "deterministic": True,
-                "database": "none",
-            },
+            "generation": {"max-examples": examples, "deterministic": True, "database": "none"},
             "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}},
         }
     )
+
+
+@pytest.fixture
+def api_schema(db, settings):
+    admin, spares = _demo_site(settings)
+    config = _config(_token_and_ids(admin, admin, spares), EXAMPLES_PER_OPERATION)
     # Like Django's test client: keep the test's connection (and its transaction) open across requests.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
@@ -174,28 +191,29 @@ def api_schema(db, settings):
         REAL_IDS.clear()
 
 
+@pytest.fixture(params=ROLES)
+def live_role_schema(request, transactional_db, live_server, settings):
+    """A real HTTP server (pytest-django's live server, its own thread and connection) and a
+    token of a planner or of a reporter: what each may not do must be refused as a domain
+    answer (403/404/422 invalid), never as a schema disagreement or a server error."""
+    admin, spares = _demo_site(settings)
+    token = _token_and_ids(User.objects.get(username=request.param), admin, spares)
+    try:
+        yield schemathesis.openapi.from_url(
+            f"{live_server.url}/api/v1/openapi.json", config=_config(token, EXAMPLES_PER_ROLE)
+        )
+    finally:
+        REAL_IDS.clear()
+
+
 schema = schemathesis.pytest.from_fixture("api_schema")
+role_schema = schemathesis.pytest.from_fixture("live_role_schema")
 
 
 # Operations of this round's new apps whose request schema is looser or stricter than the server
 # (strict ints and decimals, a regex dialect, a length): found by this test, not yet fixed; each
 # is listed as open in the round's note. Remove a line when its operation passes.
-KNOWN_SCHEMA_GAPS = {
-    ("POST", "/api/v1/notices/{notice_id}/answer"),
-    ("POST", "/api/v1/ledgers"),
-    ("PATCH", "/api/v1/ledgers/{ledger_id}"),
-    ("POST", "/api/v1/ledgers/{ledger_id}/records"),
-    ("PATCH", "/api/v1/ledger-records/{record_id}"),
-    ("POST", "/api/v1/indicators"),
-    ("PATCH", "/api/v1/indicators/{indicator_id}"),
-    ("POST", "/api/v1/indicators/{indicator_id}/values"),
-    ("PUT", "/api/v1/rubrics/{rubric_id}/criteria"),
-    ("POST", "/api/v1/manual-scores"),
-    ("POST", "/api/v1/bonuses"),
-    ("POST", "/api/v1/rubrics"),
-    ("PATCH", "/api/v1/users/{user_id}"),
-    ("PUT", "/api/v1/plans/{plan_id}/report-wording"),
-}
+KNOWN_SCHEMA_GAPS: set[tuple[str, str]] = set()
 
 
 @pytest.mark.slow
@@ -204,5 +222,12 @@ def test_api_conforms_to_its_schema(case):
     if (case.method.upper(), case.path) in KNOWN_SCHEMA_GAPS:
         pytest.skip("a known request-schema gap of a new app (see KNOWN_SCHEMA_GAPS)")
     # The fuzzer may revoke any token it can name, its own included: keep its own alive.
+    ApiToken.objects.filter(pk=OWN_TOKEN["id"]).update(revoked_at=None)
+    case.call_and_validate(additional_checks=[shape_errors_are_schema_errors])
+
+
+@pytest.mark.slow
+@role_schema.parametrize()
+def test_api_conforms_to_its_schema_for_a_planner_and_a_reporter_on_a_live_server(case):
     ApiToken.objects.filter(pk=OWN_TOKEN["id"]).update(revoked_at=None)
     case.call_and_validate(additional_checks=[shape_errors_are_schema_errors])

@@ -48,6 +48,8 @@ POLICY: dict[str, set[tuple[str, str]]] = {
     Role.LEADER: {(o, "view") for o in GROUPS},
     Role.ASSESSOR: {(o, "view") for o in GROUPS},
     Role.VIEWER: {(o, "view") for o in GROUPS},
+    # The audit administrator reads the audit log and no plan data (separation of duties).
+    Role.AUDITOR: set(),
 }
 
 # Which group each unit-scoped model follows.
@@ -418,6 +420,10 @@ def test_ledgers_records_and_indicators_by_role(actor, org, role):
     value = ledgers.indicator_value_set(actor=actor, indicator=indicator, as_of=dt.date(2019, 6, 30), value=3)
     for unit, relation in ((org.unit_a, "own"), (org.unit_b, "other")):
         user = make_user(actor, f"{role}-{relation}", role=role, unit=unit)
+        if role == Role.AUDITOR:  # reads the audit log only
+            for model in (Ledger, LedgerField, LedgerRecord, Indicator, IndicatorValue):
+                assert not model.objects.visible_to(user).exists()
+            continue
         reads_all = role == Role.ADMIN or (relation == "own" and role != Role.REPORTER)
         plans_here = role == Role.ADMIN or (relation == "own" and role == Role.PLANNER)
         own_codes = {"A", "A1"} if relation == "own" else {"B"}

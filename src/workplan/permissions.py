@@ -5,7 +5,10 @@ and all its sub-units (:func:`scope_for`). Every scoped model has one policy obj
 states its rule once over that scope (``<app>/policies.py``; the audit log's is here,
 since ``core`` has no domain nouns). In short:
 
-* admin (membership role, or a superuser): everything;
+* admin (membership role, or a superuser): everything — unless duties are separated
+  (``WORKPLAN_SEPARATE_DUTIES``): then administrators manage units, users, roles, tokens and
+  the holiday list, and read everything else without editing it (plans are the planners');
+* auditor (audit administrator): reads, searches and exports the audit log, and nothing else;
 * planner: view and edit plans owned by a unit in scope, with their items and assignments;
 * leader, assessor, viewer: read plans owned in scope and items assigned to units in scope;
 * reporter: read and edit (report on) items assigned to a unit in scope; read the plans
@@ -22,12 +25,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
-from workplan.accounts.models import Membership, Role, Unit
+from workplan.accounts.models import SYSTEM_USERNAME, Membership, Role, Unit
 from workplan.core.errors import Forbidden
 from workplan.core.models import AuditEntry
 from workplan.core.policy import EVERYTHING, NOTHING, Action, Policy, policy_for, register
@@ -45,9 +49,11 @@ __all__ = [
     "flags",
     "forget_scope",
     "is_admin",
+    "may_read_audit_log",
     "policy_for",
     "require",
     "require_admin",
+    "require_audit_reader",
     "scope_for",
 ]
 
@@ -63,6 +69,9 @@ class Scope:
 
     user_id: int | None
     is_admin: bool = False
+    # False when duties are separated: an administrator then edits no plan data.
+    admin_over_data: bool = False
+    is_auditor: bool = False
     units_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def units(self, *roles: str) -> frozenset[int]:
@@ -73,7 +82,8 @@ class Scope:
 
     @property
     def all_units(self) -> frozenset[int]:
-        return self.units(*Role.values)
+        """The units of every role that works with plan data (not the audit administrator's)."""
+        return self.units(*(role for role in Role.values if role != Role.AUDITOR))
 
     @property
     def signed_in(self) -> bool:
@@ -103,7 +113,12 @@ def scope_for(user: Any) -> Scope:
                 if unit_path.startswith(path):
                     by_role[role].add(unit_id)
     scope = Scope(
-        user_id=user.pk, is_admin=admin, units_by_role={r: frozenset(ids) for r, ids in by_role.items()}
+        user_id=user.pk,
+        is_admin=admin,
+        # The system actor (jobs, setup commands) keeps every right whatever the switch says.
+        admin_over_data=admin and (not settings.WORKPLAN_SEPARATE_DUTIES or user.username == SYSTEM_USERNAME),
+        is_auditor=any(role == Role.AUDITOR for role, _ in memberships),
+        units_by_role={r: frozenset(ids) for r, ids in by_role.items()},
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -120,13 +135,21 @@ class ScopedPolicy(Policy):
 
     Subclasses implement :meth:`scope_rule`; administrators pass every rule unless the
     subclass sets ``admin_passes = False`` (personal lists such as "units I report for").
+    With duties separated, administrators pass only the rules of ``user_administration``
+    policies (units, users, roles, tokens, holidays) and the VIEW rule of the others.
     """
 
     admin_passes: ClassVar[bool] = True
+    user_administration: ClassVar[bool] = False
+
+    def _admin_passes(self, scope: Scope, action: Action | None) -> bool:
+        if not (scope.is_admin and self.admin_passes):
+            return False
+        return scope.admin_over_data or self.user_administration or action == Action.VIEW
 
     def rule(self, user: Any, action: Action) -> Q:
         scope = scope_for(user)
-        if scope.is_admin and self.admin_passes:
+        if self._admin_passes(scope, action):
             return EVERYTHING
         if not scope.signed_in:
             return NOTHING
@@ -137,7 +160,7 @@ class ScopedPolicy(Policy):
 
     def allows_create(self, actor: Any, **values: Any) -> bool:
         scope = scope_for(actor)
-        if scope.is_admin and self.admin_passes:
+        if self._admin_passes(scope, None):
             return True
         return scope.signed_in and self.scope_allows_create(scope, **values)
 
@@ -157,6 +180,18 @@ def require_admin(user: Any, what: str) -> None:
         raise Forbidden(gettext("Only administrators may %(what)s.") % {"what": what})
 
 
+def may_read_audit_log(user: Any) -> bool:
+    """The whole audit log: audit administrators, and administrators unless duties are separated."""
+    scope = scope_for(user)
+    return scope.is_auditor or scope.admin_over_data
+
+
+def require_audit_reader(user: Any, what: str) -> None:
+    """Raise :class:`Forbidden` unless ``user`` may read the whole audit log."""
+    if not may_read_audit_log(user):
+        raise Forbidden(gettext("Only audit administrators may %(what)s.") % {"what": what})
+
+
 def require(user: Any, action: Action | str, obj: Any, message: str | None = None) -> None:
     """Raise :class:`Forbidden` unless ``user`` may do ``action`` to ``obj`` (its model's policy)."""
     policy_for(obj).require(user, action, obj, message)
@@ -174,7 +209,8 @@ def flags(user: Any, obj: Any) -> dict[str, bool]:
 
 @register
 class AuditEntryPolicy(ScopedPolicy):
-    """The audit log: administrators read all of it; others the entries about objects they see.
+    """The audit log: audit administrators (and administrators, unless duties are separated)
+    read all of it; others the entries about objects they see.
 
     Entries about deleted objects, users and memberships are for administrators only.
     Nobody edits it (there is no EDIT rule that passes; no interface writes it but
@@ -207,7 +243,10 @@ class AuditEntryPolicy(ScopedPolicy):
     def rule(self, user: Any, action: Action) -> Q:
         if action != Action.VIEW:
             return NOTHING
-        return super().rule(user, action)
+        if may_read_audit_log(user):
+            return EVERYTHING
+        scope = scope_for(user)
+        return self.scope_rule(scope, action) if scope.signed_in else NOTHING
 
     def scope_rule(self, scope: Scope, action: Action) -> Q:
         from django.apps import apps

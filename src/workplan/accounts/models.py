@@ -84,6 +84,10 @@ class Unit(MP_Node, RecordModel):  # type: ignore[misc]
         return self.name
 
 
+# The named actor of scheduled jobs and setup commands (accounts.services.system_actor).
+SYSTEM_USERNAME = "workplan-system"
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
     PLANNER = "planner", _("planner")
@@ -91,6 +95,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("leader")
     ASSESSOR = "assessor", _("assessor")
     VIEWER = "viewer", _("viewer")
+    AUDITOR = "auditor", _("audit administrator")
 
 
 class Membership(TimestampedModel):

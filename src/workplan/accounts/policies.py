@@ -23,6 +23,7 @@ class UnitPolicy(ScopedPolicy):
     """
 
     model = Unit
+    user_administration = True
     actions: ClassVar[tuple[Action, ...]] = (
         Action.VIEW,
         Action.EDIT,
@@ -54,6 +55,7 @@ class UserPolicy(ScopedPolicy):
     """People: administrators see and manage every account; everyone else only their own."""
 
     model = User
+    user_administration = True
     actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.EDIT, Action.ACT_AS)
 
     def scope_rule(self, scope: Scope, action: Action) -> Q:
@@ -65,6 +67,7 @@ class MembershipPolicy(ScopedPolicy):
     """Roles in units: administrators grant and withdraw them; a user reads their own."""
 
     model = Membership
+    user_administration = True
 
     def scope_rule(self, scope: Scope, action: Action) -> Q:
         return Q(user_id=scope.user_id) if action == Action.VIEW else NOTHING

@@ -9,13 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from workplan import permissions
-from workplan.accounts.models import Membership, Role, Unit, UnitKind, User
+from workplan.accounts.models import SYSTEM_USERNAME, Membership, Role, Unit, UnitKind, User
 from workplan.core import audit
 from workplan.core.errors import Invalid
 from workplan.core.policy import Action, policy_for
 from workplan.core.services import instance_create, instance_delete, instance_update
-
-SYSTEM_USERNAME = "workplan-system"
 
 
 def system_actor() -> User:

@@ -20,10 +20,12 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from workplan.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from workplan.core.http import is_storage_full
 
 logger = logging.getLogger("workplan.api")
 
@@ -41,7 +43,9 @@ STATUS_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
+STORAGE_FULL_MESSAGE = "the server's storage is full: nothing was saved; tell the site's administrator"
 DOMAIN_STATUSES: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Invalid: 422, Conflict: 409}
 
 
@@ -101,6 +105,8 @@ def response_for(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(
             error.status, error.message, code=error.code, details=error.details, headers=error.headers
         )
+    if isinstance(error, Forbidden | PermissionDenied):
+        _record_refusal(request, error)
     if isinstance(error, DomainError):
         status = next((s for kind, s in DOMAIN_STATUSES.items() if isinstance(error, kind)), 400)
         return error_response(status, error.message, code=error.code, details=_json_safe(error.details))
@@ -124,6 +130,11 @@ def response_for(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(error.status_code, message)
     if isinstance(error, RequestDataTooBig | TooManyFilesSent | TooManyFieldsSent):
         return error_response(413, f"the request is too large: {error}")
+    if isinstance(error, MultiPartParserError):
+        return error_response(400, f"the multipart body could not be read: {error}")
+    if is_storage_full(error):
+        logger.error("API request %s %s: storage full", request.method, request.path, exc_info=error)
+        return error_response(503, STORAGE_FULL_MESSAGE, code="storage_full", headers={"Retry-After": "600"})
     if isinstance(error, Http404):
         return error_response(404, "not found")
     if isinstance(error, PermissionDenied):
@@ -132,6 +143,14 @@ def response_for(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(400, "the request could not be read")
     logger.exception("API request %s %s failed", request.method, request.path, exc_info=error)
     return error_response(500, "the server failed to answer this request; the error was logged")
+
+
+def _record_refusal(request: HttpRequest, error: Exception) -> None:
+    from workplan.security.services import permission_refusal_record
+
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    message = getattr(error, "message", "") or str(error)
+    permission_refusal_record(actor=user, method=request.method or "", path=request.path, message=message)
 
 
 def _json_safe(value: Any) -> Any:

@@ -14,6 +14,7 @@ class ApiTokenPolicy(ScopedPolicy):
     """A user sees and revokes their own tokens; administrators all tokens."""
 
     model = ApiToken
+    user_administration = True
 
     def scope_rule(self, scope: Scope, action: Action) -> Q:
         return Q(user_id=scope.user_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -49,6 +50,31 @@ IsoDateTime = Annotated[
 ]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def not_a_boolean(value: object) -> object:
+    """pydantic reads true/false as 1/0; the schema says a number, so a boolean is refused."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true or false")
+    return value
+
+
+def cents(value: float) -> Decimal:
+    """A JSON number as the two-decimal ``Decimal`` the database stores (12.345 → 12.35).
+
+    Decimal fields are numbers in the schema: a ``Decimal`` type would also let the schema
+    accept strings such as "" that the server then refuses."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Ids and versions in request bodies: whole numbers, also written 604932.0 (JSON does not tell
+# 1 from 1.0, and neither does the schema), never true/false read as 1/0.
+RefId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(not_a_boolean)]
+Version = Annotated[
+    int,
+    Field(ge=0, le=2**31, description="The `version` you read: a stale write is refused (409)."),
+    BeforeValidator(not_a_boolean),
+]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Year = Annotated[int, Field(ge=1990, le=2200)]

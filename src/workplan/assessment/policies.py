@@ -60,7 +60,7 @@ class RubricPolicy(ScopedPolicy):
         if plan is None:
             # May the actor define rubrics at all (the "new" button)? Planners and admins.
             scope = scope_for(actor)
-            return scope.is_admin or bool(scope.units(Role.PLANNER))
+            return scope.admin_over_data or bool(scope.units(Role.PLANNER))
         return policy_for(Plan).allows(actor, Action.EDIT, plan)
 
 

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "workplan.security.middleware.SessionTimeoutMiddleware",
     "workplan.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "workplan.web.failures.FailurePageMiddleware",  # a full disk or unreadable upload in a view
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
@@ -129,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "workplan.security.passwords.CharacterClassesValidator"},
     {"NAME": "workplan.security.passwords.NotUsernameValidator"},
 ]
+# 等保 "change periodically": after WORKPLAN_PASSWORD_MAX_AGE_DAYS (0, the default: never) a user
+# must choose a new password before anything else, as after a one-time password.
+WORKPLAN_PASSWORD_MAX_AGE_DAYS = env.integer("WORKPLAN_PASSWORD_MAX_AGE_DAYS", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -249,6 +253,10 @@ WORKPLAN_2FA_REQUIRED_ROLES = [
     r.strip() for r in os.environ.get("WORKPLAN_2FA_REQUIRED_ROLES", "admin,planner").split(",") if r.strip()
 ]
 OTP_TOTP_ISSUER = "workplan"
+# Separation of duties (等保 2.0 三权分立): administrators manage units, users, roles and tokens
+# but edit no plan data, and only audit administrators (role "auditor") read the whole audit
+# log. Off by default: a small office often has one administrator who also plans.
+WORKPLAN_SEPARATE_DUTIES = env.flag("WORKPLAN_SEPARATE_DUTIES", default=False)
 # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: use REMOTE_ADDR).
 WORKPLAN_TRUSTED_PROXIES = env.integer("WORKPLAN_TRUSTED_PROXIES", 0, minimum=0)
 

@@ -20,3 +20,6 @@ urlpatterns = [
     path("", include("workplan.operations.urls")),
     path("", include("workplan.web.urls")),
 ]
+
+handler400 = "workplan.web.failures.bad_request"
+handler500 = "workplan.web.failures.server_error"

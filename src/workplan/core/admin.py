@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from workplan.core import audit, services
 from workplan.core.models import AuditEntry
+from workplan.core.policy import Action, policy_for
 
 
 @admin.register(AuditEntry)
@@ -18,6 +19,11 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_filter = ("interface", "action")
     search_fields = ("actor_repr", "action", "target_repr")
     date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[AuditEntry]:
+        # The audit log's policy decides here too (with duties separated, administrators do
+        # not read the whole log; audit administrators do).
+        return policy_for(AuditEntry).visible(super().get_queryset(request), request.user, Action.VIEW)  # type: ignore[no-any-return]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +25,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
 
 
@@ -157,3 +160,25 @@ def read_bytes(storage: Storage, name: str) -> bytes:
     handle: IO[bytes]
     with storage.open(name, "rb") as handle:
         return bytes(handle.read())
+
+
+@contextmanager
+def saved_or_removed(field_file: FieldFile, name: str, data: bytes) -> Iterator[None]:
+    """Store ``data`` for ``field_file`` under ``name``; remove it if the ``with`` body fails.
+
+    Put the row's save and the rest of the transaction's writes in the ``with``: a failure there
+    (a full disk, a database error) removes the file again, so a failed import leaves nothing
+    behind. The storage itself writes a temporary file and renames it into place, so a full disk
+    during the write leaves no truncated file either. The file is in place before the commit,
+    so the same transaction may read it back. The database storage writes in the transaction
+    itself and needs no clean-up.
+    """
+    field_file.save(name, ContentFile(data), save=False)
+    if not isinstance(field_file.storage, FileSystemStorage):
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        field_file.storage.delete(str(field_file.name))
+        raise

@@ -61,7 +61,7 @@ def record_units_for(user: Any, ledger: Ledger) -> Any:
     """The active units ``user`` may add records of ``ledger`` for (the create rule, as rows)."""
     rows = Unit.objects.filter(keeping_subtree(ledger), is_active=True).order_by("path")
     scope = scope_for(user)
-    if scope.is_admin or ledger.owner_unit_id in scope.units(Role.PLANNER):
+    if scope.admin_over_data or ledger.owner_unit_id in scope.units(Role.PLANNER):
         return rows
     return rows.filter(pk__in=scope.units(Role.REPORTER, Role.PLANNER))
 
@@ -90,7 +90,7 @@ class LedgerRecordPolicy(ScopedPolicy):
     def allows_create(self, actor: Any, **values: Any) -> bool:
         # Administrators too may only add records for units that keep the ledger.
         scope = scope_for(actor)
-        if scope.is_admin:
+        if scope.admin_over_data:
             ledger, unit = values.get("ledger"), values.get("unit")
             return (
                 ledger is not None
@@ -138,7 +138,7 @@ def ledgers_writable_by(user: Any) -> Any:
     """The ledgers for which ``user`` may add records for some unit (the create rule, as rows)."""
     scope = scope_for(user)
     rows = policy_for(Ledger).visible(Ledger.objects.all(), user, Action.VIEW)
-    if scope.is_admin:
+    if scope.admin_over_data:
         return rows
     paths = Unit.objects.filter(pk__in=scope.units(Role.REPORTER, Role.PLANNER)).values_list(
         "path", flat=True

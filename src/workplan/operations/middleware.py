@@ -1,4 +1,5 @@
-"""Users signed in with a one-time password go to the password page until they change it."""
+"""Users signed in with a one-time password, or whose password is older than the site's limit,
+go to the password page until they change it."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from workplan.operations.selectors import must_change_password
 
 
 class OneTimePasswordMiddleware:
     """Redirect every page (and refuse every session API call) of a user whose password is a
-    one-time one, except the password page itself, signing out and static files."""
+    one-time one or has expired, except the password page itself, signing out and static files."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,7 +33,7 @@ class OneTimePasswordMiddleware:
                     {
                         "error": {
                             "code": "password_change_required",
-                            "message": "change your one-time password first (on the web site)",
+                            "message": _("Change your password first, on the web site."),
                             "details": None,
                         }
                     },

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
 
 from workplan import permissions
-from workplan.accounts.models import Membership, Unit, User
-from workplan.accounts.services import SYSTEM_USERNAME
+from workplan.accounts.models import SYSTEM_USERNAME, Membership, Unit, User
+from workplan.core import clock
 from workplan.core.errors import NotFound, pk_or_not_found
+from workplan.core.models import AuditEntry
 from workplan.operations.models import OneTimePassword
 from workplan.plans.models import Plan
 
@@ -19,9 +25,39 @@ def require_admin(*, user: Any) -> None:
         raise NotFound("no such page")
 
 
+PasswordChangeReason = Literal["one_time", "expired"]
+
+
+def password_change_reason(*, user: Any) -> PasswordChangeReason | None:
+    """Why ``user`` must choose a new password before anything else, if they must: they signed
+    in with a one-time password, or theirs is older than ``WORKPLAN_PASSWORD_MAX_AGE_DAYS``."""
+    if not user.is_authenticated:
+        return None
+    if OneTimePassword.objects.filter(user_id=user.pk).exists():
+        return "one_time"
+    if password_expired(user=user):
+        return "expired"
+    return None
+
+
 def must_change_password(*, user: Any) -> bool:
-    """Whether ``user`` signed in with a one-time password they have not replaced yet."""
-    return bool(user.is_authenticated) and OneTimePassword.objects.filter(user_id=user.pk).exists()
+    """Whether ``user`` must replace their password before using the site."""
+    return password_change_reason(user=user) is not None
+
+
+def password_expired(*, user: Any) -> bool:
+    """Whether the password is older than the administrator's limit (none by default). Its age
+    is counted from the newest audited change, or from the account's creation."""
+    max_age = settings.WORKPLAN_PASSWORD_MAX_AGE_DAYS
+    if not max_age or user.username == SYSTEM_USERNAME:
+        return False
+    changed = AuditEntry.objects.filter(
+        action="user.password_changed",
+        target_type=ContentType.objects.get_for_model(User),
+        target_id=str(user.pk),
+    ).aggregate(newest=Max("at"))["newest"]
+    since: dt.datetime = changed or user.date_joined
+    return since < clock.now() - dt.timedelta(days=max_age)
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,12 @@ def user_change(*, actor: Any, user: User, **changes: Any) -> User:
         raise Invalid(f"unknown field(s): {', '.join(unknown)}")
     if changes.get("is_active") is False and user.pk == getattr(actor, "pk", None):
         raise Invalid(gettext("You cannot deactivate your own account."))
-    return accounts.user_update(actor=actor, user=user, **changes)
+    changed = accounts.user_update(actor=actor, user=user, **changes)
+    if changes.get("is_active") is False:
+        from workplan.security import services as security
+
+        security.session_revoke_all(actor=actor, user=changed)  # signed out everywhere at once
+    return changed
 
 
 @transaction.atomic

@@ -74,8 +74,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password was changed."))
             return redirect("web:home")
-    must = selectors.must_change_password(user=request.user)
-    return render(request, "operations/password_change.html", {"form": form, "must_change": must})
+    reason = selectors.password_change_reason(user=request.user)
+    return render(
+        request,
+        "operations/password_change.html",
+        {"form": form, "must_change": reason == "one_time", "expired": reason == "expired"},
+    )
 
 
 @login_required

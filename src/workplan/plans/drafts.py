@@ -14,13 +14,13 @@ import re
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from workplan.accounts import services as accounts
 from workplan.accounts.models import Unit
 from workplan.core import audit
 from workplan.core.errors import Conflict, Invalid, NotFound
+from workplan.files.storage import saved_or_removed
 from workplan.parsing import ParseError, parse_document
 from workplan.parsing.readers import read_bytes
 from workplan.parsing.result import Deadline, ParsedItem, ParsedPlan, Span, Target, UnitMention
@@ -123,17 +123,18 @@ def draft_create(
         draft.status = DraftStatus.READING
     else:
         _fill(draft, data, filename=filename, year=year)
-    draft.source_file.save(f"{sha}-{filename[-80:]}", ContentFile(data), save=False)
-    draft.save(force_insert=True)
-    if queued:
-        draft.task = queue.enqueue("plans.read_draft", {"draft_id": draft.pk}, created_by=actor)
-        draft.save(update_fields=["task"])
-    audit.record(
-        actor=actor,
-        action="draft.queued" if queued else "draft.created",
-        target=draft,
-        after={"items": len(draft.data["items"]), "source": filename, "bytes": len(data)},
-    )
+    # The document is removed again if anything below fails (a full disk, a database error).
+    with saved_or_removed(draft.source_file, f"{sha}-{filename[-80:]}", data):
+        draft.save(force_insert=True)
+        if queued:
+            draft.task = queue.enqueue("plans.read_draft", {"draft_id": draft.pk}, created_by=actor)
+            draft.save(update_fields=["task"])
+        audit.record(
+            actor=actor,
+            action="draft.queued" if queued else "draft.created",
+            target=draft,
+            after={"items": len(draft.data["items"]), "source": filename, "bytes": len(data)},
+        )
     return draft
 
 

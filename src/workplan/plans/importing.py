@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from workplan.accounts.models import Unit
 from workplan.core import audit
 from workplan.core.errors import Invalid
 from workplan.core.tree import child_path, lock_forest, next_root_position
+from workplan.files.storage import saved_or_removed
 from workplan.parsing.result import ParsedItem, ParsedPlan
 from workplan.plans.models import Assignment, Deadline, Plan, PlanItem, PlanStatus, Target
 from workplan.plans.services import require_planner_of
@@ -104,11 +104,17 @@ def _store(
         source_text=parsed.text,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    if source_bytes is not None:
-        plan.source_sha256 = hashlib.sha256(source_bytes).hexdigest()
-        plan.source_file.save(
-            f"{plan.source_sha256}-{source_name[-80:]}", ContentFile(source_bytes), save=False
-        )
+    if source_bytes is None:
+        return _store_rows(actor=actor, plan=plan, parsed=parsed, unit_choices=unit_choices)
+    plan.source_sha256 = hashlib.sha256(source_bytes).hexdigest()
+    # The document is removed again if anything below fails.
+    with saved_or_removed(plan.source_file, f"{plan.source_sha256}-{source_name[-80:]}", source_bytes):
+        return _store_rows(actor=actor, plan=plan, parsed=parsed, unit_choices=unit_choices)
+
+
+def _store_rows(
+    *, actor: Any, plan: Plan, parsed: ParsedPlan, unit_choices: dict[str, Unit | None]
+) -> ImportResult:
     plan.save(force_insert=True)
     audit.record(actor=actor, action="plan.imported", target=plan, after=audit.snapshot(plan))
 

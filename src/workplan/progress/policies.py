@@ -42,6 +42,7 @@ class SpecialDayPolicy(ScopedPolicy):
     """The holiday and make-up-day list: everyone signed in reads it; administrators change it."""
 
     model = SpecialDay
+    user_administration = True
 
     def scope_rule(self, scope: Scope, action: Action) -> Q:
         return EVERYTHING if action == Action.VIEW else NOTHING

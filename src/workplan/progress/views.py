@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan.core.errors import Conflict, Invalid, NotFound
-from workplan.core.http import domain_errors
+from workplan.core.http import domain_errors, safe_next
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors, services
@@ -120,7 +120,7 @@ def track_action(request: HttpRequest, track_id: int, action: str) -> HttpRespon
         TRACK_ACTIONS[action](actor=request.user, track=track, note=request.POST.get("note", "")[:2000])
     except (Invalid, Conflict) as failure:
         messages.error(request, failure.message)
-    return redirect(request.POST.get("next") or "progress:my_tasks")
+    return redirect(safe_next(request, "progress:my_tasks"))
 
 
 @login_required
@@ -169,7 +169,7 @@ def report_review(request: HttpRequest, report_id: int, decision: str) -> HttpRe
             raise NotFound("no such decision")
     except (Invalid, Conflict) as failure:
         messages.error(request, failure.message)
-    return redirect(request.POST.get("next") or "progress:review_queue")
+    return redirect(safe_next(request, "progress:review_queue"))
 
 
 def _version(request: HttpRequest) -> int | None:

@@ -94,6 +94,10 @@ class GeneratedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.plan} · {self.format}"
 
+    def download_name(self) -> str:
+        """The file's name for a download: bulletin-12-2019-06.docx, summary-12-2019.pdf."""
+        return f"{self.kind}-{self.plan_id}-{self.period.label if self.period else self.year}.{self.format}"
+
 
 class ReportWordingQuerySet(ScopedQuerySetMixin, models.QuerySet["ReportWording"]):
     """Scoped by the model's policy (``visible_to``)."""

@@ -88,7 +88,7 @@ def document_generate(
     record.save(force_insert=True)
     audit.record(actor=actor, action="document.generated", target=record, after=audit.snapshot(record))
     return Generated(
-        record=record, content=content, filename=document_filename(record), content_type=CONTENT_TYPES[fmt]
+        record=record, content=content, filename=record.download_name(), content_type=CONTENT_TYPES[fmt]
     )
 
 
@@ -122,11 +122,6 @@ def _make(*, actor: Any, record: GeneratedDocument, period: Any, year: int | Non
     record.size = len(content)
     record.seconds = round(time.perf_counter() - started, 3)
     return content
-
-
-def document_filename(record: GeneratedDocument) -> str:
-    stem = f"{record.kind}-{record.plan_id}-{record.period.label if record.period else record.year}"
-    return f"{stem}.{record.format}"
 
 
 @transaction.atomic
@@ -169,7 +164,9 @@ def document_request(
 def document_make(*, document_id: int) -> dict[str, Any]:
     """Make a requested document (the ``reports.generate`` task) and store its file."""
     record = (
-        GeneratedDocument.objects.select_for_update().select_related("plan", "created_by").get(pk=document_id)
+        GeneratedDocument.objects.select_for_update(of=("self",))
+        .select_related("plan", "created_by")
+        .get(pk=document_id)
     )
     if record.file:
         return {"skipped": "already made"}
@@ -178,7 +175,7 @@ def document_make(*, document_id: int) -> dict[str, Any]:
         content = _make(
             actor=record.created_by, record=record, period=asked.get("period"), year=asked.get("year")
         )
-    record.file.save(f"{record.sha256}-{document_filename(record)}", ContentFile(content), save=False)
+    record.file.save(f"{record.sha256}-{record.download_name()}", ContentFile(content), save=False)
     record.save()
     audit.record(
         actor=record.created_by, action="document.generated", target=record, after=audit.snapshot(record)

@@ -145,7 +145,7 @@ def document_file(request: HttpRequest, document_id: int) -> HttpResponseBase:
     record = selectors.document_file_for_user(user=request.user, document_id=document_id)
     response = FileResponse(record.file.open("rb"), content_type=services.CONTENT_TYPES[record.format])
     disposition = "inline" if record.format == DocumentFormat.HTML else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{services.document_filename(record)}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{record.download_name()}"'
     return response
 
 

@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 
 from workplan.core import clock
 from workplan.security import selectors, services
+from workplan.security.sessions import SEEN, STARTED
 
-STARTED = "workplan_session_started"
-SEEN = "workplan_session_seen"
 # The last-seen stamp is written at most this often (a session save per request is wasteful).
 TOUCH_SECONDS = 30
 

@@ -22,6 +22,14 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         from workplan.security.middleware import TWO_FACTOR, two_factor_step
 
         request.session[TWO_FACTOR] = two_factor_step(user)
+        # Shown on the user's list of sessions (security.sessions), so a strange one stands out.
+        from workplan.core import audit, clock
+        from workplan.security.sessions import ADDRESS, SEEN, STARTED, USER_AGENT
+
+        address, user_agent = audit.client_of(request)
+        request.session[STARTED] = request.session[SEEN] = clock.now().timestamp()
+        request.session[ADDRESS] = address or ""
+        request.session[USER_AGENT] = (user_agent or "")[:300]
 
 
 @receiver(user_logged_out, dispatch_uid="workplan.security.logout")

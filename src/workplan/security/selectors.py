@@ -13,7 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from workplan import permissions
 from workplan.core import clock
 from workplan.core.errors import NotFound
+from workplan.core.policy import Action
 from workplan.security.policies import two_factor_required
+from workplan.security.sessions import SessionInfo, live_sessions_of
 
 
 def locked_usernames(*, user: Any) -> set[str]:
@@ -44,3 +46,10 @@ def two_factor_state(*, user: Any) -> TwoFactorState:
 def pending_authenticator(*, user: Any) -> TOTPDevice | None:
     """The unconfirmed key being set up, if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+
+
+def sessions_for_user(*, user: Any, owner: Any, current_key: str | None = None) -> list[SessionInfo]:
+    """``owner``'s signed-in sessions, for themselves or an administrator (others: NotFound)."""
+    if not permissions.can(user, Action.ACT_AS, owner):
+        raise NotFound("no such user")
+    return live_sessions_of(owner, current_key=current_key)

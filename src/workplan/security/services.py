@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import match_token
@@ -20,8 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workplan import permissions
 from workplan.core import audit
-from workplan.core.errors import Invalid
+from workplan.core.errors import Forbidden, Invalid
 from workplan.core.models import AuditEntry
+from workplan.core.policy import Action
+from workplan.security.sessions import live_sessions_of
 
 AUTH_EVENTS = frozenset({"login", "login_failed", "locked_out", "logout", "token_refused", "session_expired"})
 
@@ -130,8 +133,55 @@ def _new_recovery_codes(user: Any) -> list[str]:
 
 def audit_export_record(*, actor: Any, filters: dict[str, Any], count: int) -> AuditEntry:
     """Record that ``actor`` exported ``count`` audit rows selected by ``filters``."""
-    permissions.require_admin(actor, _("export the audit log"))
+    permissions.require_audit_reader(actor, _("export the audit log"))
     with transaction.atomic():
         return audit.record(
             actor=actor, action="audit.exported", target=None, after={"filters": filters, "rows": count}
         )
+
+
+def session_revoke(*, actor: Any, user: Any, ref: str) -> bool:
+    """End one of ``user``'s sessions (named by its ``ref``): the user themselves or an
+    administrator. False if there is no such live session."""
+    _require_session_owner(actor, user)
+    with transaction.atomic():
+        ended = [s for s in live_sessions_of(user) if s.ref == ref]
+        for session in ended:
+            Session.objects.filter(session_key=session.key).delete()
+        audit.record(
+            actor=actor,
+            action="session.revoked",
+            target=user,
+            after={"session": ref, "address": ended[0].address if ended else "", "found": bool(ended)},
+        )
+    return bool(ended)
+
+
+def session_revoke_all(*, actor: Any, user: Any, keep_key: str | None = None) -> int:
+    """End all of ``user``'s sessions (but ``keep_key``, the caller's own): the user or an
+    administrator, e.g. when an account is deactivated or a password may have leaked."""
+    _require_session_owner(actor, user)
+    with transaction.atomic():
+        keys = [s.key for s in live_sessions_of(user) if s.key != keep_key]
+        Session.objects.filter(session_key__in=keys).delete()
+        audit.record(actor=actor, action="session.all_revoked", target=user, after={"sessions": len(keys)})
+    return len(keys)
+
+
+def _require_session_owner(actor: Any, user: Any) -> None:
+    if not permissions.can(actor, Action.ACT_AS, user):
+        raise Forbidden(_("Only the user themselves or an administrator may end their sessions."))
+
+
+def permission_refusal_record(*, actor: Any, method: str, path: str, message: str = "") -> AuditEntry | None:
+    """Record that ``actor`` was refused something (a 403 on the web or the API). Anonymous
+    callers are not recorded here (they are sent to sign in, or get 401)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    after = {
+        "method": _printable(method)[:10],
+        "path": _printable(path)[:300],
+        "message": _printable(message),
+    }
+    with transaction.atomic():
+        return audit.record(actor=actor, action="permission.refused", target=None, after=after)

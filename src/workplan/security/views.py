@@ -9,16 +9,47 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan.core.errors import Invalid
-from workplan.core.http import domain_errors
+from workplan.core.http import domain_errors, safe_next
+from workplan.operations.selectors import user_get_for_admin
 from workplan.security import selectors, services
 from workplan.security.audit_log import EXPORT_LIMIT, AuditFilters, AuditSearchForm, audit_search, csv_lines
 from workplan.security.middleware import TWO_FACTOR
+
+
+@login_required
+@domain_errors
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Your signed-in sessions (address, browser, started, last seen); end any, or all others."""
+    if request.method == "POST":
+        if request.POST.get("all"):
+            count = services.session_revoke_all(
+                actor=request.user, user=request.user, keep_key=request.session.session_key
+            )
+            messages.success(request, _("%(count)d other sessions ended.") % {"count": count})
+        else:
+            ref = request.POST.get("session", "")[:64]
+            services.session_revoke(actor=request.user, user=request.user, ref=ref)
+            messages.success(request, _("The session was ended."))
+        return redirect("security:session_list")
+    sessions = selectors.sessions_for_user(
+        user=request.user, owner=request.user, current_key=request.session.session_key
+    )
+    return render(request, "security/sessions.html", {"sessions": sessions})
+
+
+@login_required
+@require_POST
+@domain_errors
+def user_sessions_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
+    """An administrator signs a user out everywhere."""
+    owner = user_get_for_admin(user=request.user, user_id=user_id)
+    count = services.session_revoke_all(actor=request.user, user=owner)
+    messages.success(request, _("%(count)d sessions of %(name)s ended.") % {"count": count, "name": owner})
+    return redirect("web:user_list")
 
 
 @login_required
@@ -57,7 +88,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "secret": base64.b32encode(pending.bin_key).decode() if pending else "",
         "codes": codes,
         "error": error,
-        "next": _safe_next(request),
+        "next": safe_next(request, "web:home"),
     }
     return render(request, "security/two_factor.html", context, status=400 if error else 200)
 
@@ -74,18 +105,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             error = refused.message
         else:
             request.session[TWO_FACTOR] = "ok"
-            return redirect(_safe_next(request))
-    context = {"error": error, "next": _safe_next(request)}
+            return redirect(safe_next(request, "web:home"))
+    context = {"error": error, "next": safe_next(request, "web:home")}
     return render(request, "security/two_factor_verify.html", context, status=400 if error else 200)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return reverse("web:home")
 
 
 @login_required

@@ -24,5 +24,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "unread_notifications": SimpleLazyObject(lambda: notification_unread_count(user=user)),
         "can_manage_users": SimpleLazyObject(lambda: permissions.is_admin(user)),
+        "can_read_audit_log": SimpleLazyObject(lambda: permissions.may_read_audit_log(user)),
         "can_import": SimpleLazyObject(lambda: Unit.objects.visible_to(user, Action.PLAN).exists()),
     }

@@ -11,13 +11,12 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan import permissions
 from workplan.accounts.selectors import unit_list_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
-from workplan.core.http import domain_errors
+from workplan.core.http import domain_errors, safe_next
 from workplan.history import dashboard as history_dashboard
 from workplan.history import selectors as history
 from workplan.history.views import bad_day_errors, item_at, requested_day
@@ -212,12 +211,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the UI language: remembered on the account (and in a cookie before sign-in)."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = redirect(safe_next(request, "/"))
     if language not in {code for code, _ in settings.LANGUAGES}:
         return response
     if request.user.is_authenticated:

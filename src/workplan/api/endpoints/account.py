@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from workplan import permissions
 from workplan.accounts.selectors import memberships_of
@@ -16,6 +16,8 @@ from workplan.api.endpoints import actor, status
 from workplan.api.models import ApiToken
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import DEFAULT_LIMIT, IdCursor, Input, Limit, Out, PathId, ShortText, responses
+from workplan.security import selectors as security_selectors
+from workplan.security import services as security_services
 
 router = Router(tags=["account"])
 
@@ -116,3 +118,58 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
 def token_revoke(request: HttpRequest, token_id: PathId) -> TokenOut:
     token = selectors.token_get_for_user(user=actor(request), token_id=token_id)
     return _token_out(services.token_revoke(actor=actor(request), token=token))
+
+
+class SessionOut(Out):
+    session: str = Field(description="The session's reference (not its secret key).")
+    address: str
+    user_agent: str
+    started: dt.datetime | None
+    last_seen: dt.datetime | None
+    expires: dt.datetime
+    current: bool = Field(description="The session this request came with.")
+
+
+class SessionRevokeIn(Input):
+    session: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")] | None = Field(
+        None, description="The session to end; omit to end all your sessions but this one."
+    )
+
+
+class SessionsRevokedOut(Out):
+    ended: int
+
+
+def _current_key(request: HttpRequest) -> str | None:
+    session = getattr(request, "session", None)
+    return session.session_key if session is not None else None
+
+
+@router.get("/me/sessions", response=responses(list[SessionOut]), summary="Your signed-in sessions")
+def my_sessions(request: HttpRequest) -> list[SessionOut]:
+    user = actor(request)
+    found = security_selectors.sessions_for_user(user=user, owner=user, current_key=_current_key(request))
+    return [
+        SessionOut(
+            session=s.ref,
+            address=s.address,
+            user_agent=s.user_agent,
+            started=s.started,
+            last_seen=s.last_seen,
+            expires=s.expires,
+            current=s.current,
+        )
+        for s in found
+    ]
+
+
+@router.post(
+    "/me/sessions/revoke", response=responses(SessionsRevokedOut), summary="End one or all other sessions"
+)
+def my_sessions_revoke(request: HttpRequest, payload: SessionRevokeIn) -> SessionsRevokedOut:
+    user = actor(request)
+    if payload.session is None:
+        ended = security_services.session_revoke_all(actor=user, user=user, keep_key=_current_key(request))
+    else:
+        ended = int(security_services.session_revoke(actor=user, user=user, ref=payload.session))
+    return SessionsRevokedOut(ended=ended)

@@ -5,12 +5,11 @@ find the actor, call one service or selector and render."""
 # No ``from __future__ import annotations``: django-ninja reads the annotations at definition time.
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from workplan.api.endpoints import actor, changes_of, status
 from workplan.api.resources import resource_router
@@ -28,6 +27,9 @@ from workplan.api.schemas import (
     Out,
     PathId,
     Reason,
+    Version,
+    cents,
+    not_a_boolean,
     responses,
 )
 from workplan.assessment import selectors, services
@@ -50,15 +52,12 @@ Code = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^
 RubricName = Annotated[str, StringConstraints(max_length=200, pattern=SOME_TEXT)]
 LedgerCode = Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]
 PeriodCode = Annotated[str, StringConstraints(max_length=10, pattern=r"^\d{4}(-(H[12]|Q[1-4]|\d{2}))?$")]
-Points = Annotated[Decimal, Field(ge=-1000, le=1000, max_digits=6, decimal_places=2)]
-Version = Annotated[
-    int, Field(ge=0, le=2**31, description="The `version` you read: a stale write is refused (409).")
-]
+Points = Annotated[float, Field(ge=-1000, le=1000), BeforeValidator(not_a_boolean)]
 
 
 class Band(Input):
     name: Annotated[str, StringConstraints(max_length=50, pattern=SOME_TEXT)]
-    top_percent: Annotated[float, Field(gt=0, le=100)]
+    top_percent: Annotated[float, Field(gt=0, le=100), BeforeValidator(not_a_boolean)]
 
 
 class BandOut(Out):
@@ -107,7 +106,7 @@ class RubricIn(Input):
     subject: Subject = Subject.UNITS
     ledger: LedgerCode = ""
     bands: list[Band] = Field(default_factory=list, max_length=10)
-    objection_days: Annotated[int, Field(ge=0, le=90)] = 7
+    objection_days: Annotated[int, Field(ge=0, le=90), BeforeValidator(not_a_boolean)] = 7
 
 
 class RubricPatch(Input):
@@ -118,7 +117,7 @@ class RubricPatch(Input):
     subject: Subject | None = None
     ledger: LedgerCode | None = None
     bands: list[Band] | None = Field(None, max_length=10)
-    objection_days: Annotated[int, Field(ge=0, le=90)] | None = None
+    objection_days: Annotated[int, Field(ge=0, le=90), BeforeValidator(not_a_boolean)] | None = None
 
 
 def _create_values(request: HttpRequest, payload: RubricIn) -> dict[str, Any]:
@@ -153,7 +152,7 @@ class CriterionIn(Input):
     code: Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     name: RubricName
     kind: CriterionKind
-    weight: Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+    weight: Annotated[float, Field(ge=0, le=100), BeforeValidator(not_a_boolean)]
     params: dict[str, Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] | float] = Field(
         default_factory=dict, max_length=10, description='The kind\'s options, e.g. `{"red": 2}`.'
     )
@@ -211,7 +210,7 @@ def rubric_criteria_set(request: HttpRequest, rubric_id: PathId, payload: Criter
     services.rubric_set_criteria(
         actor=user,
         rubric=rubric,
-        criteria=[c.model_dump(mode="json") for c in payload.criteria],
+        criteria=[{**c.model_dump(mode="json"), "weight": cents(c.weight)} for c in payload.criteria],
         expected_version=payload.version,
     )
     return _criteria_out(rubric)
@@ -459,7 +458,7 @@ def manual_score_enter(request: HttpRequest, payload: ScoreIn) -> Any:
         criterion=criterion,
         **_subject(request, criterion, payload.unit_id, payload.entity_id),
         period=payload.period,
-        points=payload.points,
+        points=cents(payload.points),
         reason=payload.reason,
     )
     return status(201, _score_out(score))
@@ -512,7 +511,7 @@ def bonus_add(request: HttpRequest, payload: BonusIn) -> Any:
         criterion=criterion,
         **_subject(request, criterion, payload.unit_id, payload.entity_id),
         period=payload.period,
-        points=payload.points,
+        points=cents(payload.points),
         reason=payload.reason,
         evidence=payload.evidence,
     )

@@ -11,9 +11,19 @@ from pydantic import BeforeValidator, Field, StrictBool, StringConstraints
 
 from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, status
-from workplan.api.endpoints.items import _not_a_boolean
-from workplan.api.endpoints.ledgers import RefId
-from workplan.api.schemas import NO_NUL, SOME_TEXT, Input, IsoDate, Out, PathId, QueryId, responses
+from workplan.api.schemas import (
+    NO_NUL,
+    SOME_TEXT,
+    Input,
+    IsoDate,
+    Out,
+    PathId,
+    QueryId,
+    RefId,
+    Version,
+    not_a_boolean,
+    responses,
+)
 from workplan.core.policy import Action
 from workplan.ledgers import selectors, services
 from workplan.ledgers.compute import OPERATORS
@@ -31,10 +41,7 @@ MeasureUnit = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
 FilterText = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
 
 
-Number = Annotated[float, Field(ge=-1e15, le=1e15), BeforeValidator(_not_a_boolean)]
-Version = Annotated[
-    int, Field(ge=0, le=2**31, description="The `version` you read: a stale write is refused (409).")
-]
+Number = Annotated[float, Field(ge=-1e15, le=1e15), BeforeValidator(not_a_boolean)]
 
 
 class Condition(Input):

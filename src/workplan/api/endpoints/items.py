@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -31,6 +30,8 @@ from workplan.api.schemas import (
     SearchText,
     Title,
     Year,
+    cents,
+    not_a_boolean,
     responses,
 )
 from workplan.core import tree
@@ -47,17 +48,10 @@ Number = Annotated[str, StringConstraints(max_length=30, pattern=NO_NUL)]
 Label = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
 
 
-def _not_a_boolean(value: object) -> object:
-    # pydantic reads true/false as 1/0; the schema says a number, so a boolean is refused.
-    if isinstance(value, bool):
-        raise ValueError("expected a number, not true or false")
-    return value
-
-
 Weight = Annotated[
     float,
     Field(ge=0, le=99999.99, description="Relative weight; stored with two decimal places."),
-    BeforeValidator(_not_a_boolean),
+    BeforeValidator(not_a_boolean),
 ]
 
 
@@ -231,10 +225,6 @@ def item_list(
     return ItemPage(items=_render(user, rows), next_cursor=next_cursor)
 
 
-def _weight(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 class ItemIn(Input):
     title: Title
     parent_id: Id | None = Field(None, description="The parent item; omit for a new top-level part.")
@@ -263,7 +253,7 @@ def item_create(request: HttpRequest, plan_id: PathId, payload: ItemIn) -> Any:
         number=payload.number,
         label=payload.label,
         body=payload.body,
-        weight=_weight(payload.weight),
+        weight=cents(payload.weight),
         start_date=payload.start_date,
         due_date=payload.due_date,
     )
@@ -298,7 +288,7 @@ def item_update(request: HttpRequest, item_id: PathId, payload: ItemPatch) -> It
     item = plan_selectors.item_get_for_user(user=user, item_id=item_id)
     changes = {k: v for k, v in changes_of(payload).items() if v is not None or k in NULLABLE_ITEM_FIELDS}
     if changes.get("weight") is not None:
-        changes["weight"] = _weight(changes["weight"])
+        changes["weight"] = cents(changes["weight"])
     services.item_update(actor=user, item=item, expected_version=payload.version, **changes)
     return _one(user, item.pk)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query
-from pydantic import Field, StrictBool, StrictInt, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints
 
 from workplan.accounts import selectors as unit_selectors
 from workplan.api.endpoints import actor, changes_of, status
@@ -15,7 +15,6 @@ from workplan.api.pagination import keyset_page
 from workplan.api.resources import resource_router
 from workplan.api.schemas import (
     DEFAULT_LIMIT,
-    MAX_ID,
     NO_NUL,
     SOME_TEXT,
     IdCursor,
@@ -24,6 +23,8 @@ from workplan.api.schemas import (
     Out,
     PathId,
     QueryId,
+    RefId,
+    Version,
     responses,
 )
 from workplan.core.policy import Action
@@ -31,17 +32,12 @@ from workplan.ledgers import selectors, services
 from workplan.ledgers.models import FieldKind, Ledger, LedgerField, LedgerRecord
 from workplan.ledgers.registers import LEDGERS
 
-# Ids in request bodies: whole numbers only (never true/false read as 1/0).
-RefId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 Code = Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9_-]+$")]
 LedgerName = Annotated[str, StringConstraints(max_length=200, pattern=SOME_TEXT)]
 Description = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
 FieldKey = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Choice = Annotated[str, StringConstraints(max_length=200, pattern=SOME_TEXT)]
 MeasureUnit = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
-Version = Annotated[
-    int, Field(ge=0, le=2**31, description="The `version` you read: a stale write is refused (409).")
-]
 Value = str | float | bool | list[str] | None
 Values = Annotated[
     dict[Annotated[str, StringConstraints(max_length=40)], Value],

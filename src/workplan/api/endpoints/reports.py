@@ -11,7 +11,18 @@ from ninja import Query, Router
 from pydantic import Field, StringConstraints
 
 from workplan.api.endpoints import actor
-from workplan.api.schemas import MAX_ID, NO_NUL, Input, Out, PathId, QueryId, ShortText, Year, responses
+from workplan.api.schemas import (
+    MAX_ID,
+    NO_NUL,
+    Input,
+    Out,
+    PathId,
+    QueryId,
+    ShortText,
+    Version,
+    Year,
+    responses,
+)
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors as progress_selectors
@@ -190,7 +201,7 @@ def document_file(request: HttpRequest, document_id: PathId) -> HttpResponse:
     record = selectors.document_file_for_user(user=actor(request), document_id=document_id)
     with record.file.open("rb") as stored:
         response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[record.format])
-    response["Content-Disposition"] = f'attachment; filename="{services.document_filename(record)}"'
+    response["Content-Disposition"] = f'attachment; filename="{record.download_name()}"'
     return response
 
 
@@ -245,8 +256,9 @@ class WordingOut(Out):
 class WordingIn(Input):
     """The sentences to reword (keys of `defaults`); an empty string restores the default."""
 
-    values: dict[Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")], ShortLongText]
-    version: Annotated[int, Field(ge=0, le=2**31)] = 0
+    # Any key in the schema: the service refuses a key that is not a sentence of `defaults` (422).
+    values: dict[Annotated[str, StringConstraints(max_length=40)], ShortLongText]
+    version: Version = 0
 
 
 def _wording_out(user: Any, plan: Any) -> WordingOut:

@@ -73,7 +73,7 @@ class NoticeIn(Input):
     reply_due: IsoDate
 
 
-class AnswerIn(Input):
+class NoticeAnswerIn(Input):
     answer: Text
 
 
@@ -115,7 +115,7 @@ def notice_get(request: HttpRequest, notice_id: PathId) -> NoticeOut:
     response=responses(NoticeOut),
     summary="Answer a notice (情况说明; the unit)",
 )
-def notice_answer(request: HttpRequest, notice_id: PathId, payload: AnswerIn) -> NoticeOut:
+def notice_answer(request: HttpRequest, notice_id: PathId, payload: NoticeAnswerIn) -> NoticeOut:
     user = actor(request)
     notice = selectors.notice_get_for_user(user=user, notice_id=notice_id)
     return notice_out(services.notice_answer(actor=user, notice=notice, answer=payload.answer))

@@ -17,13 +17,17 @@ from workplan.api.endpoints import actor, changes_of, status
 from workplan.api.pagination import keyset_page
 from workplan.api.schemas import DEFAULT_LIMIT, Id, IdCursor, Input, Limit, Out, PathId, responses
 from workplan.operations import selectors, services
+from workplan.security import services as security_services
 
 router = Router(tags=["users"])
 
 Username = Annotated[str, StringConstraints(pattern=r"^[\w.@+-]{1,150}$")]
 PersonName = Annotated[str, StringConstraints(max_length=150, pattern=r"^[^\x00]*$")]
 Email = Annotated[
-    str, StringConstraints(max_length=254, pattern=r"^$|^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
+    str,
+    StringConstraints(
+        max_length=254, pattern=r"^$|^[^@ \t\n\r\f\v\x00]+@[^@ \t\n\r\f\v\x00]+\.[^@ \t\n\r\f\v\x00]+$"
+    ),
 ]
 Phone = Annotated[str, StringConstraints(pattern=r"^[0-9+()\- ]{0,30}$")]
 
@@ -177,3 +181,18 @@ def user_role_remove(request: HttpRequest, user_id: PathId, membership_id: PathI
     )
     services.membership_withdraw(actor=actor(request), membership=membership)
     return _fresh(request, user_id)
+
+
+class SessionsEndedOut(Out):
+    ended: int
+
+
+@router.post(
+    "/users/{user_id}/sessions/revoke",
+    response=responses(SessionsEndedOut),
+    summary="Sign a user out everywhere (administrators)",
+)
+def user_sessions_revoke(request: HttpRequest, user_id: PathId) -> SessionsEndedOut:
+    user = actor(request)
+    target = selectors.user_get_for_admin(user=user, user_id=user_id)
+    return SessionsEndedOut(ended=security_services.session_revoke_all(actor=user, user=target))

@@ -274,3 +274,25 @@ def test_the_served_schema_is_valid_openapi_3_with_no_duplicated_key(db, client)
 
     schema = json.loads(text, object_pairs_hook=no_duplicates)
     validate(schema)
+
+
+def test_no_two_schemas_share_a_name():
+    """The OpenAPI components are named by class: a second ``AnswerIn`` silently replaced the
+    first in the schema (the notice answer showed the objection answer's 5000-character bound)."""
+    from collections import Counter
+
+    from workplan.api.router import api
+    from workplan.api.schemas import Input, Out
+
+    api.get_openapi_schema()  # imports every endpoint module
+
+    def family(base: type) -> list[type]:
+        found = []
+        for sub in base.__subclasses__():
+            found += [sub, *family(sub)]
+        return found
+
+    names = Counter(
+        cls.__name__ for cls in {*family(Input), *family(Out)} if cls.__module__.startswith("workplan.")
+    )
+    assert [name for name, count in names.items() if count > 1] == []

@@ -11,8 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from workplan import permissions
-from workplan.accounts.models import Membership, Unit, User
-from workplan.accounts.services import SYSTEM_USERNAME
+from workplan.accounts.models import SYSTEM_USERNAME, Membership, Unit, User
 from workplan.core.spreadsheets import row_values
 from workplan.operations.orgsheet.layout import UNIT_COLUMNS, UNITS_SHEET, USER_COLUMNS, USERS_SHEET, Column
 

@@ -17,8 +17,7 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext
 
-from workplan.accounts.models import Membership, Role, Unit, UnitKind, User
-from workplan.accounts.services import SYSTEM_USERNAME
+from workplan.accounts.models import SYSTEM_USERNAME, Membership, Role, Unit, UnitKind, User
 from workplan.operations.orgsheet.layout import (
     FALSE_WORDS,
     REQUIRED_UNIT_COLUMNS,
