@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from workplan.history.overlay import overlay_after
 from workplan.plans.models import PlanItem
@@ -106,21 +107,23 @@ def _unchanged_sql(t: dict[str, str]) -> str:
     """  # noqa: S608 - table names from the models, values are parameters
 
 
-def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int]) -> PlanReportsAt:
+def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[Any]) -> PlanReportsAt:
     """The plan's reports as they stood at ``end``, reduced in the database.
 
     A report with no ``reported``/``accepted``/``returned`` event after ``end`` stands today
     as it stood then, so its row is read as it is, and grouped in SQL: per track only its
     newest and newest not-returned report come back, per period only the counts. The reports
     that moved after ``end`` are replayed from their events up to ``end`` (none, for a report
-    first sent later) and merged in. ``visible_tracks``: the trend counts only those.
+    first sent later) and merged in. ``visible_tracks``: a query of the ids of the tracks to
+    read (the user's); only their reports are read, for the board and the trend.
     """
     t = _tables()
     stamp = connection.ops.adapt_datetimefield_value(end)
+    visible_sql, visible_params = visible_tracks.query.sql_with_params()
     # One statement, the unchanged set computed once: "T" rows are each track's newest and
-    # newest not-returned report, "P" rows the counts per track, period and state (the trend).
+    # newest not-returned report, "P" rows the counts per period and state (the trend).
     reduced = f"""
-    WITH u AS MATERIALIZED ({_unchanged_sql(t)}),
+    WITH u AS MATERIALIZED ({_unchanged_sql(t)} AND r.track_id IN ({visible_sql})),
     g AS (
         SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
         FROM u GROUP BY track_id
@@ -128,8 +131,8 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int])
     SELECT 'T', u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
     FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
     UNION ALL
-    SELECT 'P', u.track_id, u.period_id, u.idx, u.label, u.status, COUNT(*), NULL, SUM(u.percent)
-    FROM u GROUP BY u.track_id, u.period_id, u.idx, u.label, u.status
+    SELECT 'P', NULL, u.period_id, u.idx, u.label, u.status, COUNT(*), NULL, SUM(u.percent)
+    FROM u GROUP BY u.period_id, u.idx, u.label, u.status
     """  # noqa: S608 - table names from the models, values are parameters
     moved = f"""
     SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
@@ -138,18 +141,18 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int])
         SELECT m.report_id FROM {t["event"]} m
         WHERE m.at > %s AND m.kind IN {_REVIEW_KINDS}
           AND m.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)
-    )
+    ) AND r.track_id IN ({visible_sql})
     ORDER BY e.at, e.id
     """  # noqa: S608 - table names from the models, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(reduced, [plan_id, stamp])
+        cursor.execute(reduced, [plan_id, stamp, *visible_params])
         rows, grouped = [], []
         for kind, *values in cursor.fetchall():
             if kind == "T":
                 rows.append(ReportRow(*values))
             else:
                 grouped.append(values)
-        cursor.execute(moved, [stamp, stamp, plan_id])
+        cursor.execute(moved, [stamp, stamp, plan_id, *visible_params])
         replayed: dict[int, ReportRow] = {}
         percent: dict[int, int] = {}
         for track, period, index, label, kind, data, pct, own, rid in cursor.fetchall():
@@ -159,16 +162,12 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: set[int])
                 track, period, index, label, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
             )
     periods: dict[int, PeriodTally] = {}
-    for track, period, index, label, status, count, _none, total in grouped:
-        if track in visible_tracks:
-            periods.setdefault(period, PeriodTally(period, index, label)).add(
-                status, int(total or 0), n=count
-            )
+    for _track, period, index, label, status, count, _none, total in grouped:
+        periods.setdefault(period, PeriodTally(period, index, label)).add(status, int(total or 0), n=count)
     for row in replayed.values():
-        if row.track_id in visible_tracks:
-            periods.setdefault(
-                row.period_id, PeriodTally(row.period_id, row.period_index, row.period_label)
-            ).add(row.state, row.percent)
+        periods.setdefault(row.period_id, PeriodTally(row.period_id, row.period_index, row.period_label)).add(
+            row.state, row.percent
+        )
     return PlanReportsAt(
         tracks=track_reports_at(rows=rows + list(replayed.values()), end=end),
         periods=sorted(periods.values(), key=lambda p: p.period_index),

@@ -131,10 +131,8 @@ def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
     rows = list(found)
     # The units once each (a hundred, not one per track): fewer model instances to build.
     units = Unit.objects.only(*UNIT_FIELDS).in_bulk({track.unit_id for track in rows})
-    visible_tracks = set()
     for track in rows:
         track.unit = units[track.unit_id]
-        visible_tracks.add(track.pk)
         state_then = getattr(track, "state_then")  # noqa: B009 - an annotation
         if state_then == TrackState.REASSIGNED or track.item_id not in by_id:
             continue
@@ -154,7 +152,7 @@ def _inputs(*, user: Any, plan: Plan, end: dt.datetime) -> _Inputs:
         )
     }
     states = {item.pk: item_state_at(progress.get(item.pk), end) for item in items}
-    said = plan_reports_at(plan_id=plan.pk, end=end, visible_tracks=visible_tracks)
+    said = plan_reports_at(plan_id=plan.pk, end=end, visible_tracks=found.order_by().values("id"))
     return _Inputs(
         items=items,
         tracks=tracks,
