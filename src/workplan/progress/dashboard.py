@@ -90,6 +90,11 @@ class Dashboard:
     heat: list[tuple[Unit, list[int | None]]]  # per unit, the mean percent in each part (None: nothing there)
     attention_total: int | None = None  # when ``attention`` holds only the first rows
 
+    @property
+    def attention_count(self) -> int:
+        """How many items need attention: all of them, even when ``attention`` holds the first."""
+        return len(self.attention) if self.attention_total is None else self.attention_total
+
 
 def _part_of(row: ItemStatusRow) -> str:
     return str(row.item.path[: PlanItem.steplen])

@@ -60,6 +60,7 @@ def test_dashboard_and_item_page_as_of(client, personas, history):
     client.force_login(personas.planner)
     dashboard = client.get(f"/plans/{history.plan_id}/dashboard/", {"as_of": "2019-02-01"})
     assert dashboard.status_code == 200 and "You are looking at the past" in dashboard.content.decode()
+    assert "(None)" not in dashboard.content.decode()  # the attention count is a number in the past too
     item = client.get(f"/items/{history.pk}/", {"as_of": "2019-02-25"}).content.decode()
     assert "（修订）" not in item and "50%" in item.replace(" %", "%")
     assert "awaiting review" in item
