@@ -38,7 +38,12 @@ def _iso(pattern: re.Pattern[str], what: str) -> Any:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    """An aware moment in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows."""
+    aware = timezone.make_aware(value) if timezone.is_naive(value) else value
+    try:
+        return aware.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso(ISO_DATE, "date (YYYY-MM-DD)"))]
