@@ -140,9 +140,18 @@ def _pages(org, plan, tasks, reports, draft) -> dict[str, list[str]]:
         reverse("progress:notifications"),
         reverse("web:units_list"),
         reverse("web:units_detail", args=[org.unit_a.code]),
+        # The pages of this round: overview, level-by-level tree, the past, changes, sessions, mail.
+        reverse("web:overview"),
+        reverse("web:plan_tree", args=[plan.pk]),
+        reverse("web:plan_dashboard", args=[plan.pk]) + "?as_of=2019-03-04",
+        reverse("web:item_detail", args=[tasks[0].pk]) + "?as_of=2019-03-04",
+        reverse("history:plan_changes", args=[plan.pk]) + "?since=2019-03-04&until=2019-03-05",
+        reverse("security:session_list"),
+        reverse("channels:mail"),
     ]
     planner = [
         *common,
+        reverse("publishing:manage", args=[plan.pk]),
         reverse("plans:import_start"),
         reverse("plans:draft", args=[draft.pk]),
         reverse("plans:breakdown_upload", args=[plan.pk]),
@@ -152,6 +161,8 @@ def _pages(org, plan, tasks, reports, draft) -> dict[str, list[str]]:
         *common,
         reverse("web:user_list"),
         reverse("web:units_edit", args=[org.unit_a.code]),
+        reverse("channels:list"),
+        reverse("security:audit_list"),
         reverse("admin:index"),
         reverse("admin:accounts_user_changelist"),
         reverse("admin:accounts_unit_changelist"),
