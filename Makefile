@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench bench-peer score score-tuning score-real score-blind clean
+.PHONY: bundle bundle-test fonts setup demo serve test test-sqlite test-postgres lint format typecheck djangocheck check bench bench-peer bench-scale score score-tuning score-real score-blind clean
 
 VENDOR := src/workplan/web/static/vendor
 ASSETS := $(VENDOR)/.installed-stamp
@@ -77,6 +77,10 @@ check: lint typecheck djangocheck test   ## everything CI runs
 
 bench: setup
 	bash bench/run.sh
+
+# 2,000 units, 100,000 items, 1.2M reports on PostgreSQL (built once, ~15 min; kept): SCALE_ARGS=--scale 0.02
+bench-scale: setup
+	$(BIN)/python bench/bench_scale.py $(SCALE_ARGS)
 
 # side by side with Redmine (needs root; about half an hour; --quick: a few minutes): bench/peer/README.md
 bench-peer: setup

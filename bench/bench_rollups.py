@@ -5,6 +5,10 @@ For each size prints: the old selector (``plan_dashboard``), the new one
 (``plan_dashboard_counted``), the dashboard page, the organisation overview page, the raw SQL of
 the same counts (one aggregate over tracks ⨝ items), the ratio page / raw SQL (goal ≤ 1.5×
 for the counts), query counts, and the load average (the machine is shared: figures are noisy).
+
+The pages are today's: the clock is frozen on 30 June of the plan's year
+(``workplan.core.clock.frozen``) rather than passing ``?as_of=``, which for a past day takes
+the history path (``workplan.history``, docs/adr/0002).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ def _measure(seed: int, items: int, args: argparse.Namespace, backend: str) -> N
     from django.test import Client
 
     from workplan.accounts.models import User
+    from workplan.core import clock
     from workplan.plans.models import Plan
     from workplan.progress.dashboard import plan_dashboard, plan_dashboard_counted
     from workplan.progress.models import ProgressReport
@@ -94,11 +99,13 @@ def _measure(seed: int, items: int, args: argparse.Namespace, backend: str) -> N
     new_ms, new_q = _median(lambda: plan_dashboard_counted(user=user, plan=plan, today=today), args.runs)
     client = Client()
     client.force_login(user)
-    for url in (f"/plans/{plan.pk}/dashboard/?as_of={today}", f"/overview/?as_of={today}"):
-        status = client.get(url).status_code
-        assert status == 200, (url, status)
-    page_ms, page_q = _median(lambda: client.get(f"/plans/{plan.pk}/dashboard/?as_of={today}"), args.runs)
-    org_ms, org_q = _median(lambda: client.get(f"/overview/?as_of={today}"), args.runs)
+    with clock.frozen(dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)):
+        for url in (f"/plans/{plan.pk}/dashboard/", "/overview/"):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            assert not response.context.get("past"), f"{url} took the history path"
+        page_ms, page_q = _median(lambda: client.get(f"/plans/{plan.pk}/dashboard/"), args.runs)
+        org_ms, org_q = _median(lambda: client.get("/overview/"), args.runs)
     print(f"   raw SQL of the counts       {raw_ms:8.1f} ms")
     print(
         f"   after: counted selector     {new_ms:8.1f} ms  {new_q} queries  ({new_ms / raw_ms:.1f}x raw SQL)"

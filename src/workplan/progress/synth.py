@@ -63,8 +63,15 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def synthesise_reports(plan: Plan, periods: int, rng: random.Random) -> SynthReports:
-    """Dispatch ``plan`` and fill its first ``periods`` monthly periods with reports."""
+def synthesise_reports(
+    plan: Plan, periods: int, rng: random.Random, *, timeline: bool = True, chunk: int = 5000
+) -> SynthReports:
+    """Dispatch ``plan`` and fill its first ``periods`` monthly periods with reports.
+
+    Written ``chunk`` tracks at a time, so memory stays flat on a large plan. ``timeline=False``
+    is the fast path of the scale benchmark (bench/bench_scale.py, a million reports): no
+    timeline events and one summary audit row for the plan instead of one per report.
+    """
     if not 1 <= periods <= 12:
         raise Invalid("synthesise between 1 and 12 monthly periods")
     actor = system_actor()
@@ -73,78 +80,100 @@ def synthesise_reports(plan: Plan, periods: int, rng: random.Random) -> SynthRep
         services.plan_dispatch(actor=actor, plan=plan)
     with transaction.atomic():
         chosen = list(Period.objects.filter(plan=plan).order_by("index")[:periods])
-        tracks = list(Track.objects.filter(item__plan=plan).select_related("item", "unit").order_by("id"))
-        reports: list[ProgressReport] = []
-        events: list[ItemEvent] = []
-        returned = 0
-        for track in tracks:
-            pace = rng.uniform(0.55, 1.25)
-            start, due = window(start=track.item.start_date, due=track.item.due_date, year=plan.year)
-            span = max(1, (due - start).days + 1)
-            percent = 0
-            for number, period in enumerate(chosen, start=1):
-                expected = min(1.0, max(0.0, ((period.end - start).days + 1) / span))
-                percent = max(percent, min(100, round(expected * 100 * pace + rng.uniform(-5, 5))))
-                latest = number == len(chosen)
-                if latest:
-                    status = ReportStatus.SUBMITTED
-                elif rng.random() < 0.04:
-                    status, returned = ReportStatus.RETURNED, returned + 1
-                else:
-                    status = ReportStatus.ACCEPTED
-                lag = expected * 100 - percent
-                submitted = _at(period.due_date - dt.timedelta(days=rng.randint(0, 6)), rng.randint(8, 17))
-                report = ProgressReport(
-                    track=track,
-                    period=period,
-                    item=track.item,
-                    unit=track.unit,
-                    narrative=rng.choice(NARRATIVES),
-                    percent=percent,
-                    self_status=SelfStatus.DONE
-                    if percent == 100
-                    else (
-                        SelfStatus.BEHIND
-                        if lag > 25
-                        else SelfStatus.AT_RISK
-                        if lag > 10
-                        else SelfStatus.ON_TRACK
-                    ),
-                    status=status,
-                    submitted_at=submitted,
-                    reviewed_at=None if latest else submitted + dt.timedelta(days=2),
-                    review_note="请补充佐证材料" if status == ReportStatus.RETURNED else "",
-                )
-                reports.append(report)
-                events.append(_event(actor, track, EventKind.REPORTED, submitted, data={"percent": percent}))
-                if not latest:
-                    kind = EventKind.RETURNED if status == ReportStatus.RETURNED else EventKind.ACCEPTED
-                    events.append(_event(actor, track, kind, submitted + dt.timedelta(days=2)))
-            track.latest_percent = percent if chosen else None
-            track.state = TrackState.IN_PROGRESS
-            track.acknowledged_at = track.started_at = _at(dt.date(plan.year, 1, 3), 10)
-        ProgressReport.objects.bulk_create(reports, batch_size=2000)
-        for event, report in zip(events, _pair_reports(events, reports), strict=True):
-            event.report = report
-        ItemEvent.objects.bulk_create(events, batch_size=2000)
-        Track.objects.bulk_update(
-            tracks, ["latest_percent", "state", "acknowledged_at", "started_at"], batch_size=2000
+        tracks = list(
+            Track.objects.filter(item__plan=plan)
+            .select_related("item")
+            .only("id", "item_id", "unit_id", "item__start_date", "item__due_date", "item__plan_id")
+            .order_by("id")
         )
-        audit.record_many(actor=actor, action="report.submitted", targets=reports)
+        made = returned = 0
+        for first in range(0, len(tracks), chunk):
+            batch = tracks[first : first + chunk]
+            reports, events, returned_now = _fill(actor, plan, batch, chosen, rng)
+            made, returned = made + len(reports), returned + returned_now
+            ProgressReport.objects.bulk_create(reports, batch_size=2000)
+            Track.objects.bulk_update(
+                batch, ["latest_percent", "state", "acknowledged_at", "started_at"], batch_size=2000
+            )
+            if timeline:
+                for event, report in zip(events, _pair_reports(events, reports), strict=True):
+                    event.report = report
+                ItemEvent.objects.bulk_create(events, batch_size=2000)
+                audit.record_many(actor=actor, action="report.submitted", targets=reports)
+        if not timeline:
+            audit.record(
+                actor=actor,
+                action="report.bulk_loaded",
+                target=plan,
+                after={"reports": made, "tracks": len(tracks), "periods": len(chosen)},
+            )
         rollup_state.refresh_plan(plan)  # the bulk writes bypassed the services
-    return SynthReports(tracks=len(tracks), periods=len(chosen), reports=len(reports), returned=returned)
+    return SynthReports(tracks=len(tracks), periods=len(chosen), reports=made, returned=returned)
+
+
+def _fill(
+    actor: User, plan: Plan, tracks: list[Track], chosen: list[Period], rng: random.Random
+) -> tuple[list[ProgressReport], list[ItemEvent], int]:
+    """One report per track and chosen period (units move at their own pace); the tracks'
+    cached state is set in place. Returns the reports, their timeline events, how many returned."""
+    reports: list[ProgressReport] = []
+    events: list[ItemEvent] = []
+    returned = 0
+    for track in tracks:
+        pace = rng.uniform(0.55, 1.25)
+        start, due = window(start=track.item.start_date, due=track.item.due_date, year=plan.year)
+        span = max(1, (due - start).days + 1)
+        percent = 0
+        for number, period in enumerate(chosen, start=1):
+            expected = min(1.0, max(0.0, ((period.end - start).days + 1) / span))
+            percent = max(percent, min(100, round(expected * 100 * pace + rng.uniform(-5, 5))))
+            latest = number == len(chosen)
+            if latest:
+                status = ReportStatus.SUBMITTED
+            elif rng.random() < 0.04:
+                status, returned = ReportStatus.RETURNED, returned + 1
+            else:
+                status = ReportStatus.ACCEPTED
+            lag = expected * 100 - percent
+            submitted = _at(period.due_date - dt.timedelta(days=rng.randint(0, 6)), rng.randint(8, 17))
+            report = ProgressReport(
+                track=track,
+                period=period,
+                item_id=track.item_id,
+                unit_id=track.unit_id,
+                narrative=rng.choice(NARRATIVES),
+                percent=percent,
+                self_status=SelfStatus.DONE
+                if percent == 100
+                else (
+                    SelfStatus.BEHIND if lag > 25 else SelfStatus.AT_RISK if lag > 10 else SelfStatus.ON_TRACK
+                ),
+                status=status,
+                submitted_at=submitted,
+                reviewed_at=None if latest else submitted + dt.timedelta(days=2),
+                review_note="请补充佐证材料" if status == ReportStatus.RETURNED else "",
+            )
+            reports.append(report)
+            events.append(_event(actor, track, EventKind.REPORTED, submitted, data={"percent": percent}))
+            if not latest:
+                kind = EventKind.RETURNED if status == ReportStatus.RETURNED else EventKind.ACCEPTED
+                events.append(_event(actor, track, kind, submitted + dt.timedelta(days=2)))
+        track.latest_percent = percent if chosen else None
+        track.state = TrackState.IN_PROGRESS
+        track.acknowledged_at = track.started_at = _at(dt.date(plan.year, 1, 3), 10)
+    return reports, events, returned
 
 
 def _event(
     actor: User, track: Track, kind: str, at: dt.datetime, data: dict[str, int] | None = None
 ) -> ItemEvent:
     return ItemEvent(
-        item=track.item,
+        item_id=track.item_id,
         kind=kind,
         at=at,
         actor=actor,
         actor_repr=actor.username,
-        unit=track.unit,
+        unit_id=track.unit_id,
         track=track,
         data=data or {},
     )
