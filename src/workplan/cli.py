@@ -492,10 +492,12 @@ def _rollups(args: argparse.Namespace) -> int:
 
     actor = system_actor()
     drifted = 0
-    for plan, tracks, items in rollup_drift(user=actor):
-        if tracks or items:
+    for plan, tracks, items, tallies in rollup_drift(user=actor):
+        if tracks or items or tallies:
             drifted += 1
-            print(f"plan {plan.pk} {plan.title}: {tracks} tracks and {items} items drifted")
+            print(
+                f"plan {plan.pk} {plan.title}: {tracks} tracks, {items} items, {tallies} report tallies drifted"
+            )
             if args.repair:
                 print(f"  repaired: {services.rollups_repair(actor=actor, plan=plan)} items changed")
     print("roll-up state current" if not drifted else f"{drifted} plan(s) drifted")

@@ -37,6 +37,13 @@ def is_storage_full(error: BaseException | None) -> bool:
     return False
 
 
+def query_without_page(request: HttpRequest) -> str:
+    """The request's query string without ``page``: a pager's links add their own."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def safe_next(request: HttpRequest, default: str) -> str:
     """The ``next`` the request asks for if it is a path on this site, else ``default``.
 

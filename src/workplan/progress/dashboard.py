@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, Q, Sum
 
 from workplan.accounts.models import Unit
 from workplan.core import clock
 from workplan.plans.models import Plan, PlanItem, PlanStatus
 from workplan.progress import status as rules_module
-from workplan.progress.models import ProgressReport, ReportStatus, Track, TrackState
+from workplan.progress.models import ProgressReport, ReportStatus, ReportTally, Track, TrackState
+from workplan.progress.policies import plans_seen_whole
 from workplan.progress.selectors import ItemStatusRow, plan_status_board, rollups
 from workplan.progress.status import Status
 
@@ -89,6 +91,7 @@ class Dashboard:
     trend: list[TrendPoint]
     heat: list[tuple[Unit, list[int | None]]]  # per unit, the mean percent in each part (None: nothing there)
     attention_total: int | None = None  # when ``attention`` holds only the first rows
+    unit_page: Page[Unit] | None = None  # when ``units`` and ``heat`` hold one page of the units
 
     @property
     def attention_count(self) -> int:
@@ -155,7 +158,35 @@ def plan_dashboard(*, user: Any, plan: Plan, today: dt.date | None = None) -> Da
 
 
 def _trend(*, user: Any, plan: Plan) -> list[TrendPoint]:
-    """Per reporting period: the mean reported percent and how reports were reviewed (one query)."""
+    """Per reporting period: the mean reported percent and how reports were reviewed (one query).
+
+    A user who sees every report of the plan sums its stored tallies (``ReportTally``: a row
+    per unit and period); anyone else counts the reports they see."""
+    if plan.pk in plans_seen_whole(user, [plan]):
+        tallies = (
+            ReportTally.objects.filter(period__plan=plan)
+            .values("period_id", "period__label", "period__index")
+            .annotate(
+                kept=Sum("percent_sum"),
+                kept_n=Sum("percent_count"),
+                reports=Sum("reports"),
+                accepted=Sum("accepted"),
+                returned=Sum("returned"),
+            )
+            .order_by("period__index")
+        )
+        return [
+            TrendPoint(
+                period_id=row["period_id"],
+                label=row["period__label"],
+                average_percent=round(row["kept"] / row["kept_n"]) if row["kept_n"] else None,
+                reports=row["reports"],
+                accepted=row["accepted"],
+                returned=row["returned"],
+            )
+            for row in tallies
+            if row["reports"]
+        ]
     rows = (
         ProgressReport.objects.visible_to(user)
         .filter(item__plan=plan, submitted_at__isnull=False)
@@ -198,10 +229,16 @@ class _TrackRef:
     track: Track
 
 
-def plan_dashboard_counted(*, user: Any, plan: Plan, today: dt.date | None = None) -> Dashboard:
+DASHBOARD_UNITS = 50  # units a page of the dashboard's unit table and heat map shows
+
+
+def plan_dashboard_counted(
+    *, user: Any, plan: Plan, today: dt.date | None = None, unit_page: int | str | None = None
+) -> Dashboard:
     """The dashboard's figures counted in the database (``progress.selectors.rollups``): the same
     numbers as :func:`plan_dashboard`, in a fixed number of queries, without the per-item rows
-    (``rows`` is empty; ``attention`` holds the first 50 and ``attention_total`` all of them)."""
+    (``rows`` is empty; ``attention`` holds the first 50 and ``attention_total`` all of them).
+    ``units`` and ``heat`` hold page ``unit_page`` of the units at work, ``DASHBOARD_UNITS`` a page."""
     today = today or clock.today()
     overall = Tally()
     by_part: dict[str, Tally] = defaultdict(Tally)
@@ -210,12 +247,14 @@ def plan_dashboard_counted(*, user: Any, plan: Plan, today: dt.date | None = Non
         by_part[group.part].add_group(group)
     by_unit: dict[int, Tally] = defaultdict(Tally)
     cell: dict[tuple[int, str], Tally] = defaultdict(Tally)
-    for group in rollups.unit_groups(user=user, plans=[plan], today=today):
+    page = Paginator(rollups.units_at_work(user=user, plans=[plan]), DASHBOARD_UNITS).get_page(unit_page)
+    unit_rows = list(page.object_list)
+    shown = [u.pk for u in unit_rows]
+    for group in rollups.unit_groups(user=user, plans=[plan], today=today, unit_ids=shown):
         unit_id = int(group.unit_id or 0)
         by_unit[unit_id].add_group(group)
         cell[(unit_id, group.part)].add_group(group)
     parts = {p.path: p for p in PlanItem.objects.visible_to(user).filter(plan=plan, depth=1)}
-    unit_rows = list(Unit.objects.filter(pk__in=list(by_unit)).order_by("path"))
     total, first = rollups.attention_items(user=user, plan=plan, today=today)
     return Dashboard(
         plan=plan,
@@ -228,6 +267,7 @@ def plan_dashboard_counted(*, user: Any, plan: Plan, today: dt.date | None = Non
         units=[UnitSummary(unit=unit, tally=by_unit[unit.pk]) for unit in unit_rows],
         attention=_attention_rows(user=user, plan=plan, found=first),  # type: ignore[arg-type]
         attention_total=total,
+        unit_page=page,
         trend=_trend(user=user, plan=plan),
         heat=[
             (
@@ -275,18 +315,31 @@ class Overview:
     plans: list[PlanRollup]
     units: list[UnitSummary]
     unit: Unit | None  # when narrowed to one unit: ``plans`` counts that unit's tasks only
+    unit_page: Page[Unit] | None = None  # when ``units`` holds one page of the units
 
 
-def organisation_overview(*, user: Any, today: dt.date | None = None, unit: Unit | None = None) -> Overview:
-    """Counted in the database (``progress.selectors.rollups``): four queries at most, whatever the
-    size of the plans; the user's scope applies (a unit's users see their own work)."""
+def organisation_overview(
+    *,
+    user: Any,
+    today: dt.date | None = None,
+    unit: Unit | None = None,
+    units_per_page: int | None = None,
+    unit_page: int | str | None = None,
+) -> Overview:
+    """Counted in the database (``progress.selectors.rollups``): a few queries, whatever the size
+    of the plans; the user's scope applies (a unit's users see their own work). With
+    ``units_per_page``, ``units`` holds page ``unit_page`` of the units (else every unit)."""
     today = today or clock.today()
     plans = list(Plan.objects.visible_to(user).filter(status=PlanStatus.ACTIVE).order_by("-year", "title"))
     by_plan: dict[int, Tally] = defaultdict(Tally)
     overall = Tally()
     by_unit: dict[int, Tally] = defaultdict(Tally)
-    unit_ids = None if unit is None else [unit.pk]
-    for group in rollups.unit_groups(user=user, plans=plans, today=today, unit_ids=unit_ids):
+    unit_ids: list[int] | None = None if unit is None else [unit.pk]
+    page = None
+    if unit is None and units_per_page:
+        page = Paginator(rollups.units_at_work(user=user, plans=plans), units_per_page).get_page(unit_page)
+        unit_ids = [u.pk for u in page.object_list]
+    for group in rollups.unit_groups(user=user, plans=plans, today=today, unit_ids=unit_ids, by_part=False):
         by_unit[int(group.unit_id or 0)].add_group(group)
         if unit is not None:
             by_plan[group.plan_id].add_group(group)
@@ -297,11 +350,14 @@ def organisation_overview(*, user: Any, today: dt.date | None = None, unit: Unit
         overall.counts = {s: overall.counts[s] + tally.counts[s] for s in STATUS_ORDER}
         overall.weighted_percent += tally.weighted_percent
         overall.weight += tally.weight
-    units = list(Unit.objects.filter(pk__in=list(by_unit)).order_by("path"))
+    units = (
+        list(page.object_list) if page else list(Unit.objects.filter(pk__in=list(by_unit)).order_by("path"))
+    )
     return Overview(
         today=today,
         overall=overall,
         plans=[PlanRollup(plan, by_plan[plan.pk]) for plan in plans if plan.pk in by_plan],
         units=[UnitSummary(u, by_unit[u.pk]) for u in units],
         unit=unit,
+        unit_page=page,
     )

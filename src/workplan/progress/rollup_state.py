@@ -9,6 +9,9 @@ Two layers, both written only from here (called by the services, in their transa
   was not reassigned away), ``percent`` (the slowest unit's, ``None`` while none reported),
   ``returned`` and ``self_flagged`` (any unit).
 
+And per **period × unit** (``ReportTally``): the counts the dashboard's trend shows, so it
+sums a few rows per unit instead of every report of the plan.
+
 Dates are not copied: the queries read the item's own dates, so editing a due date cannot
 leave the state stale. :func:`drift` finds rows that disagree with a recomputation (a bulk
 load that bypassed the services); ``workplan rollups check --repair`` fixes them.
@@ -21,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from workplan.plans.models import Plan
@@ -29,6 +32,7 @@ from workplan.progress.models import (
     ItemProgress,
     ProgressReport,
     ReportStatus,
+    ReportTally,
     SelfStatus,
     Track,
     TrackState,
@@ -132,13 +136,80 @@ def refresh_items(item_ids: Iterable[int]) -> None:
 
 
 def refresh_plan(plan: Plan) -> int:
-    """Recompute every track and item of ``plan``; the number of items whose state changed."""
+    """Recompute every track, item and report tally of ``plan``; the number of items whose state changed."""
     Track.objects.filter(item__plan=plan).update(**_track_updates())
+    _store_tallies(plan)
     return _store(ItemProgress.objects.filter(plan=plan))
 
 
-def drift(plan: Plan) -> tuple[int, int]:
-    """How many tracks and items of ``plan`` disagree with a recomputation (0, 0 when current)."""
+TALLY_FIELDS = ("reports", "accepted", "returned", "percent_sum", "percent_count")
+
+
+def _tallies(reports: QuerySet[ProgressReport]) -> dict[tuple[int, int], tuple[int, ...]]:
+    """``(period_id, unit_id) → counts`` (in ``TALLY_FIELDS`` order) of the reports, as the trend counts."""
+    kept = ~Q(status=ReportStatus.RETURNED)
+    rows = (
+        reports.filter(submitted_at__isnull=False)
+        .values("period_id", "unit_id")
+        .annotate(
+            n=Count("id"),
+            n_accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
+            n_returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
+            total=Coalesce(Sum("percent", filter=kept), 0),
+            n_kept=Count("id", filter=kept),
+        )
+        .order_by()
+    )
+    return {
+        (r["period_id"], r["unit_id"]): (r["n"], r["n_accepted"], r["n_returned"], r["total"], r["n_kept"])
+        for r in rows
+    }
+
+
+def _stored_tallies(tallies: QuerySet[ReportTally]) -> dict[tuple[int, int], tuple[int, ...]]:
+    return {
+        (row[0], row[1]): tuple(row[2:])
+        for row in tallies.values_list("period_id", "unit_id", *TALLY_FIELDS).iterator(chunk_size=5000)
+    }
+
+
+def _store_tallies(plan: Plan) -> None:
+    ReportTally.objects.filter(period__plan=plan).delete()
+    ReportTally.objects.bulk_create(
+        [
+            ReportTally(period_id=period_id, unit_id=unit_id, **dict(zip(TALLY_FIELDS, counts, strict=True)))
+            for (period_id, unit_id), counts in _tallies(
+                ProgressReport.objects.filter(period__plan=plan)
+            ).items()
+        ],
+        batch_size=2000,
+    )
+
+
+def refresh_tally(*, period_id: int, unit_id: int) -> None:
+    """Recount one unit's reports in one period (after a report of theirs was written).
+
+    The row is created if missing and locked before counting, so two reports of the same
+    unit and period written at once are counted one after the other, each seeing the other's.
+    """
+    ReportTally.objects.bulk_create(
+        [ReportTally(period_id=period_id, unit_id=unit_id)], ignore_conflicts=True
+    )
+    tally = ReportTally.objects.select_for_update().get(period_id=period_id, unit_id=unit_id)
+    counts = _tallies(ProgressReport.objects.filter(period_id=period_id, unit_id=unit_id)).get(
+        (period_id, unit_id)
+    )
+    if counts is None:
+        tally.delete()
+        return
+    for name, value in zip(TALLY_FIELDS, counts, strict=True):
+        setattr(tally, name, value)
+    tally.save(update_fields=list(TALLY_FIELDS))
+
+
+def drift(plan: Plan) -> tuple[int, int, int]:
+    """How many tracks, items and report tallies of ``plan`` disagree with a recomputation
+    (0, 0, 0 when current)."""
     fresh: Any = Track.objects.filter(item__plan=plan).annotate(
         **{f"fresh_{k}": v for k, v in _track_updates().items()}
     )
@@ -163,4 +234,7 @@ def drift(plan: Plan) -> tuple[int, int]:
         ).iterator(chunk_size=5000)
         if computed.get(item_id, UNTRACKED) != ItemInputs(tracked, percent, returned, flagged)
     )
-    return tracks, items
+    stored = _stored_tallies(ReportTally.objects.filter(period__plan=plan))
+    counted = _tallies(ProgressReport.objects.filter(period__plan=plan))
+    tallies = sum(1 for key in stored.keys() | counted.keys() if stored.get(key) != counted.get(key))
+    return tracks, items, tallies

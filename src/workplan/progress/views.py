@@ -7,17 +7,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan.core.errors import Conflict, Invalid, NotFound
-from workplan.core.http import domain_errors, safe_next
+from workplan.core.http import domain_errors, query_without_page, safe_next
 from workplan.permissions import Action
 from workplan.plans import selectors as plan_selectors
 from workplan.progress import selectors, services
 from workplan.progress.forms import ReasonForm, RemarkForm, ReportForm
+
+REVIEW_PAGE = 50  # reports a page of the review queue renders
 
 
 @require_GET
@@ -126,7 +129,7 @@ def track_action(request: HttpRequest, track_id: int, action: str) -> HttpRespon
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Submitted reports waiting for the planner's review, oldest first."""
+    """Submitted reports waiting for the planner's review, oldest first, a page at a time."""
     plan = None
     if request.GET.get("plan"):
         try:
@@ -136,9 +139,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_to_review(user=request.user, plan=plan).select_related(
         "item", "unit", "period", "submitted_by"
     )
-    return render(
-        request, "progress/review_queue.html", {"reports": reports, "plan": plan, "reason_form": ReasonForm()}
-    )
+    # At most REVIEW_PAGE reports rendered at once (a large plan has one per unit and item).
+    page = Paginator(reports, REVIEW_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "reports": page.object_list,
+        "page": page,
+        "page_query": query_without_page(request),
+        "plan": plan,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "progress/review_queue.html", context)
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from workplan import permissions
 from workplan.accounts.selectors import unit_list_for_user, user_list_for_user
 from workplan.accounts.services import user_set_language
-from workplan.core.http import domain_errors, safe_next
+from workplan.core.http import domain_errors, query_without_page, safe_next
 from workplan.history import dashboard as history_dashboard
 from workplan.history import selectors as history
 from workplan.history.views import bad_day_errors, item_at, requested_day
@@ -135,14 +135,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     can_edit = not past and permissions.can(request.user, permissions.Action.EDIT, plan)
     # At most TREE_PAGE rows rendered at once; the page links keep the filters.
     page = Paginator(shown, TREE_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "past": past,
         "plan": plan,
         "rows": [(row, owners.get(row.item.pk, [])) for row in page.object_list],
         "page": page,
-        "page_query": query.urlencode(),
+        "page_query": query_without_page(request),
         "matched": matched,
         "filtered": bool(filters),
         "match_count": len(matched) if filters else None,
@@ -167,7 +165,9 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if past:
         dashboard = history_dashboard.plan_dashboard_at(user=request.user, plan=plan, day=past)
     else:
-        dashboard = plan_dashboard_counted(user=request.user, plan=plan, today=_as_of(form, plan))
+        dashboard = plan_dashboard_counted(
+            user=request.user, plan=plan, today=_as_of(form, plan), unit_page=request.GET.get("page")
+        )
     labels = [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
     chart_data = {
         "status": {
@@ -208,6 +208,7 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         "as_of": dashboard.today,
         "chart_data": chart_data,
         "status_order": STATUS_ORDER,
+        "page_query": query_without_page(request),
     }
     return render(request, "web/dashboard.html", context)
 

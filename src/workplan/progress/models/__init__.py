@@ -52,6 +52,7 @@ from workplan.progress.models.reports import (
     ProgressReport,
     ProgressReportQuerySet,
     ReportStatus,
+    ReportTally,
     SelfStatus,
 )
 from workplan.progress.models.supervision import (
@@ -111,6 +112,7 @@ __all__ = [
     "Reminder",
     "ReminderKind",
     "ReportStatus",
+    "ReportTally",
     "ReportingCalendar",
     "ReportingCalendarQuerySet",
     "SelfStatus",

@@ -81,6 +81,35 @@ class ProgressReport(TimestampedModel):
         return f"{self.item} · {self.unit} · {self.period}"
 
 
+class ReportTally(models.Model):
+    """The reports of one unit in one period, counted: the dashboard's trend sums these rows
+    (a few per unit) instead of reading every report of the plan (issue #16).
+
+    Counts the reports submitted at least once (``submitted_at`` set), as the trend does:
+    ``reports``, ``accepted``, ``returned``, and ``percent_sum`` / ``percent_count`` over those
+    not returned. Written only by ``progress.rollup_state``, in the transaction of each report
+    write; a pair without such reports has no row. Internal state, read by selectors only.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    reports = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    percent_sum = models.PositiveBigIntegerField(default=0)
+    percent_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("report tally")
+        verbose_name_plural = _("report tallies")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["period", "unit"], name="report_tally_one_per_period_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} · {self.unit_id}: {self.reports}"
+
+
 class EvidenceQuerySet(ScopedQuerySetMixin, models.QuerySet["Evidence"]):
     """Scoped by the model's policy (``visible_to``)."""
 

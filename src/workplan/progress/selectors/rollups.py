@@ -29,6 +29,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -36,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Substr
 
+from workplan.accounts.models import Unit
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress import status as rules_module
 from workplan.progress.models import Escalation, ItemProgress, ItemState, Track, TrackState
@@ -169,18 +171,41 @@ def item_groups(*, user: Any, plans: list[Plan], today: dt.date) -> Iterator[Gro
             yield Group(plan_id, part, None, status, 1, share * float(weight), float(weight))
 
 
+def units_at_work(*, user: Any, plans: list[Plan]) -> QuerySet[Unit]:
+    """The units with a visible track (not reassigned) in ``plans``, in the organisation's order:
+    page it (a large organisation has thousands) and count the page's units with ``unit_groups``."""
+    tracks = (
+        Track.objects.visible_to(user)
+        .filter(item__plan_id__in=[p.pk for p in plans])
+        .exclude(state=TrackState.REASSIGNED)
+    )
+    return Unit.objects.filter(pk__in=tracks.values("unit_id")).order_by("path")
+
+
 def unit_groups(
-    *, user: Any, plans: list[Plan], today: dt.date, unit_ids: Iterable[int] | None = None
+    *,
+    user: Any,
+    plans: list[Plan],
+    today: dt.date,
+    unit_ids: Iterable[int] | None = None,
+    by_part: bool = True,
 ) -> Iterator[Group]:
-    """Visible tracks (not reassigned) by plan, unit, part and status: one GROUP BY query per year."""
+    """Visible tracks (not reassigned) by plan, unit, part (unless ``by_part`` is false: ``part``
+    is then empty) and status: one GROUP BY query per year."""
     for year, ids in _by_year(plans).items():
         yield from unit_group_rows(
-            _unit_rows(user=user, plan_ids=ids, year=year, today=today, unit_ids=unit_ids)
+            _unit_rows(user=user, plan_ids=ids, year=year, today=today, unit_ids=unit_ids, by_part=by_part)
         )
 
 
 def _unit_rows(
-    *, user: Any, plan_ids: list[int], year: int, today: dt.date, unit_ids: Iterable[int] | None
+    *,
+    user: Any,
+    plan_ids: list[int],
+    year: int,
+    today: dt.date,
+    unit_ids: Iterable[int] | None,
+    by_part: bool = True,
 ) -> Any:
     tracks: Any = (
         Track.objects.visible_to(user).filter(item__plan_id__in=plan_ids).exclude(state=TrackState.REASSIGNED)
@@ -199,7 +224,7 @@ def _unit_rows(
                 self_flagged="latest_self_flagged",
                 done=Q(state=TrackState.COMPLETED),
             ),
-            part=Substr("item__path", 1, PlanItem.steplen),
+            part=Substr("item__path", 1, PlanItem.steplen) if by_part else Value(""),
         )
         .values("item__plan_id", "unit_id", "part", "status")
         .annotate(
@@ -284,8 +309,8 @@ def attention_items(
     return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, r, _ in page]
 
 
-def rollup_drift(*, user: Any) -> list[tuple[Plan, int, int]]:
-    """Per plan the user may edit: how many tracks and items disagree with their reports."""
+def rollup_drift(*, user: Any) -> list[tuple[Plan, int, int, int]]:
+    """Per plan the user may edit: how many tracks, items and report tallies disagree with their reports."""
     from workplan.permissions import Action
     from workplan.progress import rollup_state
 

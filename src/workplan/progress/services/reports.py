@@ -138,6 +138,7 @@ def report_save(
         report = instance_update(
             actor=actor, instance=report, changes=fields, action=action, expected_version=expected_version
         )
+    rollup_state.refresh_tally(period_id=period.pk, unit_id=track.unit_id)
     if submit:
         if track.state in (TrackState.ASSIGNED, TrackState.ACKNOWLEDGED):
             _advance(actor, track, to=TrackState.IN_PROGRESS, action="track.started", kind=EventKind.STARTED)
@@ -185,6 +186,7 @@ def report_accept(
         action="report.accepted",
         expected_version=expected_version,
     )
+    rollup_state.refresh_tally(period_id=report.period_id, unit_id=report.unit_id)
     _event(
         actor=actor, item=report.item, kind=EventKind.ACCEPTED, track=report.track, report=report, text=note
     )
@@ -211,6 +213,7 @@ def report_return(
         expected_version=expected_version,
         reason=reason,
     )
+    rollup_state.refresh_tally(period_id=report.period_id, unit_id=report.unit_id)
     _event(
         actor=actor, item=report.item, kind=EventKind.RETURNED, track=report.track, report=report, text=reason
     )

@@ -14,15 +14,16 @@ from workplan.progress.services._common import _require_planner
 
 @transaction.atomic
 def rollups_repair(*, actor: Any, plan: Plan) -> int:
-    """Recompute every track's and item's status inputs of ``plan``; how many items changed."""
+    """Recompute every track's and item's status inputs and the report tallies of ``plan``; how
+    many items changed."""
     _require_planner(actor, plan)
-    tracks, items = rollup_state.drift(plan)
+    tracks, items, tallies = rollup_state.drift(plan)
     changed = rollup_state.refresh_plan(plan)
     audit.record(
         actor=actor,
         action="rollups.repaired",
         target=plan,
-        before={"tracks_drifted": tracks, "items_drifted": items},
+        before={"tracks_drifted": tracks, "items_drifted": items, "tallies_drifted": tallies},
         after={"items_changed": changed},
     )
     return changed

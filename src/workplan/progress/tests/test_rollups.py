@@ -14,7 +14,15 @@ from workplan.plans.models import Plan, PlanItem
 from workplan.progress import rollup_state
 from workplan.progress import status as rules_module
 from workplan.progress.dashboard import plan_dashboard, plan_dashboard_counted
-from workplan.progress.models import ItemProgress, ItemState, ProgressReport, ReportStatus, Track, TrackState
+from workplan.progress.models import (
+    ItemProgress,
+    ItemState,
+    ProgressReport,
+    ReportStatus,
+    ReportTally,
+    Track,
+    TrackState,
+)
 from workplan.progress.status import Facts, Status, derive
 from workplan.synth import synthesise
 
@@ -119,11 +127,16 @@ def test_status_sql_agrees_with_derive_on_every_rule():
 
 def test_the_stored_state_is_current_after_generation_and_repair_finds_drift():
     plan = _plan_with_every_status(seed=44, items=30)
-    assert rollup_state.drift(plan) == (0, 0)
+    assert rollup_state.drift(plan) == (0, 0, 0)
     Track.objects.filter(item__plan=plan).update(latest_returned=True)
     assert rollup_state.drift(plan)[0] > 0
     rollup_state.refresh_plan(plan)
-    assert rollup_state.drift(plan) == (0, 0)
+    assert rollup_state.drift(plan) == (0, 0, 0)
+    ReportTally.objects.filter(period__plan=plan, period__index=2).update(accepted=0)
+    ReportTally.objects.filter(period__plan=plan, period__index=3).delete()
+    assert rollup_state.drift(plan)[2] > 0
+    rollup_state.refresh_plan(plan)
+    assert rollup_state.drift(plan) == (0, 0, 0)
 
 
 def _plan_and_users(seed: int) -> tuple[Plan, dict[str, User]]:
@@ -251,3 +264,85 @@ def test_the_full_tree_renders_a_page_of_rows_and_a_large_plan_opens_level_by_le
     assert b"so its tree opens level by level" in big.content
     filtered = client.get(f"/plans/{plan.pk}/?q=SYN")  # a filtered view is still the full tree, paged
     assert filtered.status_code == 200 and len(filtered.context["rows"]) <= views.TREE_PAGE
+
+
+def _plain_trend(plan: Plan) -> list[tuple[object, ...]]:
+    """The trend counted from every report of the plan, one by one."""
+    by_period: dict[int, list[ProgressReport]] = {}
+    for report in ProgressReport.objects.filter(item__plan=plan, submitted_at__isnull=False):
+        by_period.setdefault(report.period_id, []).append(report)
+    rows = []
+    for period in plan.periods.order_by("index"):
+        reports = by_period.get(period.pk, [])
+        if not reports:
+            continue
+        kept = [r.percent for r in reports if r.status != ReportStatus.RETURNED]
+        rows.append(
+            (
+                period.pk,
+                round(sum(kept) / len(kept)) if kept else None,
+                len(reports),
+                sum(1 for r in reports if r.status == ReportStatus.ACCEPTED),
+                sum(1 for r in reports if r.status == ReportStatus.RETURNED),
+            )
+        )
+    return rows
+
+
+def _trend_rows(dashboard: object) -> list[tuple[object, ...]]:
+    return [(t.period_id, t.average_percent, t.reports, t.accepted, t.returned) for t in dashboard.trend]
+
+
+def test_the_trend_from_the_report_tallies_equals_the_reports_counted_one_by_one():
+    plan = _plan_with_every_status(seed=49)
+    planner = User.objects.get(username="syn49-planner")
+    today = dt.date(plan.year, 6, 30)
+    expected = _plain_trend(plan)
+    assert len(expected) == 6 and any(row[4] for row in expected)
+    assert _trend_rows(plan_dashboard_counted(user=planner, plan=plan, today=today)) == expected
+
+
+def test_the_report_tallies_follow_every_report_write(actor, org, personas):
+    from workplan.core import clock
+    from workplan.progress import services
+    from workplan.progress.testing import dispatched_task, moment
+
+    d = dispatched_task(actor, owner=org.root, assignee=org.unit_a)
+    with clock.frozen(moment(2019, 7, 10)):
+        saved = {
+            index: services.report_save(
+                actor=personas.reporter_a,
+                track=d.track,
+                period=d.period(index),
+                narrative="进展",
+                percent=7 * index,
+                submit=index != 5,
+            )
+            for index in range(1, 6)
+        }
+        services.report_accept(actor=personas.planner, report=saved[1])
+        returned = services.report_return(actor=personas.planner, report=saved[2], reason="请补充")
+        services.report_return(actor=personas.planner, report=saved[3], reason="请补充")
+        services.report_save(  # resubmitted after the return
+            actor=personas.reporter_a,
+            track=d.track,
+            period=d.period(2),
+            narrative="已补充",
+            percent=33,
+            expected_version=returned.version,
+        )
+        services.report_save(  # a submitted report edited without resubmitting
+            actor=personas.reporter_a,
+            track=d.track,
+            period=d.period(4),
+            narrative="修改",
+            percent=41,
+            submit=False,
+            expected_version=saved[4].version,
+        )
+    plan = d.plan
+    planner_view = plan_dashboard_counted(user=personas.planner, plan=plan, today=dt.date(2019, 7, 10))
+    reporter_view = plan_dashboard_counted(user=personas.reporter_a, plan=plan, today=dt.date(2019, 7, 10))
+    assert _trend_rows(planner_view) == _trend_rows(reporter_view) == _plain_trend(plan)
+    assert [row[2:] for row in _plain_trend(plan)] == [(1, 1, 0), (1, 0, 0), (1, 0, 1), (1, 0, 0)]
+    assert rollup_state.drift(plan) == (0, 0, 0)
