@@ -297,6 +297,7 @@ def run_pages(runs: int, periods: int, with_explain: bool) -> None:
         filtered = f"limit=100&state=open&due_from={plan.year}-03-01&due_to={plan.year}-05-31"
         pages = [
             ("plan dashboard, planner", as_planner, f"/plans/{plan.pk}/dashboard/"),
+            ("plan dashboard, planner, units page 2", as_planner, f"/plans/{plan.pk}/dashboard/?page=2"),
             ("plan dashboard, town reporter (own tracks)", as_reporter, f"/plans/{plan.pk}/dashboard/"),
             ("organisation overview, planner", as_planner, "/overview/"),
             ("unit view: overview narrowed to the town", as_planner, f"/overview/?unit={town.pk}"),
@@ -310,6 +311,11 @@ def run_pages(runs: int, periods: int, with_explain: bool) -> None:
                 "lazy tree, a part's first page of children",
                 as_planner,
                 f"/plans/{plan.pk}/levels/children/?parent={part.pk}",
+            ),
+            (
+                "filtered tree: overdue (the dashboard's links)",
+                as_planner,
+                f"/plans/{plan.pk}/?status=overdue",
             ),
             ("item page", as_planner, f"/items/{item.pk}/"),
             ("units register", as_planner, "/units/"),

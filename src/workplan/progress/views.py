@@ -21,6 +21,7 @@ from workplan.progress import selectors, services
 from workplan.progress.forms import ReasonForm, RemarkForm, ReportForm
 
 REVIEW_PAGE = 50  # reports a page of the review queue renders
+MY_TASKS_PAGE = 100  # tasks a page of My tasks renders
 
 
 @require_GET
@@ -42,11 +43,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The unit's inbox: what is due, late or returned, on every item assigned to it."""
     rows = selectors.my_tasks(user=request.user)
+    # At most MY_TASKS_PAGE rows rendered at once, those needing action first.
+    page = Paginator(rows, MY_TASKS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "progress/my_tasks.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "page_query": query_without_page(request),
             "action_count": sum(1 for row in rows if row.needs_action),
             "notices": selectors.notices_to_answer(user=request.user),
         },

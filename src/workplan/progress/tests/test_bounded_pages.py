@@ -137,3 +137,36 @@ def test_the_overview_shows_a_page_of_units_and_the_api_every_unit(
         again = client.get(f"/overview/?as_of={TODAY}")
     assert len(again.context["overview"].units) == 5
     assert again.context["overview"].unit_page.paginator.count > len(every)
+
+
+def _more_tasks(actor, d, count, start=0):
+    from workplan.plans import services as plans
+
+    part = d.task.get_parent()
+    with clock.frozen(moment(2019, 1, 2)):
+        for n in range(start, start + count):
+            item = plans.item_create(actor=actor, plan=d.plan, parent=part, title=f"任务{n}")
+            plans.assignment_create(actor=actor, item=item, unit=d.track.unit, role="lead")
+        services.plan_dispatch(actor=actor, plan=d.plan)
+
+
+def test_my_tasks_renders_one_page_and_says_how_many(
+    client, actor, personas, d, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(views, "MY_TASKS_PAGE", 2)
+    _more_tasks(actor, d, 2)
+    client.force_login(personas.reporter_a)
+    url = reverse("progress:my_tasks")
+    with clock.frozen(moment(2019, 7, 10)):
+        client.get(url)
+        with django_assert_max_num_queries(40) as few:
+            first = client.get(url)
+        assert len(first.context["rows"]) == 2
+        html = first.content.decode()
+        assert "Showing tasks 1–2 of 3, those needing attention first." in html and "page=2" in html
+        assert "3 tasks need your attention." in html  # counted over every task, not the page
+        _more_tasks(actor, d, 3, start=2)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            more = client.get(url)
+        assert len(more.context["rows"]) == 2 and "of 6, those needing" in more.content.decode()
+        assert len(client.get(url, {"page": 3}).context["rows"]) == 2
