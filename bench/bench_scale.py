@@ -198,7 +198,7 @@ def explain(client: Any, url: str) -> None:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = [row[0] for row in cursor.fetchall()]
         total = next((line for line in reversed(plan) if line.startswith("Execution Time")), "")
-        scans = [line.strip() for line in plan if "Seq Scan" in line or "Parallel Seq Scan" in line]
+        scans = [line.strip() for line in plan if "Seq Scan" in line or line.strip().startswith("Timing:")]
         print(f"   q{number:02d} {float(query['time']) * 1000:7.1f} ms  {total}  {sql[:110]}")
         for line in scans:
             print(f"          {line[:150]}")
@@ -255,13 +255,14 @@ def run_pages(runs: int, periods: int, with_explain: bool) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from workplan.accounts.models import Unit, User
     from workplan.api.testing import client_for
     from workplan.core import clock
     from workplan.plans.models import Plan, PlanItem
     from workplan.progress.models import Period, ProgressReport, Track
+    from workplan.progress.selectors import rollups
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -341,9 +342,19 @@ def run_pages(runs: int, periods: int, with_explain: bool) -> None:
                 cursor.fetchall()
 
         counts = measure(raw, runs)
+        with CaptureQueriesContext(connection) as own:
+            list(rollups.item_groups(user=planner, plans=[plan], today=today))
+        own_sql = own.captured_queries[-1]["sql"]
+
+        def bare() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(own_sql)
+                cursor.fetchall()
+
         dashboard = found["plan dashboard, planner"]
         print("-- the dashboard against the raw SQL of its counts")
         print(counts.line("raw SQL of the counts (tracks ⨝ items)"))
+        print(measure(bare, runs).line("its own status-count query, run bare"))
         print(
             f"   dashboard / raw SQL: p50 {dashboard.p50 / counts.p50:.1f}x, p95 {dashboard.p95 / counts.p50:.1f}x "
             f"(goal ≤ 1.5x); dashboard p95 {dashboard.p95:.0f} ms (goal ≤ 100 ms); its own SQL "

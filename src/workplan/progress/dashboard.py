@@ -335,7 +335,7 @@ def organisation_overview(
     overall = Tally()
     by_unit: dict[int, Tally] = defaultdict(Tally)
     unit_ids: list[int] | None = None if unit is None else [unit.pk]
-    page = None
+    page: Page[Unit] | None = None
     if unit is None and units_per_page:
         page = Paginator(rollups.units_at_work(user=user, plans=plans), units_per_page).get_page(unit_page)
         unit_ids = [u.pk for u in page.object_list]
