@@ -151,7 +151,8 @@ def report_save(
             text=report.narrative[:500],
             data={"period": period.label, "percent": percent, "resubmitted": resubmitted},
         )
-        _refresh_latest_percent(track)
+    # Also when a submitted report is edited without resubmitting: its new percent counts.
+    _refresh_latest_percent(track)
     return report
 
 
