@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -270,43 +267,43 @@ def attention_items(
 ) -> tuple[int, list[AttentionItem]]:
     """Tracked items that are overdue or carry a warning, worst first: ``(how many, the first few)``.
 
-    One query (the page, with the count as a window), whatever the plan's size.
+    Three queries whatever the plan's size: the warned items with their worst level (a few),
+    their rows, and the first ``limit`` overdue items without a warning with the count of all
+    of them riding as a window; merged here in the order worst warning, overdue, due, path.
     """
     rules = rules_module.rules()
     levels = {n: step.level for n, step in enumerate(rules.ladder, start=1)}
     tracks = Track.objects.visible_to(user).exclude(state=TrackState.REASSIGNED)
-    escalations = Escalation.objects.filter(track__in=tracks.values("pk"))
+    ranks: dict[int, int] = dict(
+        Escalation.objects.filter(track__in=tracks.filter(item__plan=plan).values("pk"))
+        .annotate(rank=_ladder_rank(rules))
+        .values("item_id")
+        .annotate(worst=Max("rank"))
+        .values_list("item_id", "worst")
+        .order_by()
+    )
     rows: Any = (
         _classified_whole([plan.pk], today, plan.year)
         if plan.pk in plans_seen_whole(user, [plan])
         else _classified_scoped(user, [plan.pk], today, plan.year)
     )
-    worst = (
-        escalations.filter(item_id=OuterRef("item_id"))
-        .annotate(rank=_ladder_rank(rules))
-        .order_by("-rank")
-        .values("rank")[:1]
-    )
-    rows = rows.annotate(
-        warned=Exists(escalations.filter(item_id=OuterRef("item_id"))), rank=Coalesce(worst, Value(0))
-    )
     _, due = rules_module.window_sql(start_date="item__start_date", due_date="item__due_date", year=plan.year)
-    rows = rows.annotate(
-        due_day=due,
-        not_overdue=Case(
-            When(status=Status.OVERDUE.value, then=Value(False)),
-            default=Value(True),
-            output_field=BooleanField(),
-        ),
-    ).filter(Q(status=Status.OVERDUE.value) | Q(warned=True))
-    # One query: the count of every matching row rides on the page as a window (before LIMIT).
-    page = list(
-        rows.annotate(total=Window(Count("*")))
-        .order_by("-rank", "not_overdue", "due_day", "item__path")
-        .values_list("item_id", "status", "item_percent", "rank", "total")[:limit]
+    rows = rows.annotate(due_day=due)
+    fields = ("item_id", "status", "item_percent", "due_day", "item__path")
+    warned = list(rows.filter(item_id__in=list(ranks)).values_list(*fields)) if ranks else []
+    overdue = rows.filter(status=Status.OVERDUE.value)
+    if ranks:
+        overdue = overdue.exclude(item_id__in=list(ranks))
+    # The count of every overdue row rides on the page as a window (before LIMIT).
+    first = list(
+        overdue.annotate(total=Window(Count("*")))
+        .order_by("due_day", "item__path")
+        .values_list(*fields, "total")[:limit]
     )
-    total = page[0][4] if page else 0
-    return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, r, _ in page]
+    total = len(warned) + (first[0][-1] if first else 0)
+    candidates = [(*row, ranks[row[0]]) for row in warned] + [(*row[:-1], 0) for row in first]
+    candidates.sort(key=lambda r: (-r[5], r[1] != Status.OVERDUE.value, r[3], r[4]))
+    return total, [AttentionItem(i, s, p, levels.get(r)) for i, s, p, _, _, r in candidates[:limit]]
 
 
 def rollup_drift(*, user: Any) -> list[tuple[Plan, int, int, int]]:

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from workplan.accounts.models import User
 from workplan.plans.models import Plan, PlanItem
@@ -15,6 +16,7 @@ from workplan.progress import rollup_state
 from workplan.progress import status as rules_module
 from workplan.progress.dashboard import plan_dashboard, plan_dashboard_counted
 from workplan.progress.models import (
+    Escalation,
     ItemProgress,
     ItemState,
     ProgressReport,
@@ -50,6 +52,14 @@ def _plan_with_every_status(seed: int, items: int = 120) -> Plan:
     silent = [t.item_id for t in tracks[3::7]][:6]
     PlanItem.objects.filter(pk__in=silent).update(start_date=dt.date(plan.year, 4, 10), due_date=None)
     rollup_state.refresh_plan(plan)
+    # Warnings of every level, some items with two (the attention list orders by the worst).
+    levels = [(t, ("blue", "yellow", "red")[n % 3]) for n, t in enumerate(tracks[6::10])]
+    levels += [(t, "blue") for t in tracks[7::25]] + [(t, "red") for t in tracks[7::25]]
+    Escalation.objects.bulk_create(
+        Escalation(track=t, item_id=t.item_id, unit_id=t.unit_id, level=level, raised_at=timezone.now(),
+                   reason="synthetic", time_left_share=0.5)
+        for t, level in levels
+    )  # fmt: skip
     return plan
 
 
