@@ -176,7 +176,8 @@ def units_at_work(*, user: Any, plans: list[Plan]) -> QuerySet[Unit]:
         .filter(item__plan_id__in=[p.pk for p in plans])
         .exclude(state=TrackState.REASSIGNED)
     )
-    return Unit.objects.filter(pk__in=tracks.values("unit_id")).order_by("path")
+    units: QuerySet[Unit] = Unit.objects.filter(pk__in=tracks.values("unit_id")).order_by("path")
+    return units
 
 
 def unit_groups(
