@@ -74,7 +74,7 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
         plan=plan,
         overlay=overlay,
     )
-    tracks = Track.objects.select_related("unit").in_bulk([ts.track.pk for r in listed for ts in r.tracks])
+    units = {unit.pk: unit for unit in ordered_units}
     parts = {shown[row.item.pk].path: shown[row.item.pk] for row in rows if row.item.depth == 1}
     return Dashboard(
         plan=plan,
@@ -90,7 +90,8 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
                 percent=r.percent,
                 due=r.due,
                 warning_level=r.warning_level,
-                tracks=[_TrackRef(tracks[ts.track.pk]) for ts in r.tracks],
+                # What the table shows of a track is its unit's name: no query for the tracks.
+                tracks=[_TrackRef(Track(id=ts.track.pk, unit=units[ts.track.unit_id])) for ts in r.tracks],
             )
             for r in listed
         ],

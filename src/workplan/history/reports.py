@@ -153,40 +153,45 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[
     stamp = connection.ops.adapt_datetimefield_value(end)
     visible_sql, visible_params = visible_tracks.query.sql_with_params()
     # Self-assessments edited since (a resubmission): the audit row has the one of the instant.
-    edited = overlay_after(
-        ProgressReport, after=end, ids=ProgressReport.objects.filter(item__plan_id=plan_id), creations=False
-    ).earlier
+    # Every report's edits since (few, through the audit log's (type, at) index), kept for this plan's.
+    edited = overlay_after(ProgressReport, after=end, creations=False).earlier
     with connection.cursor() as cursor:
         cursor.execute(_moved_sql(t), [plan_id, stamp])
         moved_pairs = cursor.fetchall()
         moved_reports = sorted({report for report, _ in moved_pairs})
         moved_tracks = {track for _, track in moved_pairs}
         if edited:
-            cursor.execute(f"SELECT track_id FROM {t['report']} WHERE id IN ({_id_list(edited)})")  # noqa: S608
+            cursor.execute(
+                f"""SELECT track_id FROM {t["report"]} WHERE id IN ({_id_list(edited)})
+                AND item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)""",  # noqa: S608 - as below
+                [plan_id],
+            )
             moved_tracks.update(track for (track,) in cursor.fetchall())
         rebuilt_tracks = sorted(moved_tracks)
         unchanged = _unchanged_sql(t, moved_reports, visible_sql)
+        # One scan of the unchanged reports: "T" rows are the newest and newest not-returned
+        # report of each rebuilt track, "P" rows the counts per period and state (the trend).
         cursor.execute(
             f"""
-            WITH u AS MATERIALIZED ({unchanged} AND r.track_id IN ({_id_list(rebuilt_tracks)})),
+            WITH u AS MATERIALIZED ({unchanged}),
             g AS (
                 SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
-                FROM u GROUP BY track_id
+                FROM u WHERE track_id IN ({_id_list(rebuilt_tracks)}) GROUP BY track_id
             )
-            SELECT u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
+            SELECT 'T', u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
             FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
+            UNION ALL
+            SELECT 'P', NULL, u.period_id, u.idx, u.label, u.status, COUNT(*), NULL, SUM(u.percent)
+            FROM u GROUP BY u.period_id, u.idx, u.label, u.status
             """,  # noqa: S608 - table names from the models, ids are integers, values are parameters
             visible_params,
         )
-        rows = [ReportRow(*values) for values in cursor.fetchall()]
-        cursor.execute(
-            f"""
-            SELECT u.period_id, u.idx, u.label, u.status, COUNT(*), SUM(u.percent) FROM ({unchanged}) u
-            GROUP BY u.period_id, u.idx, u.label, u.status
-            """,  # noqa: S608 - as above
-            visible_params,
-        )
-        grouped = cursor.fetchall()
+        rows, grouped = [], []
+        for kind, *values in cursor.fetchall():
+            if kind == "T":
+                rows.append(ReportRow(*values))
+            else:
+                grouped.append(values)
         cursor.execute(
             f"""
             SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
@@ -219,7 +224,7 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[
             for track_id, percent, returned, flagged in cursor.fetchall()
         }
     periods: dict[int, PeriodTally] = {}
-    for period, index, label, status, count, total in grouped:
+    for _track, period, index, label, status, count, _none, total in grouped:
         periods.setdefault(period, PeriodTally(period, index, label)).add(status, int(total or 0), n=count)
     for row in replayed.values():
         periods.setdefault(row.period_id, PeriodTally(row.period_id, row.period_index, row.period_label)).add(

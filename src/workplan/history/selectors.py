@@ -79,7 +79,7 @@ _LIGHT_FIELDS = ItemFacts._fields[1:]
 def items_at(*, user: Any, plan: Plan, end: dt.datetime) -> list[PlanItem]:
     """The plan's items the user may see, with number, title, dates and status as at ``end``."""
     items = list(PlanItem.objects.visible_to(user).filter(plan=plan).only(*ITEM_FIELDS).order_by("path"))
-    overlay = overlay_after(PlanItem, after=end, ids=PlanItem.objects.filter(plan=plan))
+    overlay = overlay_after(PlanItem, after=end)  # every item's changes since: few, through (type, at)
     kept = []
     for item in items:
         if item.pk in overlay.born_after:
@@ -97,7 +97,7 @@ def item_facts_at(*, user: Any, plan: Plan, end: dt.datetime) -> tuple[list[Item
         PlanItem.objects.visible_to(user).filter(plan=plan).order_by("path").values_list("id", *_LIGHT_FIELDS)
     )
     found = [ItemFacts(*row) for row in rows]
-    overlay = overlay_after(PlanItem, after=end, ids=PlanItem.objects.filter(plan=plan))
+    overlay = overlay_after(PlanItem, after=end)  # every item's changes since: few, through (type, at)
     kept = []
     for item in found:
         if item.pk in overlay.born_after:
@@ -247,8 +247,12 @@ class JudgedTrack:
     track: Any
     status: Status
     percent: int | None
-    expected_percent: float
+    facts: rules_module.Facts
     warning_level: str | None
+
+    @property
+    def expected_percent(self) -> float:  # computed when shown (the board), not when counted
+        return self.facts.expected_percent
 
 
 @dataclass(slots=True)
@@ -258,11 +262,15 @@ class JudgedItem:
     item: Any
     status: Status
     percent: int | None
-    expected_percent: float
+    facts: rules_module.Facts
     due: dt.date
     state: str
     tracks: list[JudgedTrack]
     warning_level: str | None
+
+    @property
+    def expected_percent(self) -> float:
+        return self.facts.expected_percent
 
 
 def _judge(data: _Inputs, *, plan: Plan, day: dt.date) -> list[JudgedItem]:
@@ -293,7 +301,7 @@ def _judge(data: _Inputs, *, plan: Plan, day: dt.date) -> list[JudgedItem]:
                     track=track,
                     status=rules_module.derive(facts, rules),
                     percent=said.percent,
-                    expected_percent=facts.expected_percent,
+                    facts=facts,
                     warning_level=data.warnings.get(track.pk),
                 )
             )
@@ -316,7 +324,7 @@ def _judge(data: _Inputs, *, plan: Plan, day: dt.date) -> list[JudgedItem]:
             item=item,
             status=derived,
             percent=percent,
-            expected_percent=facts.expected_percent,
+            facts=facts,
             due=due,
             state=state,
             tracks=per_track,
