@@ -2,9 +2,10 @@
 
 A report's review state at instant ``end`` is the kind of its newest ``reported`` /
 ``accepted`` / ``returned`` event at or before ``end``; its percent is the one its newest
-``reported`` event carried (a returned report resubmitted with a new figure has two). One
-statement with window functions (SQLite 3.25+ and PostgreSQL) gives, per track, its newest
-report and its newest report that counts (not returned), whatever the plan's size.
+``reported`` event carried (a returned report resubmitted with a new figure has two). A
+report with no such event after ``end`` stands as it is today; a track none of whose reports
+moved reads its stored roll-up inputs (``progress.rollup_state``). So the work grows with what
+changed since the day, plus one grouped scan of the plan's reports for the trend (ADR 0002).
 """
 
 from __future__ import annotations
