@@ -63,7 +63,6 @@ class ReportRow(NamedTuple):
     track_id: int
     period_id: int
     period_index: int
-    period_label: str
     state: str
     percent: int
     self_status: str
@@ -108,7 +107,7 @@ def _unchanged_sql(t: dict[str, str], moved: Iterable[int], tracks: str) -> str:
     (those with a review event after the instant): they stand as they are today. Reached
     through the tracks, whose query the planner estimates well even before ANALYZE."""
     return f"""
-        SELECT r.id, r.track_id, p.id AS period_id, p."index" AS idx, p.label, r.status, r.percent, r.self_status
+        SELECT r.id, r.track_id, r.period_id, p."index" AS idx, r.status, r.percent, r.self_status
         FROM {t["report"]} r JOIN {t["period"]} p ON p.id = r.period_id
         WHERE r.track_id IN ({tracks}) AND r.status <> 'draft' AND {_not_in("r.id", moved)}
     """  # noqa: S608 - table names from the models, ids are integers, values are parameters
@@ -179,11 +178,11 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[
                 SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
                 FROM u WHERE track_id IN ({_id_list(rebuilt_tracks)}) GROUP BY track_id
             )
-            SELECT 'T', u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
+            SELECT 'T', u.track_id, u.period_id, u.idx, u.status, u.percent, u.self_status, u.id
             FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
             UNION ALL
-            SELECT 'P', NULL, u.period_id, u.idx, u.label, u.status, COUNT(*), NULL, SUM(u.percent)
-            FROM u GROUP BY u.period_id, u.idx, u.label, u.status
+            SELECT 'P', NULL, u.period_id, NULL, u.status, COUNT(*), NULL, SUM(u.percent)
+            FROM u GROUP BY u.period_id, u.status
             """,  # noqa: S608 - table names from the models, ids are integers, values are parameters
             visible_params,
         )
@@ -195,7 +194,7 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[
                 grouped.append(values)
         cursor.execute(
             f"""
-            SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
+            SELECT r.track_id, p.id, p."index", e.kind, e.data, r.percent, r.self_status, r.id
             FROM {t["event"]} e JOIN {t["report"]} r ON r.id = e.report_id
             JOIN {t["period"]} p ON p.id = r.period_id
             WHERE e.report_id IN ({_id_list(moved_reports)}) AND e.at <= %s AND e.kind IN {_REVIEW_KINDS}
@@ -207,13 +206,13 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[
         percent: dict[int, int] = {}
         # The user's tracks filtered here: in the statement, two id lists would be crossed.
         visible = moved_tracks & set(visible_tracks.values_list("id", flat=True))
-        for track, period, index, label, kind, data, pct, own, rid in cursor.fetchall():
+        for track, period, index, kind, data, pct, own, rid in cursor.fetchall():
             if track not in visible:
                 continue
             if kind == EventKind.REPORTED:
                 percent[rid] = _percent(data, pct)
             replayed[rid] = ReportRow(
-                track, period, index, label, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
+                track, period, index, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
             )
         cursor.execute(
             f"""SELECT k.id, k.latest_percent, k.latest_returned, k.latest_self_flagged FROM {t["track"]} k
@@ -224,11 +223,16 @@ def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[
             track_id: TrackReports(percent, returned=bool(returned), self_flagged=bool(flagged))
             for track_id, percent, returned, flagged in cursor.fetchall()
         }
+    # The periods' order and labels apart (a dozen rows): no text carried through the scan.
+    named = {
+        pk: (index, label)
+        for pk, index, label in Period.objects.filter(plan_id=plan_id).values_list("id", "index", "label")
+    }
     periods: dict[int, PeriodTally] = {}
-    for _track, period, index, label, status, count, _none, total in grouped:
-        periods.setdefault(period, PeriodTally(period, index, label)).add(status, int(total or 0), n=count)
+    for _track, period, _index, status, count, _none, total in grouped:
+        periods.setdefault(period, PeriodTally(period, *named[period])).add(status, int(total or 0), n=count)
     for row in replayed.values():
-        periods.setdefault(row.period_id, PeriodTally(row.period_id, row.period_index, row.period_label)).add(
+        periods.setdefault(row.period_id, PeriodTally(row.period_id, *named[row.period_id])).add(
             row.state, row.percent
         )
     rebuilt = track_reports_at(rows=rows + list(replayed.values()), edited=edited)
