@@ -280,3 +280,21 @@ def test_the_api(world, actor, org):
         "evidence": ["report not accepted"]
     }
     assert not PublicEvidence.objects.filter(evidence=world.evidence).exists()
+
+
+def test_the_planners_page_reads_the_files_in_a_fixed_number_of_queries(client, actor, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.planner)
+    url = reverse("publishing:manage", args=[world.plan.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    _secret_file(actor, world)  # one more accepted report with a file, on another item and unit
+    assert "保密附件.txt" in client.get(url).content.decode()
+    assert queries() == before
