@@ -236,8 +236,12 @@ def _zh_plain_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool
     month = _num(m.group("m"))
     if not part and not m.group("d") and m.group("before"):
         return True, _before_month(ctx.year_of_month(month), month)
-    day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
+    day = _num(m.group("d")) or _PART_DAYS.get(part)
     return True, _safe_date(ctx.year_of_month(month), month, day)
+
+
+#: The day a part of a month ends on (下旬, 底, 末 and 份: the month's last day).
+_PART_DAYS = {"上旬": 10, "初": 10, "中旬": 20}
 
 
 def _zh_relative_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
@@ -466,7 +470,7 @@ _RULES: tuple[_Rule, ...] = (
     # 6月底前 / 12月31日前 / 9月中旬
     _Rule(
         re.compile(
-            rf"(?P<m>{_MON_AT})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末|份)?"
+            rf"(?P<m>{_MON_AT})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末|份|初(?!以来|至今))?"
             r"\s*(?P<before>之前|以前|前)?"
         ),
         _zh_plain_month,
@@ -673,7 +677,7 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-def _excel_serial(content: str) -> dt.date | None:
+def excel_serial(content: str) -> dt.date | None:
     """A date a spreadsheet shows as its serial number ("44626", a date cell formatted as
     General): days since 1899-12-30, read for the years 1955 to 2119 only."""
     if not (content.isascii() and content.isdigit() and len(content) == 5):
@@ -870,15 +874,23 @@ _FIELD_END = re.compile(
 )
 
 
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|～|-|—|–|－|to|until|through)\s*", re.IGNORECASE)
+
+
 def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadline]:
     """A table's deadline column: whatever it says is the deadline, dated where possible."""
     found = extract_deadlines(text, [cell], ctx)
+    if len(found) == 2 and _RANGE_JOIN.fullmatch(text, found[0].span.end, found[1].span.start):
+        # "6月下旬至7月初": a range of dates in a deadline cell is due on its last date
+        first, last = found
+        span = Span(first.span.start, last.span.end)
+        return [Deadline(text=text[span.start : span.end], span=span, date=last.date)]
     if found:
         return found
     content = text[cell.start : cell.end].strip()
     if not content:
         return []
-    if serial := _excel_serial(content):
+    if serial := excel_serial(content):
         return [Deadline(text=content, span=_stripped(text, cell), date=serial)]
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
