@@ -703,6 +703,14 @@ _CELL_UNDATED = re.compile(
     r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I
 )
 _CELL_MONTH = re.compile(rf"^(?P<m>{_MON})\s*月份?$")
+_ORDINAL_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+_CELL_DAY_MONTH = re.compile(
+    rf"^(?:{_ORDINAL_DAY}\s*(?:-|–|—|to)\s*)?(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<mon>{_EN_MONTHS})"
+    rf"(?:,?\s+(?P<y>(?:19|20)[0-9]{{2}}))?$"
+    rf"|^(?P<mon2>{_EN_MONTHS})\s+(?:{_ORDINAL_DAY}\s*(?:-|–|—|to)\s*)?(?P<d2>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+    rf"(?:,?\s+(?P<y2>(?:19|20)[0-9]{{2}}))?$",
+    re.IGNORECASE,
+)
 _CELL_YEAR = re.compile(rf"^(?P<y>{_YEAR})\s*年?$")
 
 
@@ -892,6 +900,15 @@ def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadl
         return []
     if serial := excel_serial(content):
         return [Deadline(text=content, span=_stripped(text, cell), date=serial)]
+    if day_month := _CELL_DAY_MONTH.match(content):
+        # "15th Sept", "Oct 3", "22nd - 23rd Sept": a schedule's day, in the plan's year (a
+        # range is due on its last day); in prose such a bare day is not read as a deadline.
+        month = MONTH_NUMBERS.get((day_month.group("mon") or day_month.group("mon2")).lower().rstrip(".")[:3])
+        day = _num(day_month.group("d") or day_month.group("d2"))
+        year = _num(day_month.group("y") or day_month.group("y2")) or (
+            ctx.year_of_month(month) if month else None
+        )
+        return [Deadline(text=content, span=_stripped(text, cell), date=_safe_date(year, month, day))]
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
     month = _CELL_MONTH.match(content)

@@ -331,3 +331,20 @@ def test_a_frequency_in_a_date_column_is_a_target_of_the_row():
         [("frequency", 1.0, "per year")],
         [("frequency", 1.0, "per month")],
     ]
+
+
+def test_a_day_and_month_in_a_date_column_is_dated_in_the_plans_year():
+    plan = _xlsx(
+        [
+            ["Autumn fair 2031"],
+            ["No.", "Task", "Date"],
+            [1, "Book the stalls", "3rd Sept"],
+            [2, "Bake for the cake stand", "Oct 9"],
+            [3, "Run the fair", "17th - 18th Oct"],
+        ]
+    )
+    assert [[d.date for d in item.deadlines] for item in plan.items] == [
+        [dt.date(2031, 9, 3)],
+        [dt.date(2031, 10, 9)],
+        [dt.date(2031, 10, 18)],
+    ]
