@@ -703,6 +703,17 @@ _CELL_UNDATED = re.compile(
     r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I
 )
 _CELL_MONTH = re.compile(rf"^(?P<m>{_MON})\s*月份?$")
+
+
+def _day_month_date(found: re.Match[str], ctx: PlanContext) -> dt.date | None:
+    """The date of a ``_CELL_DAY_MONTH`` match, in the plan's year where it names none."""
+    month_name = found.group("mon") or found.group("mon2") or ""
+    month = MONTH_NUMBERS.get(month_name.lower().rstrip(".")[:3])
+    day = _num(found.group("d") or found.group("d2"))
+    year = _num(found.group("y") or found.group("y2")) or (ctx.year_of_month(month) if month else None)
+    return _safe_date(year, month, day)
+
+
 _ORDINAL_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
 _CELL_DAY_MONTH = re.compile(
     rf"^(?:{_ORDINAL_DAY}\s*(?:-|–|—|to)\s*)?(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<mon>{_EN_MONTHS})"
@@ -903,12 +914,7 @@ def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadl
     if day_month := _CELL_DAY_MONTH.match(content):
         # "15th Sept", "Oct 3", "22nd - 23rd Sept": a schedule's day, in the plan's year (a
         # range is due on its last day); in prose such a bare day is not read as a deadline.
-        month = MONTH_NUMBERS.get((day_month.group("mon") or day_month.group("mon2")).lower().rstrip(".")[:3])
-        day = _num(day_month.group("d") or day_month.group("d2"))
-        year = _num(day_month.group("y") or day_month.group("y2")) or (
-            ctx.year_of_month(month) if month else None
-        )
-        return [Deadline(text=content, span=_stripped(text, cell), date=_safe_date(year, month, day))]
+        return [Deadline(text=content, span=_stripped(text, cell), date=_day_month_date(day_month, ctx))]
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
     month = _CELL_MONTH.match(content)
