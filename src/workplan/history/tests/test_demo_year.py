@@ -79,6 +79,9 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
     plan = demo_setup().plan
     assert plan is not None
     admin, planner = User.objects.get(username="admin"), User.objects.get(username="planner")
+    # A unit's reporter sees only the unit's tracks: its past dashboard is scoped the same way.
+    scoped = User.objects.filter(memberships__role="reporter").order_by("username").first()
+    assert scoped is not None
     truth: dict[dt.date, tuple[dict[int, tuple[Any, ...]], dict[int, tuple[str, int]]]] = {}
 
     # 31 March, from the back-dated rows themselves: each report's own submission and review stamps.
@@ -110,6 +113,7 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         truth[july] = (_board(plan_status_board(user=admin, plan=plan, today=july)), _live_reviews())
         counted = plan_dashboard_counted(user=admin, plan=plan, today=july)
         trends, figures = {july: _trend(counted.trend)}, {july: _figures(counted)}
+        own = {july: _figures(plan_dashboard_counted(user=scoped, plan=plan, today=july))}
 
     # 20 October: the returned report resubmitted with a new figure; another title revised.
     with clock.frozen(moment(2019, 10, 20, 10)):
@@ -133,6 +137,7 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         truth[august] = (_board(plan_status_board(user=admin, plan=plan, today=august)), _live_reviews())
         counted = plan_dashboard_counted(user=admin, plan=plan, today=august)
         trends[august], figures[august] = _trend(counted.trend), _figures(counted)
+        own[august] = _figures(plan_dashboard_counted(user=scoped, plan=plan, today=august))
 
     assert Escalation.objects.exists(), "the tick raised no warning: the check would prove nothing"
 
@@ -150,6 +155,8 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         assert _trend(past.trend) == trends[day], day
         assert _figures(past) == figures[day], day  # counted from the judged tuples, as today's were
         assert past.attention_count <= 50, "more than the listed rows: compare the first ones by order"
+        assert _figures(plan_dashboard_at(user=scoped, plan=plan, day=day)) == own[day], day
+        assert own[day][0] != figures[day][0], "the reporter's scope is the whole plan: no scoping tested"
     july_board = truth[dt.date(2019, 7, 3)][0]
     assert july_board[first.pk][0].startswith("Revised in July")
     assert truth[dt.date(2019, 10, 20)][1][returned.pk][0] == "submitted"
