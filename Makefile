@@ -97,7 +97,7 @@ score-real: setup    ## the parser's scores on the samples and the tuning sets o
 	bash bench/score_real.sh
 
 score-blind: setup   ## the blind sets' score: run once, by the lead, never while tuning the parser
-	bash bench/score_real.sh --blind --set real-blind-3 --docs
+	bash bench/score_real.sh --blind --set real-blind-4 --docs
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache node_modules $(VENDOR)

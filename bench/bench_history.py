@@ -6,10 +6,9 @@ so ``?as_of=`` a day in December replays almost the whole year from the timeline
 median server time of today's dashboard, of the as-of dashboards (and the tree), and the
 ratio. Target: as-of within 2x of today's dashboard.
 
-Figures (SQLite, loaded 2-core machine, 2026-12-04): today's dashboard counted in SQL,
-as of December 2.7-4.9x (load 4-5) after the reports were reduced per period in SQL,
-2.3-3.7x before (load 7-8): the request figures are too noisy to compare; ADR 0002
-"Consequences" has an alternated in-process comparison (the as-of dashboard ~20% faster).
+Figures: docs/adr/0002 "Consequences" (2026-12-04, load 0.3-0.8): as of 30 June 1.99-2.04x and
+as of 20 December 1.82-1.87x on SQLite; PostgreSQL PG_SUMMARY. Runs ANALYZE after loading
+(a live database has autovacuum's statistics; without them PostgreSQL's plans are guesses).
 """
 
 from __future__ import annotations
@@ -50,6 +49,8 @@ def main() -> None:
     settings.WORKPLAN_2FA_REQUIRED_ROLES = []  # the benchmark signs in with force_login only
     with clock.frozen(dt.datetime(YEAR, 1, 1, 8, tzinfo=dt.UTC)):
         synthesise(units=100, items=args.items, periods=args.periods, seed=3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them on a live database
     plan = Plan.objects.get()
     client = Client()
     client.force_login(User.objects.get(username="syn3-planner"))

@@ -125,8 +125,24 @@ def _report_calls(actor, org):
 
 
 def _publishing_calls(actor, org, accepted):
-    """Publishing a plan (whole or a part), taking it down, and making a narrative public."""
+    """Publishing a plan (whole or a part), taking it down, and making a narrative or an evidence
+    file public."""
+    from workplan.core import clock
+    from workplan.progress import services as prog
+    from workplan.progress.testing import dispatched_task, moment
     from workplan.publishing import services as publishing
+
+    def accepted_file():
+        """A file of an accepted report (attached while the report was submitted)."""
+        d = dispatched_task(actor, owner=org.unit_b, assignee=org.unit_b, due=dt.date(2019, 3, 31))
+        with clock.frozen(moment(2019, 1, 10)):
+            report = prog.report_save(
+                actor=actor, track=d.track, period=d.period(1), narrative="材料", percent=20, submit=True
+            )
+            evidence = prog.evidence_add(actor=actor, report=report, filename="a.txt", data=b"public file")
+        prog.report_accept(actor=actor, report=report)
+        evidence.refresh_from_db()
+        return evidence
 
     def plan():
         return make_plan_with_task(actor, owner=org.unit_b, assignee=org.unit_b).plan
@@ -141,6 +157,10 @@ def _publishing_calls(actor, org, accepted):
         "narrative_publish": lambda: publishing.narrative_publish(actor=actor, report=accepted()),
         "narrative_unpublish": lambda: publishing.narrative_unpublish(
             actor=actor, narrative=publishing.narrative_publish(actor=actor, report=accepted())
+        ),
+        "evidence_publish": lambda: publishing.evidence_publish(actor=actor, evidence=accepted_file()),
+        "evidence_unpublish": lambda: publishing.evidence_unpublish(
+            actor=actor, public_evidence=publishing.evidence_publish(actor=actor, evidence=accepted_file())
         ),
     }
 

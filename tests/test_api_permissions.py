@@ -90,6 +90,7 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         ),
         list(Track.objects.filter(pk=world_ids["track_id"]).values_list("state", "version")),
         Evidence.objects.filter(pk=world_ids["evidence_id"]).count(),
+        _public_evidence_count(),
         _task_state(world_ids["task_id"]),
         list(ApiToken.objects.filter(pk=world_ids["token_id"]).values_list("revoked_at")),
         list(Notification.objects.filter(pk=world_ids["notification_id"]).values_list("read_at")),
@@ -105,6 +106,12 @@ def _fingerprint(world_ids: dict[str, int]) -> Any:
         _ledger_fingerprint(world_ids),
         _robot_fingerprint(world_ids),
     )
+
+
+def _public_evidence_count() -> int:
+    from workplan.publishing.models import PublicEvidence
+
+    return PublicEvidence.objects.count()
 
 
 def _robot_fingerprint(world_ids: dict[str, int]) -> Any:

@@ -77,6 +77,7 @@ MODEL_GROUP: dict[str, str] = {
     "reports.ReportWording": "plan",
     "publishing.Publication": "plan",
     "publishing.PublicNarrative": "plan",
+    "publishing.PublicEvidence": "plan",
 }
 # Organisation-wide or personal models, each with its own test in this file.
 OTHER_MODELS = {
@@ -187,13 +188,14 @@ def _rows_of(actor, unit, relation: str) -> dict[str, object]:
         "progress.ExtensionRequest": progress.extension_request(
             actor=actor, track=track, reason="资金未到位", requested_due=dt.date(2020, 3, 31)
         ),
-        **_report_rows(task.plan, report),
+        **_report_rows(task.plan, report, evidence),
     }
 
 
-def _report_rows(plan, report) -> dict[str, object]:
-    """A good-practice mark, a generation record, a publication and a public narrative of the
-    plan (rows, not the services' rules: those are tested in reports/ and publishing/tests)."""
+def _report_rows(plan, report, evidence) -> dict[str, object]:
+    """A good-practice mark, a generation record, a publication, a public narrative and a public
+    evidence file of the plan (rows, not the services' rules: those are tested in reports/ and
+    publishing/tests)."""
     from workplan.reports.models import GeneratedDocument, GoodPractice, ReportWording
 
     now = clock.now()
@@ -202,7 +204,7 @@ def _report_rows(plan, report) -> dict[str, object]:
         plan=plan, kind="summary", format="docx", year=plan.year, created_at=now, sha256="0" * 64, size=1
     )
     wording = ReportWording.objects.create(plan=plan, values={"number": "统发〔2019〕1号"})
-    from workplan.publishing.models import Publication, PublicNarrative
+    from workplan.publishing.models import Publication, PublicEvidence, PublicNarrative
 
     return {
         "reports.GoodPractice": mark,
@@ -211,6 +213,9 @@ def _report_rows(plan, report) -> dict[str, object]:
         "publishing.Publication": Publication.objects.create(plan=plan, published_at=now),
         "publishing.PublicNarrative": PublicNarrative.objects.create(
             report=report, plan=plan, published_at=now
+        ),
+        "publishing.PublicEvidence": PublicEvidence.objects.create(
+            evidence=evidence, plan=plan, published_at=now
         ),
     }
 

@@ -1,7 +1,8 @@
 """In a real browser, as an anonymous visitor: the public progress page of a published plan, in
 both languages, axe-core clean (every impact, not only serious) and without CSP violations;
-then every way into what is not published: unpublished and withdrawn plans, the left-out part's
-id, internal plan/item pages, the evidence download and the API without a token."""
+the evidence file marked public is listed and downloads; then every way into what is not
+published: unpublished and withdrawn plans, the left-out part's id, the file not marked public,
+internal plan/item pages, the evidence download and the API without a token."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from workplan.publishing.testing import (
     HIDDEN_PART_TITLE,
     PEOPLE,
     PRIVATE_NARRATIVE,
+    PUBLIC_FILE_BYTES,
+    PUBLIC_FILE_NAME,
     PUBLIC_NARRATIVE,
     UNPUBLISHED_TITLE,
     WITHDRAWN_TITLE,
@@ -75,8 +78,15 @@ def test_an_anonymous_visitor_reads_the_public_page_and_reaches_nothing_else(pag
         "87.5",
         "救助对象核查覆盖率达到95%",
         PUBLIC_NARRATIVE,
+        PUBLIC_FILE_NAME,
     ):
         assert shown in text, shown
+    with page.expect_download() as download_info:
+        page.click(f"text={PUBLIC_FILE_NAME}")
+    download = download_info.value
+    assert download.suggested_filename == PUBLIC_FILE_NAME
+    with open(download.path(), "rb") as handle:
+        assert handle.read() == PUBLIC_FILE_BYTES
     assert page.get_attribute("html", "lang") == "zh-hans"
     with page.expect_navigation():
         page.click("a[hreflang=en]")
@@ -89,6 +99,7 @@ def test_an_anonymous_visitor_reads_the_public_page_and_reaches_nothing_else(pag
         visit(f"/public/plans/{pk}/", status=404)
         for pk in (world.unpublished.pk, world.withdrawn.pk, world.secret_part.pk, 10**30, "abc")
     ]
+    not_found.append(visit(f"/public/plans/{world.plan.pk}/evidence/{world.evidence.pk}/", status=404))
     assert len(set(not_found)) == 1 and "未找到" in not_found[0]
     # The internal site: every page wants a sign-in, the API a token.
     for path in (

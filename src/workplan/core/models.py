@@ -69,7 +69,11 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering: ClassVar[list[str]] = ["-at", "-id"]
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["target_type", "target_id", "at"])]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["target_type", "target_id", "at"]),
+            # "What changed to rows of this model after that day" (the plan as of a past day).
+            models.Index(fields=["target_type", "at"], name="core_audit_type_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.target_repr}"

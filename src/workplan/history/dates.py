@@ -51,6 +51,16 @@ def plan_began(plan: Plan) -> dt.date:
     return timezone.localdate(min(stamps))
 
 
+def _had_history_by(plan: Plan, day: dt.date) -> bool:
+    """Whether ``day`` is on or after :func:`plan_began`, by the cheapest test first (the answer
+    on every page asked for a past day; the first day itself only for the refusal's message)."""
+    if timezone.localdate(plan.created_at) <= day:
+        return True
+    end = end_of_day(day)
+    audited = AuditEntry.objects.filter(target_type__model="plan", target_id=str(plan.pk), at__lte=end)
+    return audited.exists() or ItemEvent.objects.filter(item__plan=plan, at__lte=end).exists()
+
+
 def check_past_day(plan: Plan, day: dt.date, *, name: str = "as_of") -> dt.date:
     """``day`` if the plan existed then and it is not in the future; else ``Invalid`` (HTTP 400)."""
     today = clock.today()
@@ -60,8 +70,8 @@ def check_past_day(plan: Plan, day: dt.date, *, name: str = "as_of") -> dt.date:
             % {"day": day.isoformat(), "today": today.isoformat()},
             details={name: ["in the future"]},
         )
-    began = plan_began(plan)
-    if day < began:
+    if not _had_history_by(plan, day):
+        began = plan_began(plan)
         raise BadDay(
             _("%(day)s is before the plan existed: its history begins on %(began)s")
             % {"day": day.isoformat(), "began": began.isoformat()},

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 
 from workplan.core.models import AuditEntry
 
@@ -39,6 +41,12 @@ class Overlay:
             setattr(instance, attname, _to_python(type(instance), attname, value))
         return instance
 
+    def values(
+        self, model: type[models.Model], earlier: dict[str, Any], names: Iterable[str]
+    ) -> dict[str, Any]:
+        """Of one row's values at the instant (``earlier``), those of the fields ``names``, as Python values."""
+        return {name: _to_python(model, name, earlier[name]) for name in names if name in earlier}
+
 
 def _to_python(model: type[models.Model], attname: str, value: Any) -> Any:
     for f in model._meta.concrete_fields:
@@ -51,19 +59,26 @@ def overlay_after(
     model: type[models.Model],
     *,
     after: dt.datetime,
-    ids: Iterable[int] | None = None,
+    ids: Iterable[int] | QuerySet[Any] | None = None,
     deleted_actions: Iterable[str] = (),
     creations: bool = True,
 ) -> Overlay:
     """Read the audited changes to ``model`` rows after ``after`` (``ids``: only those rows).
 
-    ``creations=False``: only changes with a before image (for rows known to have existed at
+    ``ids``: the row ids, or a query of the rows, whose changes to read (a superset is fine:
+    the result is looked up by id). ``creations=False``: only changes with a before image (for rows known to have existed at
     the instant, e.g. reports whose events say so, though a bulk load audited them later).
     """
     entries = AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(model), at__gt=after)
     if not creations:
         entries = entries.filter(before__isnull=False)
-    if ids is not None:
+    if isinstance(ids, QuerySet):
+        # A query of the rows (a plan's items, say): matched in the database, as the text ids
+        # the audit log stores, instead of thousands of literal parameters.
+        entries = entries.filter(
+            target_id__in=ids.annotate(audit_id=Cast("pk", CharField())).values("audit_id")
+        )
+    elif ids is not None:
         entries = entries.filter(target_id__in=[str(pk) for pk in ids])
     deleted_actions = set(deleted_actions)
     result = Overlay()

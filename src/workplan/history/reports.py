@@ -2,15 +2,17 @@
 
 A report's review state at instant ``end`` is the kind of its newest ``reported`` /
 ``accepted`` / ``returned`` event at or before ``end``; its percent is the one its newest
-``reported`` event carried (a returned report resubmitted with a new figure has two). One
-statement with window functions (SQLite 3.25+ and PostgreSQL) gives, per track, its newest
-report and its newest report that counts (not returned), whatever the plan's size.
+``reported`` event carried (a returned report resubmitted with a new figure has two). A
+report with no such event after ``end`` stands as it is today; a track none of whose reports
+moved reads its stored roll-up inputs (``progress.rollup_state``). So the work grows with what
+changed since the day, plus one grouped scan of the plan's reports for the trend (ADR 0002).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -19,7 +21,8 @@ from django.db.models import QuerySet
 
 from workplan.history.overlay import overlay_after
 from workplan.plans.models import PlanItem
-from workplan.progress.models import EventKind, ItemEvent, Period, ProgressReport
+from workplan.progress.models import EventKind, ItemEvent, Period, ProgressReport, Track
+from workplan.progress.rollup_state import FLAGGED_SELF
 
 # The event kind that gives a report's review state.
 STATE_OF_KIND: dict[str, str] = {
@@ -31,11 +34,15 @@ STATE_OF_KIND: dict[str, str] = {
 
 @dataclass(frozen=True)
 class TrackReports:
-    """One track at the instant: its counting percent, and its newest report's state and self-assessment."""
+    """One track at the instant, as the status rules read it: its counting percent (the newest
+    report not returned), and whether its newest report was returned or flagged by its unit."""
 
     percent: int | None
-    newest_state: str | None
-    newest_self_status: str | None
+    returned: bool
+    self_flagged: bool
+
+
+NOTHING_SAID = TrackReports(None, returned=False, self_flagged=False)
 
 
 def _tables() -> dict[str, str]:
@@ -44,6 +51,7 @@ def _tables() -> dict[str, str]:
         "item": PlanItem._meta.db_table,
         "report": ProgressReport._meta.db_table,
         "period": Period._meta.db_table,
+        "track": Track._meta.db_table,
     }
 
 
@@ -55,7 +63,6 @@ class ReportRow(NamedTuple):
     track_id: int
     period_id: int
     period_index: int
-    period_label: str
     state: str
     percent: int
     self_status: str
@@ -95,88 +102,150 @@ class PlanReportsAt:
     periods: list[PeriodTally]
 
 
-def _unchanged_sql(t: dict[str, str]) -> str:
-    """Reports of the plan sent and with no review event after the instant: as they are today."""
+def _unchanged_sql(t: dict[str, str], moved: Iterable[int], tracks: str) -> str:
+    """Reports of the ``tracks`` (a query of track ids, of one plan) sent and not among ``moved``
+    (those with a review event after the instant): they stand as they are today. Reached
+    through the tracks, whose query the planner estimates well even before ANALYZE."""
     return f"""
-        SELECT r.id, r.track_id, p.id AS period_id, p."index" AS idx, p.label, r.status, r.percent, r.self_status
+        SELECT r.id, r.track_id, r.period_id, p."index" AS idx, r.status, r.percent, r.self_status
         FROM {t["report"]} r JOIN {t["period"]} p ON p.id = r.period_id
-        WHERE r.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s) AND r.status <> 'draft'
-          AND NOT EXISTS (
-              SELECT 1 FROM {t["event"]} e WHERE e.report_id = r.id AND e.at > %s AND e.kind IN {_REVIEW_KINDS}
-          )
+        WHERE r.track_id IN ({tracks}) AND r.status <> 'draft' AND {_not_in("r.id", moved)}
+    """  # noqa: S608 - table names from the models, ids are integers, values are parameters
+
+
+def _moved_sql(t: dict[str, str]) -> str:
+    """The plan's reports with a review event after the instant, and their tracks (params: plan id,
+    instant), through the timeline's (item, at) index."""
+    return f"""
+        SELECT DISTINCT m.report_id, r.track_id FROM {t["event"]} m JOIN {t["report"]} r ON r.id = m.report_id
+        WHERE m.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)
+          AND m.at > %s AND m.kind IN {_REVIEW_KINDS}
     """  # noqa: S608 - table names from the models, values are parameters
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    """Integer ids as an SQL list for ``IN`` (``NULL``, matching nothing, for none): a constant
+    list both databases hash, where ``NOT IN (subquery)`` makes PostgreSQL re-run the subquery
+    for every row."""
+    return ", ".join(str(int(pk)) for pk in ids) or "NULL"
+
+
+def _not_in(column: str, ids: Iterable[int]) -> str:
+    """``column NOT IN (ids)`` as SQL, true for every row when there are none (``NOT IN (NULL)``
+    would be true for none)."""
+    listed = ", ".join(str(int(pk)) for pk in ids)
+    return f"{column} NOT IN ({listed})" if listed else "1 = 1"
 
 
 def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[Any]) -> PlanReportsAt:
     """The plan's reports as they stood at ``end``, reduced in the database.
 
-    A report with no ``reported``/``accepted``/``returned`` event after ``end`` stands today
-    as it stood then, so its row is read as it is, and grouped in SQL: per track only its
-    newest and newest not-returned report come back, per period only the counts. The reports
-    that moved after ``end`` are replayed from their events up to ``end`` (none, for a report
-    first sent later) and merged in. ``visible_tracks``: a query of the ids of the tracks to
-    read (the user's); only their reports are read, for the board and the trend.
+    A report with no ``reported``/``accepted``/``returned`` event after ``end`` (and no audited
+    edit since) stands today as it stood then. So a track none of whose reports moved since
+    says today what it said then, and its inputs are read from the stored state that today's
+    dashboard counts (``progress.rollup_state``: the same newest / counting report). Only the
+    tracks with a report that moved are rebuilt: their unchanged reports as they are, their
+    moved ones replayed from the events up to ``end`` (none, for a report first sent later).
+    The trend counts every report per period and state in SQL. ``visible_tracks``: a query of
+    the ids of the tracks to read (the user's); only their reports are read.
     """
     t = _tables()
     stamp = connection.ops.adapt_datetimefield_value(end)
     visible_sql, visible_params = visible_tracks.query.sql_with_params()
-    # One statement, the unchanged set computed once: "T" rows are each track's newest and
-    # newest not-returned report, "P" rows the counts per period and state (the trend).
-    reduced = f"""
-    WITH u AS MATERIALIZED ({_unchanged_sql(t)} AND r.track_id IN ({visible_sql})),
-    g AS (
-        SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
-        FROM u GROUP BY track_id
-    )
-    SELECT 'T', u.track_id, u.period_id, u.idx, u.label, u.status, u.percent, u.self_status, u.id
-    FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
-    UNION ALL
-    SELECT 'P', NULL, u.period_id, u.idx, u.label, u.status, COUNT(*), NULL, SUM(u.percent)
-    FROM u GROUP BY u.period_id, u.idx, u.label, u.status
-    """  # noqa: S608 - table names from the models, values are parameters
-    moved = f"""
-    SELECT r.track_id, p.id, p."index", p.label, e.kind, e.data, r.percent, r.self_status, r.id
-    FROM {t["event"]} e JOIN {t["report"]} r ON r.id = e.report_id JOIN {t["period"]} p ON p.id = r.period_id
-    WHERE e.at <= %s AND e.kind IN {_REVIEW_KINDS} AND e.report_id IN (
-        SELECT m.report_id FROM {t["event"]} m
-        WHERE m.at > %s AND m.kind IN {_REVIEW_KINDS}
-          AND m.item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)
-    ) AND r.track_id IN ({visible_sql})
-    ORDER BY e.at, e.id
-    """  # noqa: S608 - table names from the models, values are parameters
+    # Self-assessments edited since (a resubmission): the audit row has the one of the instant.
+    # Every report's edits since (few, through the audit log's (type, at) index), kept for this plan's.
+    edited = overlay_after(ProgressReport, after=end, creations=False).earlier
     with connection.cursor() as cursor:
-        cursor.execute(reduced, [plan_id, stamp, *visible_params])
+        cursor.execute(_moved_sql(t), [plan_id, stamp])
+        moved_pairs = cursor.fetchall()
+        moved_reports = sorted({report for report, _ in moved_pairs})
+        moved_tracks = {track for _, track in moved_pairs}
+        if edited:
+            cursor.execute(
+                f"""SELECT track_id FROM {t["report"]} WHERE id IN ({_id_list(edited)})
+                AND item_id IN (SELECT i.id FROM {t["item"]} i WHERE i.plan_id = %s)""",  # noqa: S608 - as below
+                [plan_id],
+            )
+            moved_tracks.update(track for (track,) in cursor.fetchall())
+        rebuilt_tracks = sorted(moved_tracks)
+        unchanged = _unchanged_sql(t, moved_reports, visible_sql)
+        # One scan of the unchanged reports: "T" rows are the newest and newest not-returned
+        # report of each rebuilt track, "P" rows the counts per period and state (the trend).
+        cursor.execute(
+            f"""
+            WITH u AS MATERIALIZED ({unchanged}),
+            g AS (
+                SELECT track_id, MAX(idx) AS newest, MAX(CASE WHEN status <> 'returned' THEN idx END) AS counting
+                FROM u WHERE track_id IN ({_id_list(rebuilt_tracks)}) GROUP BY track_id
+            )
+            SELECT 'T', u.track_id, u.period_id, u.idx, u.status, u.percent, u.self_status, u.id
+            FROM u JOIN g ON g.track_id = u.track_id AND (u.idx = g.newest OR u.idx = g.counting)
+            UNION ALL
+            SELECT 'P', NULL, u.period_id, NULL, u.status, COUNT(*), NULL, SUM(u.percent)
+            FROM u GROUP BY u.period_id, u.status
+            """,  # noqa: S608 - table names from the models, ids are integers, values are parameters
+            visible_params,
+        )
         rows, grouped = [], []
         for kind, *values in cursor.fetchall():
             if kind == "T":
                 rows.append(ReportRow(*values))
             else:
                 grouped.append(values)
-        cursor.execute(moved, [stamp, stamp, plan_id, *visible_params])
+        cursor.execute(
+            f"""
+            SELECT r.track_id, p.id, p."index", e.kind, e.data, r.percent, r.self_status, r.id
+            FROM {t["event"]} e JOIN {t["report"]} r ON r.id = e.report_id
+            JOIN {t["period"]} p ON p.id = r.period_id
+            WHERE e.report_id IN ({_id_list(moved_reports)}) AND e.at <= %s AND e.kind IN {_REVIEW_KINDS}
+            ORDER BY e.at, e.id
+            """,  # noqa: S608 - as above
+            [stamp],
+        )
         replayed: dict[int, ReportRow] = {}
         percent: dict[int, int] = {}
-        for track, period, index, label, kind, data, pct, own, rid in cursor.fetchall():
+        # The user's tracks filtered here: in the statement, two id lists would be crossed.
+        visible = moved_tracks & set(visible_tracks.values_list("id", flat=True))
+        for track, period, index, kind, data, pct, own, rid in cursor.fetchall():
+            if track not in visible:
+                continue
             if kind == EventKind.REPORTED:
                 percent[rid] = _percent(data, pct)
             replayed[rid] = ReportRow(
-                track, period, index, label, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
+                track, period, index, STATE_OF_KIND[kind], percent.get(rid, pct), own, rid
             )
+        cursor.execute(
+            f"""SELECT k.id, k.latest_percent, k.latest_returned, k.latest_self_flagged FROM {t["track"]} k
+            WHERE k.id IN ({visible_sql}) AND {_not_in("k.id", rebuilt_tracks)}""",  # noqa: S608 - as above
+            visible_params,
+        )
+        stored = {
+            track_id: TrackReports(percent, returned=bool(returned), self_flagged=bool(flagged))
+            for track_id, percent, returned, flagged in cursor.fetchall()
+        }
+    # The periods' order and labels apart (a dozen rows): no text carried through the scan.
+    named = {
+        pk: (index, label)
+        for pk, index, label in Period.objects.filter(plan_id=plan_id).values_list("id", "index", "label")
+    }
     periods: dict[int, PeriodTally] = {}
-    for _track, period, index, label, status, count, _none, total in grouped:
-        periods.setdefault(period, PeriodTally(period, index, label)).add(status, int(total or 0), n=count)
+    for _track, period, _index, status, count, _none, total in grouped:
+        periods.setdefault(period, PeriodTally(period, *named[period])).add(status, int(total or 0), n=count)
     for row in replayed.values():
-        periods.setdefault(row.period_id, PeriodTally(row.period_id, row.period_index, row.period_label)).add(
+        periods.setdefault(row.period_id, PeriodTally(row.period_id, *named[row.period_id])).add(
             row.state, row.percent
         )
+    rebuilt = track_reports_at(rows=rows + list(replayed.values()), edited=edited)
     return PlanReportsAt(
-        tracks=track_reports_at(rows=rows + list(replayed.values()), end=end),
+        tracks=stored | rebuilt,
         periods=sorted(periods.values(), key=lambda p: p.period_index),
     )
 
 
-def track_reports_at(*, rows: list[ReportRow], end: dt.datetime) -> dict[int, TrackReports]:
-    """Per track id: what its reports said at ``end`` (tracks with no report then are absent):
-    the newest report's state and self-assessment, and the newest not-returned report's percent."""
+def track_reports_at(*, rows: list[ReportRow], edited: dict[int, dict[str, Any]]) -> dict[int, TrackReports]:
+    """Per track id: what its reports (``rows``, as they stood) said (tracks with no report then
+    are absent): the newest not-returned report's percent, the newest report's review and
+    self-assessment (``edited``: the reports' earlier values from the audit log)."""
     newest: dict[int, ReportRow] = {}
     counting: dict[int, ReportRow] = {}
     for row in rows:
@@ -186,14 +255,11 @@ def track_reports_at(*, rows: list[ReportRow], end: dt.datetime) -> dict[int, Tr
             row.track_id not in counting or row.period_index > counting[row.track_id].period_index
         ):
             counting[row.track_id] = row
-    # A resubmission may have changed the self-assessment since: its audit row has the old one.
-    newest_ids = [row.report_id for row in newest.values()]
-    earlier = overlay_after(ProgressReport, after=end, ids=newest_ids, creations=False).earlier
     return {
         track_id: TrackReports(
             percent=counting[track_id].percent if track_id in counting else None,
-            newest_state=row.state,
-            newest_self_status=earlier.get(row.report_id, {}).get("self_status", row.self_status),
+            returned=row.state == "returned",
+            self_flagged=edited.get(row.report_id, {}).get("self_status", row.self_status) in FLAGGED_SELF,
         )
         for track_id, row in newest.items()
     }

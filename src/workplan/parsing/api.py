@@ -21,6 +21,7 @@ from workplan.parsing.promises import (
     PlanContext,
     declares_first_lead,
     dedupe_units,
+    excel_serial,
     extract_deadline_cell,
     extract_deadlines,
     extract_targets,
@@ -89,7 +90,9 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
             return counts
 
         period = plan_period(structure.title or "", doc.text, year_counts, year)
-        plan_year = period.year or (issued.year if issued else None)
+        plan_year = (
+            period.year or (issued.year if issued else None) or _year_of_date_cells(doc.text, structure.items)
+        )
         year_source = _year_source(year, structure.title or "", plan_year)
         context = PlanContext(
             year=plan_year,
@@ -121,6 +124,21 @@ def parse_document(doc: Document, *, year: int | None = None) -> ParsedPlan:
         furniture=structure.furniture,
         segments=structure.segments,
     )
+
+
+def _year_of_date_cells(text: str, roots: list[DraftItem]) -> int | None:
+    """The year of a schedule whose text names none: the most frequent year among the dates
+    its deadline column shows as spreadsheet serial numbers ("43615" is 2019-05-30), so that
+    "6月中旬" in the next row is dated in that year."""
+    drafts: list[DraftItem] = []
+    _preorder(roots, drafts)
+    years: Counter[int] = Counter()
+    for draft in drafts:
+        for cell in draft.deadline_cells:
+            serial = excel_serial(text[cell.start : cell.end].strip())
+            if serial is not None:
+                years[serial.year] += 1
+    return years.most_common(1)[0][0] if years else None
 
 
 def _year_source(given: int | None, title: str, found: int | None) -> YearSource | None:
@@ -174,9 +192,17 @@ def _build_all(text: str, roots: list[DraftItem], context: PlanContext) -> list[
         if not item_units and not draft.from_table and draft.body_spans:
             item_units = title_owner(text, draft.title_span, regions[position])
         item_deadlines = deadlines[position]
-        if draft.deadline_cells:
-            item_deadlines = _with_deadline_cells(text, item_deadlines, draft.deadline_cells, context)
         item_targets = targets[position]
+        if draft.deadline_cells:
+            # "Annually", "At least monthly", "每季度" in a schedule's date column: how often, a
+            # frequency target of the row (the cell is still its deadline, as it reads).
+            cell_frequencies = [
+                t for t in extract_targets(text, draft.deadline_cells) if t.kind == "frequency"
+            ]
+            item_deadlines = _with_deadline_cells(text, item_deadlines, draft.deadline_cells, context)
+            item_targets = item_targets + [
+                t for t in cell_frequencies if not any(_same_target(t, o) for o in item_targets)
+            ]
         if draft.target_cells and item_targets:
             item_targets = _from_target_cells(item_targets, draft.target_cells)
         body_spans = draft.body_spans

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from workplan.core.admin import ReadOnlyAdmin
-from workplan.publishing.models import Publication, PublicNarrative
+from workplan.publishing.models import Publication, PublicEvidence, PublicNarrative
 
-for model in (Publication, PublicNarrative):
+for model in (Publication, PublicNarrative, PublicEvidence):
     admin.site.register(model, ReadOnlyAdmin)

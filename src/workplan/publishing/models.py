@@ -1,4 +1,5 @@
-"""What a planner made public: a plan (whole, or chosen top-level parts), and report narratives."""
+"""What a planner made public: a plan (whole, or chosen top-level parts), report narratives and
+evidence files."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from workplan.core.models import TimestampedModel
 from workplan.core.policy import ScopedQuerySetMixin
 from workplan.plans.models import Plan, PlanItem
-from workplan.progress.models import ProgressReport
+from workplan.progress.models import Evidence, ProgressReport
 
 USER = settings.AUTH_USER_MODEL
 
@@ -73,3 +74,32 @@ class PublicNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}"
+
+
+class PublicEvidenceQuerySet(ScopedQuerySetMixin, models.QuerySet["PublicEvidence"]):
+    """Scoped by the model's policy (``visible_to``)."""
+
+
+class PublicEvidence(models.Model):
+    """An evidence file of an accepted report that a planner chose to offer on the public page.
+
+    The page lists it by file name and size (never who uploaded it) and serves it at
+    ``/public/plans/<plan>/evidence/<evidence>/``; a report returned after the choice no longer
+    shows its files (only accepted ones are public). ``plan`` is the report's item's plan, kept
+    here so that the row is scoped like the plan's other publishing rows.
+    """
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="public_evidence")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects: ClassVar[PublicEvidenceQuerySet] = PublicEvidenceQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("public evidence file")
+        verbose_name_plural = _("public evidence files")
+        ordering: ClassVar[list[str]] = ["published_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.evidence}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workplan.core.policy import register
 from workplan.progress.policies import OfPlanPolicy
-from workplan.publishing.models import Publication, PublicNarrative
+from workplan.publishing.models import Publication, PublicEvidence, PublicNarrative
 
 
 @register
@@ -19,3 +19,10 @@ class PublicNarrativePolicy(OfPlanPolicy):
     """Making a narrative public is a plan edit (the reviewing planner's choice)."""
 
     model = PublicNarrative
+
+
+@register
+class PublicEvidencePolicy(OfPlanPolicy):
+    """Offering an evidence file on the public page is a plan edit (the planner's choice)."""
+
+    model = PublicEvidence

@@ -12,6 +12,13 @@ app_name = "publishing_public"
 urlpatterns = [
     path("", views.public_index, name="index"),
     path("plans/<str:plan_id>/", views.public_plan, name="plan"),
+    path("plans/<str:plan_id>/evidence/<str:evidence_id>/", views.public_evidence, name="evidence"),
     path("en/", views.public_index, {"language": "en"}, name="index_en"),
     path("en/plans/<str:plan_id>/", views.public_plan, {"language": "en"}, name="plan_en"),
+    path(
+        "en/plans/<str:plan_id>/evidence/<str:evidence_id>/",
+        views.public_evidence,
+        {"language": "en"},
+        name="evidence_en",
+    ),
 ]

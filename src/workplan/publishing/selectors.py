@@ -25,19 +25,23 @@ from workplan.core.errors import NotFound
 from workplan.core.models import AuditEntry
 from workplan.core.policy import Action
 from workplan.plans.models import ItemStatus, Plan, PlanItem, Target
-from workplan.progress.models import ProgressReport, ReportStatus
-from workplan.progress.selectors import default_as_of, plan_status_board
-from workplan.publishing.models import Publication, PublicNarrative
+from workplan.progress import evidence as evidence_files
+from workplan.progress.models import Evidence, ProgressReport, ReportStatus
+from workplan.progress.selectors import EvidenceFile, default_as_of, plan_status_board
+from workplan.publishing.models import Publication, PublicEvidence, PublicNarrative
 
 MAX_ID = 2**63 - 1
 
 
 def _public_id(raw: Any) -> int:
-    """An id from a public URL; junk, zero, negative and beyond 64 bits are all simply missing."""
-    try:
-        value = int(str(raw), 10)
-    except (TypeError, ValueError):
-        raise NotFound("not found") from None
+    """An id from a public URL; junk, zero, negative and beyond 64 bits are all simply missing.
+
+    Only ASCII digits: ``int()`` alone would also take spaces, ``+``, ``_`` and other scripts'
+    digits, so one object would have many addresses."""
+    text = str(raw)
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        raise NotFound("not found")
+    value = int(text, 10)
     if not 1 <= value <= MAX_ID:
         raise NotFound("not found")
     return value
@@ -94,6 +98,42 @@ def narrative_get_for_user(*, user: Any, report_id: Any, action: Action = Action
         )
     except PublicNarrative.DoesNotExist:
         raise NotFound("no such public narrative") from None
+
+
+@dataclass(frozen=True)
+class EvidenceChoice:
+    """An evidence file of an accepted report, and whether it is offered on the public page."""
+
+    evidence: Evidence
+    is_public: bool
+
+
+def evidence_choices(*, user: Any, plan: Plan) -> list[EvidenceChoice]:
+    """The evidence files of the plan's accepted reports, newest period first (two queries)."""
+    files = list(
+        Evidence.objects.visible_to(user)
+        .filter(report__item__plan=plan, report__status=ReportStatus.ACCEPTED)
+        .select_related("report__item", "report__period", "report__unit")
+        .order_by("-report__period__index", "report__item__path", "report__unit__name", "original_name", "id")
+    )
+    public = set(
+        PublicEvidence.objects.visible_to(user).filter(plan=plan).values_list("evidence_id", flat=True)
+    )
+    return [EvidenceChoice(evidence=e, is_public=e.pk in public) for e in files]
+
+
+def public_evidence_get_for_user(
+    *, user: Any, evidence_id: Any, action: Action = Action.VIEW
+) -> PublicEvidence:
+    """The public mark on an evidence file, if ``user`` may see (or change) it."""
+    try:
+        return (
+            PublicEvidence.objects.visible_to(user, action)
+            .select_related("plan")
+            .get(evidence_id=_public_id(evidence_id))
+        )
+    except PublicEvidence.DoesNotExist:
+        raise NotFound("no such public evidence file") from None
 
 
 # --- the public side -------------------------------------------------------------------------
@@ -170,9 +210,18 @@ class PublicNarrativeRow:
     text: str
 
 
+@dataclass(frozen=True)
+class PublicEvidenceRow:
+    """A public evidence file: what the page says about it (never who uploaded it)."""
+
+    evidence_id: int
+    name: str
+    size: int
+
+
 @dataclass
 class PublicItemRow:
-    """One published item: structure, status, percent, targets and public narratives."""
+    """One published item: structure, status, percent, targets, public narratives and files."""
 
     item_id: int
     depth: int
@@ -183,11 +232,13 @@ class PublicItemRow:
     due: dt.date
     targets: list[PublicTarget] = field(default_factory=list)
     narratives: list[PublicNarrativeRow] = field(default_factory=list)
+    evidence: list[PublicEvidenceRow] = field(default_factory=list)
 
 
 @dataclass
 class PublicPlanPage:
-    """What the anonymous page of one published plan shows (no people, no evidence, no links)."""
+    """What the anonymous page of one published plan shows (no people, no internal links, only
+    the evidence files marked public)."""
 
     plan_id: int
     title: str
@@ -258,6 +309,7 @@ def _build_page(publication: Publication) -> PublicPlanPage:
     )
     for item_id, period, unit, text in public_reports:
         narratives[item_id].append(PublicNarrativeRow(period=period, unit=unit, text=text))
+    files = _public_files(plan, item_ids)
     leaf_percents = _leaf_percents([row.item.path for row in board], [row.percent for row in board])
     rows = [
         PublicItemRow(
@@ -270,6 +322,7 @@ def _build_page(publication: Publication) -> PublicPlanPage:
             due=row.due,
             targets=targets.get(row.item.pk, []),
             narratives=narratives.get(row.item.pk, []),
+            evidence=files.get(row.item.pk, []),
         )
         for n, row in enumerate(board)
     ]
@@ -288,6 +341,57 @@ def _build_page(publication: Publication) -> PublicPlanPage:
         rows=rows,
         counts=dict(counts),
         percent=round(sum(known) / len(known)) if known else None,
+    )
+
+
+def _public_files(plan: Plan, item_ids: set[int]) -> dict[int, list[PublicEvidenceRow]]:
+    """The files marked public on the accepted reports of these items, by item (one query)."""
+    files: dict[int, list[PublicEvidenceRow]] = defaultdict(list)
+    rows = (
+        PublicEvidence.objects.filter(
+            plan=plan,
+            evidence__report__status=ReportStatus.ACCEPTED,
+            evidence__report__item_id__in=item_ids,
+        )
+        .order_by("evidence__report__period__index", "evidence__original_name", "evidence_id")
+        .values_list("evidence__report__item_id", "evidence_id", "evidence__original_name", "evidence__size")
+    )
+    for item_id, evidence_id, name, size in rows:
+        files[item_id].append(PublicEvidenceRow(evidence_id=evidence_id, name=name, size=size))
+    return files
+
+
+def public_evidence_file(*, plan_id: Any, evidence_id: Any) -> EvidenceFile:
+    """A public evidence file of a published plan, to download; NotFound alike when the plan is
+    not published, the file's item is outside the published parts (or archived), the file is
+    not marked public, its report is no longer accepted, it is missing from storage, or an id
+    is junk."""
+    publication = _published_publication(plan_id)
+    pk = _public_id(evidence_id)
+    row = (
+        PublicEvidence.objects.filter(
+            plan_id=publication.plan_id,
+            evidence_id=pk,
+            evidence__report__status=ReportStatus.ACCEPTED,
+            evidence__report__item__plan_id=publication.plan_id,
+            evidence__report__item__status=ItemStatus.ACTIVE,
+        )
+        .select_related("evidence__report__item")
+        .first()
+    )
+    if row is None:
+        raise NotFound("not found")
+    evidence = row.evidence
+    part_paths = [p.path for p in publication.parts.all()]
+    if part_paths and not any(evidence.report.item.path.startswith(p) for p in part_paths):
+        raise NotFound("not found")
+    if not evidence_files.exists(evidence.sha256):
+        raise NotFound("not found")
+    return EvidenceFile(
+        evidence=evidence,
+        content_type=evidence.content_type,
+        filename=evidence.original_name,
+        size=evidence.size,
     )
 
 

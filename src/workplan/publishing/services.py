@@ -1,4 +1,5 @@
-"""Writes of publishing: publish / unpublish a plan (or parts of it), make a narrative public.
+"""Writes of publishing: publish / unpublish a plan (or parts of it), make a narrative or an
+evidence file public.
 
 Each is a plan edit (the plan's planners, administrators), in one transaction with its audit row.
 """
@@ -16,8 +17,8 @@ from workplan.core import audit, clock
 from workplan.core.errors import Invalid
 from workplan.permissions import Action
 from workplan.plans.models import Plan, PlanItem
-from workplan.progress.models import ProgressReport, ReportStatus
-from workplan.publishing.models import Publication, PublicNarrative
+from workplan.progress.models import Evidence, ProgressReport, ReportStatus
+from workplan.publishing.models import Publication, PublicEvidence, PublicNarrative
 
 
 def _require_planner(actor: Any, plan: Plan) -> None:
@@ -132,3 +133,43 @@ def narrative_unpublish(*, actor: Any, narrative: PublicNarrative) -> None:
         actor=actor, action="narrative.unpublished", target=narrative, before=audit.snapshot(narrative)
     )
     narrative.delete()
+
+
+def _require_evidence_planner(actor: Any, plan: Plan) -> None:
+    permissions.require(
+        actor, Action.EDIT, plan, _("Only the plan's planners may show an evidence file on the public page.")
+    )
+
+
+@transaction.atomic
+def evidence_publish(*, actor: Any, evidence: Evidence) -> PublicEvidence:
+    """Offer an accepted report's evidence file on the plan's public page (by name and size, for
+    download); choosing it again returns the same row."""
+    plan = evidence.report.item.plan
+    _require_evidence_planner(actor, plan)
+    # The status as stored now, not as the caller's copy of the report says (it may be stale).
+    status = ProgressReport.objects.filter(pk=evidence.report_id).values_list("status", flat=True).first()
+    if status != ReportStatus.ACCEPTED:
+        raise Invalid(
+            _("Only the evidence files of an accepted report can be shown on the public page."),
+            details={"evidence": ["report not accepted"]},
+        )
+    public, created = PublicEvidence.objects.get_or_create(
+        evidence=evidence, defaults={"plan": plan, "published_at": clock.now(), "published_by": actor}
+    )
+    if created:
+        audit.record(actor=actor, action="evidence.published", target=public, after=audit.snapshot(public))
+    return public
+
+
+@transaction.atomic
+def evidence_unpublish(*, actor: Any, public_evidence: PublicEvidence) -> None:
+    """Take an evidence file off the public page (its public address then answers 404)."""
+    _require_evidence_planner(actor, public_evidence.plan)
+    audit.record(
+        actor=actor,
+        action="evidence.unpublished",
+        target=public_evidence,
+        before=audit.snapshot(public_evidence),
+    )
+    public_evidence.delete()

@@ -1,4 +1,7 @@
-"""Test data for the public pages (used by publishing/tests and the browser test)."""
+"""Test data for the public pages (used by publishing/tests and the browser test).
+
+The world's report on the published task has two evidence files: ``名单.txt`` stays internal,
+``PUBLIC_FILE_NAME`` is marked public."""
 
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ HIDDEN_PART_TITLE = "未公开部分的内部事项"
 UNPUBLISHED_TITLE = "从未公开的计划"
 WITHDRAWN_TITLE = "已撤销公开的计划"
 PEOPLE = ("张三丰", "李四光", "planner-pub", "reporter-pub")
+PUBLIC_FILE_NAME = "核查结果公示.txt"
+PUBLIC_FILE_BYTES = "全县社会救助对象核查结果：合格 1203 户。\n".encode()
 
 
 @dataclass
@@ -35,6 +40,7 @@ class PublicWorld:
     public_report: ProgressReport
     private_report: ProgressReport
     evidence: Evidence
+    public_evidence: Evidence
     unpublished: Plan
     withdrawn: Plan
     planner: User
@@ -80,6 +86,9 @@ def public_world(actor: Any, org: Organisation) -> PublicWorld:
         evidence = progress.evidence_add(
             actor=reporter, report=first, filename="名单.txt", data=b"internal list"
         )
+        public_evidence = progress.evidence_add(
+            actor=reporter, report=first, filename=PUBLIC_FILE_NAME, data=PUBLIC_FILE_BYTES
+        )
         first = progress.report_accept(actor=planner, report=first)
     with clock.frozen(moment(2019, 2, 20)):
         second = progress.report_save(
@@ -105,6 +114,7 @@ def public_world(actor: Any, org: Organisation) -> PublicWorld:
     part = task.get_parent()
     services.publication_publish(actor=planner, plan=plan, part_ids=[part.pk])
     services.narrative_publish(actor=planner, report=first)
+    services.evidence_publish(actor=planner, evidence=public_evidence)
     unpublished = make_plan_with_task(
         actor, owner=org.root, assignee=org.unit_a, title=UNPUBLISHED_TITLE
     ).plan
@@ -120,6 +130,7 @@ def public_world(actor: Any, org: Organisation) -> PublicWorld:
         public_report=first,
         private_report=second,
         evidence=evidence,
+        public_evidence=public_evidence,
         unpublished=unpublished,
         withdrawn=withdrawn,
         planner=planner,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("plans/<int:plan_id>/", views.manage, name="manage"),
     path("plans/<int:plan_id>/publish/", views.publish, name="publish"),
     path("plans/<int:plan_id>/reports/<int:report_id>/narrative/", views.narrative, name="narrative"),
+    path("plans/<int:plan_id>/evidence/<int:evidence_id>/public/", views.evidence, name="evidence"),
 ]

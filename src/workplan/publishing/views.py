@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,7 +37,8 @@ CACHE_SECONDS = 600  # a rendered page kept this long (any audited write makes a
 @require_safe
 @domain_errors
 def manage(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan's public page as the planner sees it: published or not, which parts, which narratives."""
+    """The plan's public page as the planner sees it: published or not, which parts, which
+    narratives and which evidence files."""
     plan = plan_selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     publication = selectors.publication_for_plan(user=request.user, plan=plan)
     chosen = {p.pk for p in publication.parts.all()} if publication is not None else set()
@@ -48,6 +49,7 @@ def manage(request: HttpRequest, plan_id: int) -> HttpResponse:
         "parts": selectors.plan_parts(user=request.user, plan=plan),
         "chosen": chosen,
         "choices": selectors.narrative_choices(user=request.user, plan=plan),
+        "files": selectors.evidence_choices(user=request.user, plan=plan),
         "can_edit": permissions.can(request.user, Action.EDIT, plan),
     }
     return render(request, "publishing/manage.html", context)
@@ -90,6 +92,28 @@ def narrative(request: HttpRequest, plan_id: int, report_id: int) -> HttpRespons
     except Invalid as error:
         messages.error(request, error.message)
     return redirect(reverse("publishing:manage", args=[plan.pk]) + "#narratives")
+
+
+@login_required
+@require_POST
+@domain_errors
+def evidence(request: HttpRequest, plan_id: int, evidence_id: int) -> HttpResponse:
+    """Show an accepted report's evidence file on the public page or, with ``hide``, take it off."""
+    plan = plan_selectors.plan_get_for_user(user=request.user, plan_id=plan_id, action=Action.EDIT)
+    try:
+        if "hide" in request.POST:
+            choice = selectors.public_evidence_get_for_user(
+                user=request.user, evidence_id=evidence_id, action=Action.EDIT
+            )
+            services.evidence_unpublish(actor=request.user, public_evidence=choice)
+            messages.success(request, translation.gettext("The file is hidden from the public page."))
+        else:
+            found = progress_selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+            services.evidence_publish(actor=request.user, evidence=found)
+            messages.success(request, translation.gettext("The file is shown on the public page."))
+    except Invalid as error:
+        messages.error(request, error.message)
+    return redirect(reverse("publishing:manage", args=[plan.pk]) + "#evidence")
 
 
 # --- anonymous -------------------------------------------------------------------------------
@@ -171,4 +195,25 @@ def public_plan(request: HttpRequest, plan_id: str, language: str = "zh") -> Htt
         body = _render("publishing/public_plan.html", context, language=language)
         cache.set(key, body, CACHE_SECONDS)
     response = _response(body, language=language)
+    return _cacheable(response, etag)
+
+
+@require_safe
+def public_evidence(
+    request: HttpRequest, plan_id: str, evidence_id: str, language: str = "zh"
+) -> HttpResponseBase:
+    """/public/plans/<id>/evidence/<id>/: a file marked public, as an attachment; the same 404 as
+    a missing plan for anything not public (docs/public-pages.md)."""
+    try:
+        found = selectors.public_evidence_file(plan_id=plan_id, evidence_id=evidence_id)
+    except NotFound:
+        return _not_found(language)
+    etag = f'"{found.evidence.sha256[:32]}"'  # the content decides: a file is stored by its hash
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _cacheable(not_modified, etag)
+    response = FileResponse(
+        found.open(), as_attachment=True, filename=found.filename, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return _cacheable(response, etag)

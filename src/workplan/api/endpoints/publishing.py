@@ -1,4 +1,4 @@
-"""Publishing: a plan's public page (whole or parts) and the narratives shown on it."""
+"""Publishing: a plan's public page (whole or parts) and the narratives and evidence files shown on it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from workplan.plans import selectors as plan_selectors
 from workplan.plans.models import Plan
 from workplan.progress import selectors as progress_selectors
 from workplan.publishing import selectors, services
-from workplan.publishing.models import Publication, PublicNarrative
+from workplan.publishing.models import Publication, PublicEvidence, PublicNarrative
 
 router = Router(tags=["publishing"])
 
@@ -112,4 +112,43 @@ def narrative_unpublish(request: HttpRequest, report_id: PathId) -> Any:
     user = actor(request)
     row = selectors.narrative_get_for_user(user=user, report_id=report_id, action=Action.EDIT)
     services.narrative_unpublish(actor=user, narrative=row)
+    return status(204, None)
+
+
+class PublicEvidenceOut(Out):
+    evidence_id: int
+    plan_id: int
+    published_at: dt.datetime
+    url: str = Field(description="The anonymous download (404 while the plan or the file is not public).")
+
+
+def _evidence_out(row: PublicEvidence) -> PublicEvidenceOut:
+    return PublicEvidenceOut(
+        evidence_id=row.evidence_id,
+        plan_id=row.plan_id,
+        published_at=row.published_at,
+        url=f"/public/plans/{row.plan_id}/evidence/{row.evidence_id}/",
+    )
+
+
+@router.post(
+    "/evidence/{evidence_id}/public",
+    response=responses(PublicEvidenceOut),
+    summary="Show an accepted report's evidence file on the plan's public page (planners)",
+)
+def evidence_publish(request: HttpRequest, evidence_id: PathId) -> PublicEvidenceOut:
+    user = actor(request)
+    evidence = progress_selectors.evidence_get_for_user(user=user, evidence_id=evidence_id)
+    return _evidence_out(services.evidence_publish(actor=user, evidence=evidence))
+
+
+@router.delete(
+    "/evidence/{evidence_id}/public",
+    response={204: None, **{k: v for k, v in responses(None).items() if k != 200}},
+    summary="Take an evidence file off the public page (planners)",
+)
+def evidence_unpublish(request: HttpRequest, evidence_id: PathId) -> Any:
+    user = actor(request)
+    row = selectors.public_evidence_get_for_user(user=user, evidence_id=evidence_id, action=Action.EDIT)
+    services.evidence_unpublish(actor=user, public_evidence=row)
     return status(204, None)

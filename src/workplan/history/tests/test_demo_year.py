@@ -53,6 +53,20 @@ def _trend(points: list[Any]) -> list[tuple[Any, ...]]:
     return [(p.label, p.average_percent, p.reports, p.accepted, p.returned) for p in points]
 
 
+def _figures(dashboard: Any) -> tuple[Any, ...]:
+    """Every figure the dashboard shows (the trend apart): overall, parts, units, heat, attention."""
+    return (
+        dashboard.overall.counts,
+        dashboard.overall.percent,
+        [(p.part.pk, p.part.title, p.tally.counts, p.tally.percent) for p in dashboard.parts],
+        [(u.unit.pk, u.tally.counts, u.tally.percent) for u in dashboard.units],
+        [(u.pk, row) for u, row in dashboard.heat],
+        dashboard.attention_count,
+        sorted((r.item.pk, str(r.status), r.warning_level, r.percent) for r in dashboard.attention),
+        sorted((r.item.pk, tuple(sorted(t.track.unit.pk for t in r.tracks))) for r in dashboard.attention),
+    )
+
+
 def _live_reviews() -> dict[int, tuple[str, int]]:
     return {
         r.pk: ("submitted" if r.status == ReportStatus.SUBMITTED else str(r.status), r.percent)
@@ -65,6 +79,9 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
     plan = demo_setup().plan
     assert plan is not None
     admin, planner = User.objects.get(username="admin"), User.objects.get(username="planner")
+    # A unit's reporter sees only the unit's tracks: its past dashboard is scoped the same way.
+    scoped = User.objects.filter(memberships__role="reporter").order_by("username").first()
+    assert scoped is not None
     truth: dict[dt.date, tuple[dict[int, tuple[Any, ...]], dict[int, tuple[str, int]]]] = {}
 
     # 31 March, from the back-dated rows themselves: each report's own submission and review stamps.
@@ -94,7 +111,9 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         plans.item_update(actor=planner, item=first, title="Revised in July: " + first.title)
         july = dt.date(2019, 7, 3)
         truth[july] = (_board(plan_status_board(user=admin, plan=plan, today=july)), _live_reviews())
-        trends = {july: _trend(plan_dashboard_counted(user=admin, plan=plan, today=july).trend)}
+        counted = plan_dashboard_counted(user=admin, plan=plan, today=july)
+        trends, figures = {july: _trend(counted.trend)}, {july: _figures(counted)}
+        own = {july: _figures(plan_dashboard_counted(user=scoped, plan=plan, today=july))}
 
     # 20 October: the returned report resubmitted with a new figure; another title revised.
     with clock.frozen(moment(2019, 10, 20, 10)):
@@ -116,7 +135,9 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
         plans.item_update(actor=planner, item=second, title="Revised in October: " + second.title)
         august = dt.date(2019, 10, 20)
         truth[august] = (_board(plan_status_board(user=admin, plan=plan, today=august)), _live_reviews())
-        trends[august] = _trend(plan_dashboard_counted(user=admin, plan=plan, today=august).trend)
+        counted = plan_dashboard_counted(user=admin, plan=plan, today=august)
+        trends[august], figures[august] = _trend(counted.trend), _figures(counted)
+        own[august] = _figures(plan_dashboard_counted(user=scoped, plan=plan, today=august))
 
     assert Escalation.objects.exists(), "the tick raised no warning: the check would prove nothing"
 
@@ -130,7 +151,12 @@ def test_the_plan_as_of_three_days_is_what_was_true_then():
     for day, (board, reviews) in truth.items():
         assert _board(plan_board_at(user=admin, plan=plan, day=day)) == board, day
         assert _reviews(admin, day) == reviews, day
-        assert _trend(plan_dashboard_at(user=admin, plan=plan, day=day).trend) == trends[day], day
+        past = plan_dashboard_at(user=admin, plan=plan, day=day)
+        assert _trend(past.trend) == trends[day], day
+        assert _figures(past) == figures[day], day  # counted from the judged tuples, as today's were
+        assert past.attention_count <= 50, "more than the listed rows: compare the first ones by order"
+        assert _figures(plan_dashboard_at(user=scoped, plan=plan, day=day)) == own[day], day
+        assert own[day][0] != figures[day][0], "the reporter's scope is the whole plan: no scoping tested"
     july_board = truth[dt.date(2019, 7, 3)][0]
     assert july_board[first.pk][0].startswith("Revised in July")
     assert truth[dt.date(2019, 10, 20)][1][returned.pk][0] == "submitted"

@@ -8,7 +8,7 @@ Each works on spans of the plan text, so every promise keeps its place in the so
 """
 
 from workplan.parsing.promises.context import PlanContext
-from workplan.parsing.promises.deadlines import extract_deadline_cell, extract_deadlines
+from workplan.parsing.promises.deadlines import excel_serial, extract_deadline_cell, extract_deadlines
 from workplan.parsing.promises.targets import extract_targets
 from workplan.parsing.promises.units import (
     declares_first_lead,
@@ -22,6 +22,7 @@ __all__ = [
     "PlanContext",
     "declares_first_lead",
     "dedupe_units",
+    "excel_serial",
     "extract_deadline_cell",
     "extract_deadlines",
     "extract_targets",

@@ -236,8 +236,12 @@ def _zh_plain_month(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool
     month = _num(m.group("m"))
     if not part and not m.group("d") and m.group("before"):
         return True, _before_month(ctx.year_of_month(month), month)
-    day = _num(m.group("d")) or {"上旬": 10, "中旬": 20}.get(part)
+    day = _num(m.group("d")) or _PART_DAYS.get(part)
     return True, _safe_date(ctx.year_of_month(month), month, day)
+
+
+#: The day a part of a month ends on (下旬, 底, 末 and 份: the month's last day).
+_PART_DAYS = {"上旬": 10, "初": 10, "中旬": 20}
 
 
 def _zh_relative_year(m: re.Match[str], ctx: PlanContext, text: str) -> tuple[bool, dt.date | None]:
@@ -466,7 +470,7 @@ _RULES: tuple[_Rule, ...] = (
     # 6月底前 / 12月31日前 / 9月中旬
     _Rule(
         re.compile(
-            rf"(?P<m>{_MON_AT})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末|份)?"
+            rf"(?P<m>{_MON_AT})\s*月\s*(?:(?P<d>{_DAY})\s*[日号])?\s*(?P<part>上旬|中旬|下旬|底|末|份|初(?!以来|至今))?"
             r"\s*(?P<before>之前|以前|前)?"
         ),
         _zh_plain_month,
@@ -673,7 +677,7 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-def _excel_serial(content: str) -> dt.date | None:
+def excel_serial(content: str) -> dt.date | None:
     """A date a spreadsheet shows as its serial number ("44626", a date cell formatted as
     General): days since 1899-12-30, read for the years 1955 to 2119 only."""
     if not (content.isascii() and content.isdigit() and len(content) == 5):
@@ -699,6 +703,25 @@ _CELL_UNDATED = re.compile(
     r"^(?:长期|持续|常年|全年|长期坚持|持续推进|ongoing|continuous|continuing|on-?going|as needed)", re.I
 )
 _CELL_MONTH = re.compile(rf"^(?P<m>{_MON})\s*月份?$")
+
+
+def _day_month_date(found: re.Match[str], ctx: PlanContext) -> dt.date | None:
+    """The date of a ``_CELL_DAY_MONTH`` match, in the plan's year where it names none."""
+    month_name = found.group("mon") or found.group("mon2") or ""
+    month = MONTH_NUMBERS.get(month_name.lower().rstrip(".")[:3])
+    day = _num(found.group("d") or found.group("d2"))
+    year = _num(found.group("y") or found.group("y2")) or (ctx.year_of_month(month) if month else None)
+    return _safe_date(year, month, day)
+
+
+_ORDINAL_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+_CELL_DAY_MONTH = re.compile(
+    rf"^(?:{_ORDINAL_DAY}\s*(?:-|–|—|to)\s*)?(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<mon>{_EN_MONTHS})"
+    rf"(?:,?\s+(?P<y>(?:19|20)[0-9]{{2}}))?$"
+    rf"|^(?P<mon2>{_EN_MONTHS})\s+(?:{_ORDINAL_DAY}\s*(?:-|–|—|to)\s*)?(?P<d2>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+    rf"(?:,?\s+(?P<y2>(?:19|20)[0-9]{{2}}))?$",
+    re.IGNORECASE,
+)
 _CELL_YEAR = re.compile(rf"^(?P<y>{_YEAR})\s*年?$")
 
 
@@ -870,16 +893,28 @@ _FIELD_END = re.compile(
 )
 
 
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|～|-|—|–|－|to|until|through)\s*", re.IGNORECASE)
+
+
 def extract_deadline_cell(text: str, cell: Span, ctx: PlanContext) -> list[Deadline]:
     """A table's deadline column: whatever it says is the deadline, dated where possible."""
     found = extract_deadlines(text, [cell], ctx)
+    if len(found) == 2 and _RANGE_JOIN.fullmatch(text, found[0].span.end, found[1].span.start):
+        # "6月下旬至7月初": a range of dates in a deadline cell is due on its last date
+        first, last = found
+        span = Span(first.span.start, last.span.end)
+        return [Deadline(text=text[span.start : span.end], span=span, date=last.date)]
     if found:
         return found
     content = text[cell.start : cell.end].strip()
     if not content:
         return []
-    if serial := _excel_serial(content):
+    if serial := excel_serial(content):
         return [Deadline(text=content, span=_stripped(text, cell), date=serial)]
+    if day_month := _CELL_DAY_MONTH.match(content):
+        # "15th Sept", "Oct 3", "22nd - 23rd Sept": a schedule's day, in the plan's year (a
+        # range is due on its last day); in prose such a bare day is not read as a deadline.
+        return [Deadline(text=content, span=_stripped(text, cell), date=_day_month_date(day_month, ctx))]
     year = _CELL_YEAR.match(content)
     date = dt.date(int(ascii_digits(year.group("y"))), 12, 31) if year else None
     month = _CELL_MONTH.match(content)

@@ -13,7 +13,8 @@ positions, drops page furniture, and rejoins lines into paragraphs:
   English with one.
 
 A PDF without a text layer (a scan) is refused: the user should import the Word original
-or OCR the scan first. Tables in a PDF come out as paragraphs, cells separated by spaces.
+or OCR the scan first. A table whose header row names known columns is read as table rows
+(see "tables" below); other tables come out as paragraphs, cells separated by spaces.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice, pairwise
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTPage, LTTextLineHorizontal
+from pdfminer.layout import LAParams, LTLine, LTPage, LTRect, LTTextLineHorizontal
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -38,6 +39,7 @@ from pdfminer.utils import decode_text
 from workplan.parsing.document import Document
 from workplan.parsing.errors import ParseError
 from workplan.parsing.readers._common import MAX_PDF_PAGES, DocumentBuilder, is_cjk, sniff_format
+from workplan.parsing.structure.tables import column_role
 
 #: Share of a page's height, at the top and at the bottom, where headers, footers and page
 #: numbers live.
@@ -67,7 +69,7 @@ _NUMBERING_LABEL = re.compile(
         | [A-Za-z][.)、]\s
         | [IVX]{1,5}[.、]\s?
         | (?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)\s*[,，:]
-        | [•·●■◆▪\-–—]\s
+        | [•·●■◆▪❖➢►\-–—\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e8]\s
     )""",
     re.VERBOSE,
 )
@@ -87,6 +89,8 @@ class _Line:
     bottom: float
     text: str
     indented: bool = False  # the line starts with spaces (Chinese indents with two 　)
+    # the pieces the line was merged from, left to right: (x0, x1, text); a table row's cells
+    cells: list[tuple[float, float, str]] = field(default_factory=list)
 
     @property
     def height(self) -> float:
@@ -114,7 +118,13 @@ def _page_lines(page: LTPage, page_index: int) -> list[_Line]:
         if text:
             pieces.append(
                 _Line(
-                    page_index, text_line.x0, text_line.x1, height - text_line.y1, height - text_line.y0, text
+                    page_index,
+                    text_line.x0,
+                    text_line.x1,
+                    height - text_line.y1,
+                    height - text_line.y0,
+                    text,
+                    cells=[(text_line.x0, text_line.x1, text)],
                 )
             )
     pieces.sort(key=lambda line: (line.top, line.x0))
@@ -130,11 +140,26 @@ def _page_lines(page: LTPage, page_index: int) -> list[_Line]:
                 last.indented = left.indented
                 last.x0, last.x1 = min(last.x0, piece.x0), max(last.x1, piece.x1)
                 last.top, last.bottom = min(last.top, piece.top), max(last.bottom, piece.bottom)
+                last.cells = sorted(last.cells + piece.cells)
                 continue
         merged.append(piece)
     for line in merged:
         line.text = _SPACE_BETWEEN_CJK.sub("", line.text)
+        line.cells = [(x0, x1, _SPACE_BETWEEN_CJK.sub("", text)) for x0, x1, text in line.cells]
     return merged
+
+
+def _horizontal_rules(page: LTPage) -> list[float]:
+    """Where the page draws horizontal rules (table borders), as distances from its top."""
+    height = page.height
+    rules: list[float] = []
+    for item in page:
+        if isinstance(item, LTLine | LTRect) and item.width > 20:
+            if item.height < 2:
+                rules.append(height - (item.y0 + item.y1) / 2)
+            elif isinstance(item, LTRect):
+                rules.extend((height - item.y1, height - item.y0))  # a cell's box: its top and bottom
+    return sorted(rules)
 
 
 def _furniture_key(text: str) -> str:
@@ -185,10 +210,14 @@ def _join(left: str, right: str) -> str:
     return f"{left} {right}"
 
 
-def _paragraphs(lines: list[_Line], page_width: float) -> list[str]:
-    """Rejoin visual lines (furniture removed, reading order) into paragraphs."""
+def _paragraphs(
+    lines: list[_Line], page_width: float, runs: list[list[_Line]] | None = None
+) -> list[list[str]]:
+    """Rejoin visual lines (furniture removed, reading order) into paragraphs. The margins and
+    line spacing are measured over ``lines``; the paragraphs are built within each of ``runs``
+    (default: all the lines as one run), one list of paragraphs per run."""
     if not lines:
-        return []
+        return [[] for _ in runs] if runs is not None else []
     em = statistics.median(line.height for line in lines) or 10.0
     left_margin = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
     right_edges = sorted(line.x1 for line in lines)
@@ -220,16 +249,190 @@ def _paragraphs(lines: list[_Line], page_width: float) -> list[str]:
         needed = (len(first_word) + (0 if is_cjk(text[0]) else 1)) * following.char_width
         return right_margin - current.x1 > needed
 
-    paragraphs: list[str] = []
-    current_text = lines[0].text
-    for current, following in pairwise(lines):
-        if starts_paragraph(current, following):
-            paragraphs.append(current_text)
-            current_text = following.text
+    result: list[list[str]] = []
+    for run in runs if runs is not None else [lines]:
+        paragraphs: list[str] = []
+        result.append(paragraphs)
+        if not run:
+            continue
+        current_text = run[0].text
+        for current, following in pairwise(run):
+            if starts_paragraph(current, following):
+                paragraphs.append(current_text)
+                current_text = following.text
+            else:
+                current_text = _join(current_text, following.text)
+        paragraphs.append(current_text)
+    return result
+
+
+# -- tables ----------------------------------------------------------------------------
+#
+# A table printed to PDF is text at column positions: pdfminer gives each cell's text as a
+# piece of its own (the gap between cells is wider than a word space), so a visual line of a
+# table row is several pieces. A table is found from its header: a line of at least three
+# short pieces, at least two of which name known columns (Date, Activity, Responsible, 完成时限
+# …). Each later piece belongs to the column whose header it sits under; the table goes on
+# while every piece fits a column, over page breaks (a repeated header is skipped). A row
+# ends where the page draws a horizontal rule between two lines; on a page without rules,
+# where the gap to the next line is clearly wider than the wrapped lines inside a cell.
+
+#: Most characters of a header cell.
+_MAX_HEADER_CELL = 40
+
+
+@dataclass(slots=True)
+class _Column:
+    left: float  # boundaries between columns: halfway between neighbouring header centres
+    right: float
+    header: str
+    # how far a cell's text may reach: from the end of the header on its left to the start of
+    # the header on its right (a header is centred or left-aligned over its column)
+    reach_left: float
+    reach_right: float
+
+
+@dataclass(slots=True)
+class _Table:
+    """A table found in the lines ``first..last-1``: its columns and rows of cell texts."""
+
+    first: int
+    last: int
+    columns: list[_Column]
+    rows: list[list[str]] = field(default_factory=list)
+
+    def write(self, builder: DocumentBuilder) -> None:
+        builder.add_row([column.header for column in self.columns], is_header=True)
+        headers: list[str | None] = [column.header for column in self.columns]
+        for row in self.rows:
+            builder.add_row(row, headers)
+
+
+def _header_columns(line: _Line) -> list[_Column] | None:
+    """The columns a line names, if it is a table's header row."""
+    cells = line.cells
+    if len(cells) < 3 or any(
+        len(text) > _MAX_HEADER_CELL or text[-1] in _SENTENCE_END for _, _, text in cells
+    ):
+        return None
+    if sum(1 for _, _, text in cells if column_role(text) != "extra") < 2:
+        return None
+    centres = [(x0 + x1) / 2 for x0, x1, _ in cells]
+    bounds = [(a + b) / 2 for a, b in pairwise(centres)]
+    lefts = [cells[0][0] - 3 * line.height, *bounds]
+    rights = [*bounds, float("inf")]
+    reach_lefts = [cells[0][0] - 3 * line.height, *(x1 for _, x1, _ in cells[:-1])]
+    reach_rights = [*(x0 for x0, _, _ in cells[1:]), float("inf")]
+    return [
+        _Column(left, right, text, reach_left, reach_right)
+        for left, right, (_, _, text), reach_left, reach_right in zip(
+            lefts, rights, cells, reach_lefts, reach_rights, strict=True
+        )
+    ]
+
+
+def _column_of(columns: list[_Column], x0: float, x1: float, em: float) -> int | None:
+    """The column a piece sits in: its centre's column, if the piece fits inside it."""
+    centre = (x0 + x1) / 2
+    for index, column in enumerate(columns):
+        if column.left <= centre < column.right:
+            fits = x0 >= column.reach_left - em and x1 <= column.reach_right + em
+            return index if fits else None
+    return None
+
+
+def _spans_table(columns: list[_Column], line: _Line, em: float) -> bool:
+    """A short single text centred across the table: a row merged over all its columns
+    ("OPEN DAY" in a week's schedule)."""
+    if len(line.cells) != 1 or len(line.text) > 60:
+        return False
+    left, right = columns[0].reach_left, columns[-1].reach_left + 6 * em
+    centre = (line.x0 + line.x1) / 2
+    return left <= line.x0 and line.x1 <= right and abs(centre - (left + right) / 2) < 0.15 * (right - left)
+
+
+def _find_tables(lines: list[_Line], page_rules: list[list[float]]) -> list[_Table]:
+    tables: list[_Table] = []
+    index = 0
+    while index < len(lines):
+        columns = _header_columns(lines[index])
+        if columns is None:
+            index += 1
+            continue
+        table = _read_table(lines, index, columns, page_rules)
+        if len(table.rows) >= 2:
+            tables.append(table)
+            index = table.last
         else:
-            current_text = _join(current_text, following.text)
-    paragraphs.append(current_text)
-    return paragraphs
+            index += 1
+    return tables
+
+
+def _read_table(
+    lines: list[_Line], first: int, columns: list[_Column], page_rules: list[list[float]]
+) -> _Table:
+    header = lines[first]
+    em = header.height or 10.0
+    header_texts = [text for _, _, text in header.cells]
+    taken: list[_Line] = []
+    position = first + 1
+    while position < len(lines):
+        line = lines[position]
+        if [text for _, _, text in line.cells] == header_texts:
+            position += 1  # the header repeated on a new page
+            continue
+        if any(_column_of(columns, x0, x1, em) is None for x0, x1, _ in line.cells) and not _spans_table(
+            columns, line, em
+        ):
+            break
+        if taken and line.page == taken[-1].page and line.top - taken[-1].bottom > 4 * em:
+            break  # a wide space: the table is over
+        taken.append(line)
+        position += 1
+    table = _Table(first, position, columns)
+    if not taken:
+        return table
+    gaps = [b.top - a.top for a, b in pairwise(taken) if a.page == b.page and b.top > a.top]
+    in_cell = min(gaps) if gaps else em
+    uniform = not gaps or max(gaps) <= 1.25 * in_cell
+
+    def ruled(above: _Line, below: _Line) -> bool:
+        rules = page_rules[below.page] if below.page < len(page_rules) else []
+        return any(above.bottom - 1 <= y <= below.top + 1 for y in rules)
+
+    # Pages whose rules part the table's lines (rules that only frame the table do not).
+    ruled_pages = {b.page for a, b in pairwise([header, *taken]) if a.page == b.page and ruled(a, b)}
+
+    def new_row(above: _Line, below: _Line) -> bool:
+        if below.page != above.page:
+            return True
+        if below.page in ruled_pages:
+            return ruled(above, below)
+        return uniform or below.top - above.top > 1.25 * in_cell
+
+    roles = [column_role(column.header) for column in columns]
+    title_column = roles.index("title") if "title" in roles else len(columns) // 2
+    row: list[str] = [""] * len(columns)
+    previous: _Line | None = None
+    for line in taken:
+        across = _spans_table(columns, line, em) and _column_of(columns, line.x0, line.x1, em) is None
+        if previous is not None and (across or new_row(previous, line)) and any(row):
+            table.rows.append(row)
+            row = [""] * len(columns)
+        if across:
+            # A text across the whole row: the row's title (a PDF does not tell a merged cell
+            # from a centred one), so the row stays one of the table's rows.
+            table.rows.append([line.text if index == title_column else "" for index in range(len(columns))])
+            previous = None
+            continue
+        for x0, x1, text in line.cells:
+            column = _column_of(columns, x0, x1, em)
+            if column is not None:
+                row[column] = _join(row[column], text)
+        previous = line
+    if any(row):
+        table.rows.append(row)
+    return table
 
 
 def read_pdf(data: bytes, name: str) -> Document:
@@ -258,12 +461,14 @@ def read_pdf(data: bytes, name: str) -> Document:
     device = PDFPageAggregator(resources, laparams=LAParams(all_texts=True, detect_vertical=False))
     interpreter = PDFPageInterpreter(resources, device)
     page_lines: list[list[_Line]] = []
+    page_rules: list[list[float]] = []
     heights: list[float] = []
     widths: list[float] = []
     for index, page in enumerate(pages):
         interpreter.process_page(page)
         layout = device.get_result()
         page_lines.append(_page_lines(layout, index))
+        page_rules.append(_horizontal_rules(layout))
         heights.append(float(layout.height) or 842.0)
         widths.append(float(layout.width) or 595.0)
     raw_text = "".join(line.text for lines in page_lines for line in lines)
@@ -280,8 +485,20 @@ def read_pdf(data: bytes, name: str) -> Document:
         )
     lines = [line for lines in _drop_furniture(page_lines, heights) for line in lines]
     builder = DocumentBuilder()
-    for paragraph in _paragraphs(lines, statistics.median(widths)):
-        builder.add_paragraph(paragraph)
+    tables = _find_tables(lines, page_rules)
+    runs: list[list[_Line]] = []
+    position = 0
+    for table in tables:
+        runs.append(lines[position : table.first])
+        position = table.last
+    runs.append(lines[position:])
+    prose = [line for run in runs for line in run]
+    paragraph_runs = _paragraphs(prose, statistics.median(widths), runs)
+    for index, paragraphs in enumerate(paragraph_runs):
+        for paragraph in paragraphs:
+            builder.add_paragraph(paragraph)
+        if index < len(tables):
+            tables[index].write(builder)
     if not len(builder):
         raise ParseError(
             f"{name} has no text layer apart from page numbers or headers (it is probably a scan): "

@@ -118,8 +118,9 @@ class _Builder:
 
 #: A plan with at least this many numbered lines numbers its own structure.
 MIN_NUMBERED_LINES = 3
-#: A bullet that starts an action: "•", "●", "▪", "◆", "►", "➢", "-", "*", "·" and a space.
-_BULLET = re.compile(r"[•●▪■◆◇►▶➢➤✓✔○◦·\-*–](?:[ \t\u3000]+)(?=\S)")
+#: A bullet that starts an action: "•", "●", "▪", "◆", "►", "➢", "❖", "-", "*", "·" and a space,
+#: or a Symbol/Wingdings bullet that a PDF printer left as its private-use code point (U+F0B7 …).
+_BULLET = re.compile(r"[•●▪■◆◇►▶➢➤❖✓✔○◦·\-*–\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0e8](?:[ \t\u3000]+)(?=\S)")
 #: Confidence of a bullet item (no number to check its place by).
 BULLET_CONFIDENCE = 0.8
 #: How many unnumbered headings (the title's included) divide a numbered plan into sections.
@@ -339,7 +340,11 @@ class _Walk:
             builder.current.body_spans.append(span)
             builder.seg(span, "body", builder.current)
             return 1
-        if starts_document and (rank is not None or looks_like_title(line.text)):
+        if (
+            starts_document
+            and (rank is not None or looks_like_title(line.text))
+            and not TABLE_NOTE.match(line.text)  # "注：…" above a table is a note, not its title
+        ):
             return self.title_group(pos)
         self.after_signature = False
         if self.after_table and builder.current is not None and builder.current.from_table:
@@ -502,6 +507,8 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
                 furniture.append(cell)
                 builder.seg(cell, "furniture")
         return
+    if row.ends_groups:
+        builder.machine.close_style(_GROUP_STYLE)
     filled = [c for c in row.cells if c.end > c.start]
     distinct = {text[c.start : c.end] for c in filled}
     if len(distinct) == 1:  # one merged cell: a part heading such as "一、支持企业稳定发展"
@@ -529,6 +536,8 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
             builder.seg(other, "body", item)
         return
 
+    if row.group is not None:
+        _group_item(builder, text, row.group)
     number_cell = next((c for c, r in zip(row.cells, row.roles, strict=False) if r == "number"), None)
     label = None
     if number_cell is not None and number_cell.end > number_cell.start:
@@ -575,7 +584,7 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
         item.body_spans.append(body)
         builder.seg(body, "body", item)
     for position, (cell, role) in enumerate(zip(row.cells, row.roles, strict=False)):
-        if cell.end <= cell.start or role in ("number", "title", "body", "targets"):
+        if cell.end <= cell.start or role in ("number", "title", "body", "targets", "group"):
             continue
         builder.seg(cell, "body", item)
         if role in _UNIT_ROLES:
@@ -585,6 +594,35 @@ def _table_row(builder: _Builder, text: str, line: Line, furniture: list[Span]) 
             item.deadline_cells.append(cell)
         else:
             item.extra_spans.append(cell)
+
+
+#: The numbering style of the items a table's group column opens ("Week 1", a stage "2").
+_GROUP_STYLE = "tbl_group_column"
+
+
+def _group_item(builder: _Builder, text: str, cell: Span) -> None:
+    """The item a group cell opens ("Week 2" over its sessions): numbered as the cell is
+    (else by its place among the groups), titled by the cell; the rows below are its children."""
+    index, value = builder.machine.expected_auto(_GROUP_STYLE)
+    cell_text = text[cell.start : cell.end]
+    number = str(value)
+    title, body = cell, None
+    label = parse_table_number(cell_text, cell.start) if len(cell_text) <= 16 else None
+    if label is not None and label.rest < cell.end:
+        label = None
+    if label is None:
+        heading = parse_label(cell_text, cell.start)
+        if heading is not None and heading.rest < cell.end:
+            # "Objective B: Keep members informed": numbered as its label, titled by the rest
+            label = heading
+            title, body = split_title(text, heading.rest, cell.end)
+    if label is not None and label.readings[0].value > 0:
+        value, number = label.readings[0].value, label.readings[0].number
+    item = builder.new_item(None, Reading(_GROUP_STYLE, value, number), index, title, 0.8)
+    item.from_table = True
+    if body:
+        item.body_spans.append(body)
+        builder.seg(body, "body", item)
 
 
 def _tile(text: str, pieces: list[tuple[int, int, SegmentRole, int | None]]) -> list[Segment]:

@@ -392,6 +392,18 @@ def parse_table_number(text: str, offset: int) -> Label | None:
                 (Reading("tbl_zh", value, str(value)),), offset, offset + len(text), offset + len(text), True
             )
     label = parse_label(text, offset, allow_end=True)
+    if label is None and (named := _RE_NAMED_NUMBER.match(text)):
+        # "Week 3", "Session 2", "第二阶段", "第3周": a counted period or part, numbered as written.
+        digits = named.group(1) or named.group(2)
+        value = numeral_value(digits)
+        if value:
+            return Label(
+                (Reading("tbl_num", value, str(value)),),
+                offset,
+                offset + len(text),
+                offset + len(text),
+                False,
+            )
     if label is None and (code := _RE_ROW_CODE.match(text)):
         # An identifier as written ("P1.F2.A1", "A-3", "SP2.1"): the row's number, in no sequence.
         value = int(ascii_digits(code.group(1)))
@@ -406,3 +418,6 @@ _RE_ROW_CODE = re.compile(
     r"(?=.*\d)(?=.*[A-Za-z])(?:[A-Za-z]{0,4}\d{0,4}[.\-_])*[A-Za-z]{0,4}(\d{1,4})[A-Za-z]?$"
 )
 _RE_BARE_ZH_NUMBER = re.compile(rf"{_ZH_NUM}$")
+_RE_NAMED_NUMBER = re.compile(
+    rf"[A-Za-z]{{2,15}}\s*({DIG})[.:：]?$|第\s*({_ZH_NUM}|{DIG})\s*[\u4e00-\u9fff]{{1,3}}$"
+)

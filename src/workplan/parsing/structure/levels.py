@@ -78,6 +78,12 @@ class LevelMachine:
         lists below it, so the next list starts over at ``index``."""
         del self.stack[index:]
 
+    def close_style(self, style: str) -> None:
+        """Close the open level of ``style`` and everything below it (if it is open)."""
+        index = self._open_index(style)
+        if index is not None:
+            del self.stack[index:]
+
     def _open_index(self, style: str) -> int | None:
         for index in range(len(self.stack) - 1, -1, -1):
             if style in self.stack[index].styles:

@@ -53,7 +53,8 @@ def test_nothing_unpublished_and_no_people_evidence_or_internal_links(anonymous,
     assert HIDDEN_PART_TITLE not in body and "保密任务甲" not in body  # the part left out
     for name in PEOPLE:
         assert name not in body, name
-    assert "名单.txt" not in body and "/evidence/" not in body
+    assert "名单.txt" not in body and f"/evidence/{world.evidence.pk}/" not in body  # not marked public
+    assert reverse("progress:evidence_download", args=[world.public_evidence.pk]) not in body
     hrefs = [chunk.split('"', 1)[0] for chunk in body.split('href="')[1:]]
     assert hrefs, "the page links somewhere"
     assert all(h.startswith(("/public/", "/static/", "#")) for h in hrefs), hrefs

@@ -74,7 +74,13 @@ def read_xlsx(data: bytes, name: str) -> Document:
         if fallback is None:
             fallback = grid
     if chosen is None and fallback is not None:
-        chosen = (fallback, fallback.first_table_row(), False)
+        first = fallback.first_table_row()
+        if first is not None and fallback.holds_data(first):
+            # "2018-12-09 | 收集资料": the first row is already a task; the table has no header.
+            reader = SheetReader(fallback, name, first, False, headerless=True)
+            title = " ".join((workbook.properties.title or "").split()) or None
+            return reader.builder.build(source_format="xlsx", title_hint=title)
+        chosen = (fallback, first, False)
     if chosen is None:
         hint = (
             " (hidden sheets are not read: unhide the sheet that holds the table)" if hidden_with_text else ""

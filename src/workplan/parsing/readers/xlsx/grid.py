@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,8 @@ def _hidden_columns(sheet: Any) -> list[tuple[int, int]]:
 
 
 _INDENT_SPACES = frozenset(" \u3000\t")
+# A date as cell_text writes it ("2019-06-30", "2019-06-30 09:00"), or a figure ("42", "3.5", "85%").
+_DATA_CELL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9:]+)?$|-?[0-9]+(?:\.[0-9]+)?%?$")
 
 
 class Grid:
@@ -171,6 +174,10 @@ class Grid:
             if count > best_count:
                 best_row, best_count = row, count
         return best_row
+
+    def holds_data(self, row: int) -> bool:
+        """True if a row holds a date or a figure: a header names columns, it holds no values."""
+        return any(_DATA_CELL.match(text) for _, text in self.by_row.get(row, ()))
 
     def first_table_row(self) -> int | None:
         """Without a known header: the first row (near the top) with two or more cells."""

@@ -9,7 +9,8 @@ Merged cells: a row whose only text is a cell merged across two or more columns 
 table's first column is a part row ("一、支持企业稳定发展"): one cell with no header, as the
 .docx reader gives. Any other horizontal merge is one cell covering several columns. A
 vertical merge inside the table repeats its text in every row it covers (see
-:meth:`SheetReader._merges` for why that differs from the .docx reader). Single-text rows
+:meth:`SheetReader._merges` for why that differs from the .docx reader); a row whose every
+cell is merged down from the row above is that row drawn taller, and is read once. Single-text rows
 after the last table row that start like a note ("注：", "备注：", "填表人：") are paragraphs.
 """
 
@@ -27,7 +28,9 @@ from workplan.parsing.readers.xlsx.headers import NOTE, header_key
 class SheetReader:
     """Lays out one sheet's table into a DocumentBuilder."""
 
-    def __init__(self, grid: Grid, name: str, header_row: int | None, known_header: bool) -> None:
+    def __init__(
+        self, grid: Grid, name: str, header_row: int | None, known_header: bool, *, headerless: bool = False
+    ) -> None:
         self.grid = grid
         self.name = name
         self.builder = DocumentBuilder()
@@ -35,7 +38,10 @@ class SheetReader:
             for row in grid.rows:
                 self._paragraph(row)
             return
-        top, bottom = self._header_band(header_row, known_header)
+        # Without a header the table starts at ``header_row`` itself: a band of no rows above it.
+        top, bottom = (
+            (header_row, header_row - 1) if headerless else self._header_band(header_row, known_header)
+        )
         self.top, self.bottom = top, bottom
         columns = sorted({column for (row, column) in grid.values if row >= top})
         if len(columns) > limits.MAX_XLSX_COLUMNS:
@@ -119,6 +125,21 @@ class SheetReader:
                     covered[(row, column)] = merge
         return covered
 
+    def _continues_row_above(self, row: int) -> bool:
+        """True if the row's every shown cell is a vertical merge that began on a row above."""
+        covered, values = self.covered, self.grid.values
+        continued = False
+        for column in self.columns:
+            merge = covered.get((row, column))
+            if merge is None:
+                if (row, column) in values:
+                    return False
+            elif merge.top >= row or not merge.repeats:
+                return False
+            else:
+                continued = True
+        return continued
+
     def _layout(self, row: int) -> list[tuple[int, int, str]]:
         """The row's cells as (first kept column index, kept columns covered, text)."""
         columns, covered, values = self.columns, self.covered, self.grid.values
@@ -164,6 +185,8 @@ class SheetReader:
             raise limits.too_many_rows(self.name, grid.title)
         laid_out: list[tuple[list[str], list[str | None], list[int] | None]] = []
         for row in sorted(rows):
+            if self._continues_row_above(row):
+                continue  # every cell merged down from the row above: the same row, drawn taller
             cells = self._layout(row)
             filled = [cell for cell in cells if cell[2]]
             if not filled:
