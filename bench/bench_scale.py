@@ -23,7 +23,36 @@ bench_rollups) and the ratio dashboard / raw SQL; ``--explain`` prints each dash
 plan nodes and time. The load average (``/proc/loadavg``, 2 shared cores) is printed around
 every block: the figures are noisy.
 
-Figures: see the end of this docstring (filled in by the run that measured them).
+Figures (2026-12-04, PostgreSQL 15, 2 shared cores; branch ``scale`` with the bounded pages,
+report tallies and the attention rewrite; build 1,183 s: 2,000 units, 100,000 items, 99,988
+tracks, 1,199,856 reports of which 99,988 await review; no drift; load average 3.13 4.44 3.76
+at the start of the pages, 1.86 3.23 3.43 at the end — other jobs were running before):
+
+    page (warm, server time)                      p50       p95    queries  its SQL
+    plan dashboard, planner                     869 ms   1,003 ms     21     548 ms
+    plan dashboard, planner, units page 2       775 ms     875 ms     21     561 ms
+    plan dashboard, town reporter (own tracks)  111 ms     125 ms     18      69 ms
+    organisation overview, planner              613 ms     796 ms     13     283 ms
+    unit view (overview narrowed to a town)     347 ms     556 ms     12     187 ms
+    organisation overview, town reporter        373 ms     439 ms     12      35 ms
+    my tasks, town reporter (525 tracks)        491 ms     543 ms     10      32 ms
+    notifications, town reporter                  6 ms      11 ms      7       0 ms
+    review queue, planner (50 of 99,988)        561 ms     765 ms     10     573 ms
+    review queue of the plan                    497 ms     771 ms     11     621 ms
+    lazy tree, top level                        218 ms     384 ms     11     180 ms
+    lazy tree, a part's first 200 children      118 ms     301 ms     10      53 ms
+    filtered tree ?status=overdue            11,229 ms  11,454 ms     16   1,699 ms  (per-item board)
+    item page                                 7,658 ms   7,750 ms     35   1,593 ms  (not bounded)
+    units register                               22 ms      23 ms      8       6 ms
+    API items, filtered (100, open, Mar–May)     78 ms     105 ms     11      35 ms
+    raw SQL of the counts (tracks ⨝ items)       66 ms      72 ms      1
+    the dashboard's own status-count query       94 ms     108 ms      1      (run bare)
+
+Dashboard / raw SQL 13.1x at p50 (goal ≤ 1.5x); dashboard p95 1,003 ms (goal ≤ 100 ms): not
+met. Its heaviest queries (``--explain``): the overdue page of the attention list 151 ms, the
+status counts over ItemProgress ⨝ PlanItem 99 ms, the count of units at work 87 ms, the unit
+groups of the shown units 22 ms; the trend from the report tallies 7 ms (it read 1.2M reports
+before). Peak RSS of the measuring process 889 MiB.
 """
 
 from __future__ import annotations
