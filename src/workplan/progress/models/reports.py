@@ -75,6 +75,12 @@ class ProgressReport(TimestampedModel):
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["item", "period"]),
             models.Index(fields=["unit", "status"]),
+            # The review queue: reports awaiting review, oldest first, a page at a time.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status="submitted"),
+                name="report_awaiting_review",
+            ),
         ]
 
     def __str__(self) -> str:
