@@ -9,6 +9,15 @@ for the counts), query counts, and the load average (the machine is shared: figu
 The pages are today's: the clock is frozen on 30 June of the plan's year
 (``workplan.core.clock.frozen``) rather than passing ``?as_of=``, which for a past day takes
 the history path (``workplan.history``, docs/adr/0002).
+
+Figures (2026-12-04, PostgreSQL 15, 2 shared cores, 100 units, 6 periods; code of branch
+``scale`` with the report tallies and unit pages, before the attention rewrite; medians of 7):
+
+    items   reports  raw SQL  counted selector  dashboard page      overview  per-item selector  load
+    2,000    11,928   2.0 ms   45.5 ms (23x)    111.3 ms (56x), 20 q  64.6 ms  255 ms             3.54 4.02
+    50,000  299,928  25.3 ms  213.0 ms (8.4x)   250.3 ms (9.9x), 20 q 158.5 ms 3,962 ms (19x)      1.27 2.27
+
+The page's query count is the same at both sizes; the ratio page / raw SQL (goal ≤ 1.5x) is not met.
 """
 
 from __future__ import annotations
