@@ -23,36 +23,37 @@ bench_rollups) and the ratio dashboard / raw SQL; ``--explain`` prints each dash
 plan nodes and time. The load average (``/proc/loadavg``, 2 shared cores) is printed around
 every block: the figures are noisy.
 
-Figures (2026-12-04, PostgreSQL 15, 2 shared cores; branch ``scale`` with the bounded pages,
-report tallies and the attention rewrite; build 1,183 s: 2,000 units, 100,000 items, 99,988
-tracks, 1,199,856 reports of which 99,988 await review; no drift; load average 3.13 4.44 3.76
-at the start of the pages, 1.86 3.23 3.43 at the end — other jobs were running before):
+Figures (2026-12-04 20:23 UTC, PostgreSQL 15, 2 shared cores, branch ``scale`` at its end: bounded
+pages, report tallies, attention rewrite, review-queue index; build 1,183 s: 2,000 units,
+100,000 items, 99,988 tracks, 1,199,856 reports of which 99,988 await review; no drift; load
+average 0.71 1.83 2.74 at the start of the pages, 1.09 1.54 2.45 at their end):
 
     page (warm, server time)                      p50       p95    queries  its SQL
-    plan dashboard, planner                     869 ms   1,003 ms     21     548 ms
-    plan dashboard, planner, units page 2       775 ms     875 ms     21     561 ms
-    plan dashboard, town reporter (own tracks)  111 ms     125 ms     18      69 ms
-    organisation overview, planner              613 ms     796 ms     13     283 ms
-    unit view (overview narrowed to a town)     347 ms     556 ms     12     187 ms
-    organisation overview, town reporter        373 ms     439 ms     12      35 ms
-    my tasks, town reporter (525 tracks)        491 ms     543 ms     10      32 ms
-    notifications, town reporter                  6 ms      11 ms      7       0 ms
-    review queue, planner (50 of 99,988)        561 ms     765 ms     10     573 ms
-    review queue of the plan                    497 ms     771 ms     11     621 ms
-    lazy tree, top level                        218 ms     384 ms     11     180 ms
-    lazy tree, a part's first 200 children      118 ms     301 ms     10      53 ms
-    filtered tree ?status=overdue            11,229 ms  11,454 ms     16   1,699 ms  (per-item board)
-    item page                                 7,658 ms   7,750 ms     35   1,593 ms  (not bounded)
-    units register                               22 ms      23 ms      8       6 ms
-    API items, filtered (100, open, Mar–May)     78 ms     105 ms     11      35 ms
-    raw SQL of the counts (tracks ⨝ items)       66 ms      72 ms      1
-    the dashboard's own status-count query       94 ms     108 ms      1      (run bare)
+    plan dashboard, planner                     758 ms     838 ms     21     400 ms
+    plan dashboard, planner, units page 2       700 ms     846 ms     21     425 ms
+    plan dashboard, town reporter (own tracks)  106 ms     165 ms     18      69 ms
+    organisation overview, planner              558 ms     769 ms     13     207 ms
+    unit view (overview narrowed to a town)     350 ms     557 ms     12     198 ms
+    organisation overview, town reporter        369 ms     387 ms     12      22 ms
+    my tasks, town reporter (525 tracks)        512 ms     556 ms     10      36 ms
+    notifications, town reporter                  8 ms      11 ms      7       0 ms
+    review queue, planner (50 of 99,988)        243 ms     418 ms     10     207 ms
+    review queue of the plan                    248 ms     437 ms     11     155 ms
+    lazy tree, top level                        179 ms     351 ms     11     144 ms
+    lazy tree, a part's first 200 children      122 ms     304 ms     10     233 ms
+    filtered tree ?status=overdue            10,363 ms  10,613 ms     16   1,536 ms  (per-item board)
+    item page                                 7,413 ms   7,890 ms     35   1,796 ms  (not bounded)
+    units register                               24 ms      26 ms      8       6 ms
+    API items, filtered (100, open, Mar–May)     74 ms     266 ms     11      32 ms
+    raw SQL of the counts (tracks ⨝ items)       66 ms      74 ms      1
+    the dashboard's own status-count query       89 ms      94 ms      1      (run bare)
 
-Dashboard / raw SQL 13.1x at p50 (goal ≤ 1.5x); dashboard p95 1,003 ms (goal ≤ 100 ms): not
-met. Its heaviest queries (``--explain``): the overdue page of the attention list 151 ms, the
-status counts over ItemProgress ⨝ PlanItem 99 ms, the count of units at work 87 ms, the unit
-groups of the shown units 22 ms; the trend from the report tallies 7 ms (it read 1.2M reports
-before). Peak RSS of the measuring process 889 MiB.
+Dashboard / raw SQL 11.5x at p50, 12.7x at p95 (goal ≤ 1.5x); dashboard p95 838 ms (goal
+≤ 100 ms): not met. Its heaviest queries (``--explain``, an earlier run): the overdue page of
+the attention list 151 ms, the status counts over ItemProgress ⨝ PlanItem 99 ms, the count of
+the units at work 87 ms, the unit groups of the 50 shown units 22 ms, the trend from the report
+tallies 7 ms (it grouped 1.2M reports before). The review queue was 561 ms p50 before its
+partial index. Peak RSS of the measuring process 890 MiB.
 """
 
 from __future__ import annotations
