@@ -11,10 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.core.paginator import Paginator
+
 from workplan.accounts.models import Unit
 from workplan.history.selectors import JudgedItem, items_by_id_at, judged_at
 from workplan.plans.models import Plan, PlanItem
 from workplan.progress.dashboard import (
+    DASHBOARD_UNITS,
     WARNING_ORDER,
     AttentionRow,
     Dashboard,
@@ -47,8 +50,11 @@ class _TrackRef:
         self.track = track
 
 
-def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
-    """Everything the dashboard shows, as it stood at the end of ``day`` (items the user may see today)."""
+def plan_dashboard_at(
+    *, user: Any, plan: Plan, day: dt.date, unit_page: int | str | None = None
+) -> Dashboard:
+    """Everything the dashboard shows, as it stood at the end of ``day`` (items the user may see today);
+    the unit table and heat map hold page ``unit_page`` of the units, as today's dashboard does."""
     rows, periods, overlay = judged_at(user=user, plan=plan, day=day)
     part_paths = sorted(row.item.path for row in rows if row.item.depth == 1)
     overall = Tally()
@@ -64,7 +70,10 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
             tallies[unit_id].add(ts.status, ts.percent, row.item.weight)
             tallies[(unit_id, part)].add(ts.status, ts.percent, row.item.weight)
     unit_ids = {ts.track.unit_id for row in rows for ts in row.tracks}
-    ordered_units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path"))
+    page = Paginator(Unit.objects.filter(pk__in=unit_ids).order_by("path"), DASHBOARD_UNITS).get_page(
+        unit_page
+    )
+    ordered_units = list(page.object_list)
     attention = sorted(
         (r for r in rows if r.tracks and (r.status == Status.OVERDUE or r.warning_level)), key=_attention_key
     )
@@ -74,7 +83,7 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
         plan=plan,
         overlay=overlay,
     )
-    units = {unit.pk: unit for unit in ordered_units}
+    units = Unit.objects.in_bulk({ts.track.unit_id for r in listed for ts in r.tracks})
     parts = {shown[row.item.pk].path: shown[row.item.pk] for row in rows if row.item.depth == 1}
     return Dashboard(
         plan=plan,
@@ -107,6 +116,7 @@ def plan_dashboard_at(*, user: Any, plan: Plan, day: dt.date) -> Dashboard:
             )
             for p in periods
         ],
+        unit_page=page,
         heat=[
             (u, [tallies[(u.pk, p)].percent if (u.pk, p) in tallies else None for p in part_paths])
             for u in ordered_units

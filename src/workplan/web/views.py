@@ -163,7 +163,9 @@ def plan_dashboard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = AsOfForm(request.GET or None)
     past = requested_day(request, plan)
     if past:
-        dashboard = history_dashboard.plan_dashboard_at(user=request.user, plan=plan, day=past)
+        dashboard = history_dashboard.plan_dashboard_at(
+            user=request.user, plan=plan, day=past, unit_page=request.GET.get("page")
+        )
     else:
         dashboard = plan_dashboard_counted(
             user=request.user, plan=plan, today=_as_of(form, plan), unit_page=request.GET.get("page")

@@ -147,3 +147,27 @@ def test_cli_plan_show_json(history, capsys):
     }
     assert task["status"] in {"on_track", "at_risk", "not_started"}
     assert dt.date.fromisoformat(shown["as_of"]) < clock.today()
+
+
+@pytest.mark.django_db
+def test_the_past_dashboard_shows_a_page_of_units_like_todays(monkeypatch, client):
+    from workplan.accounts.models import User
+    from workplan.history import dashboard as history_dashboard
+    from workplan.plans.models import Plan
+    from workplan.synth import YEAR, synthesise
+
+    with clock.frozen(moment(YEAR, 1, 1, 8)):
+        synthesise(units=12, items=60, periods=3, seed=61)
+    plan = Plan.objects.get(title__startswith="SYN61 ")
+    planner = User.objects.get(username="syn61-planner")
+    monkeypatch.setattr(history_dashboard, "DASHBOARD_UNITS", 5)
+    day = dt.date(YEAR, 2, 20)
+    first = history_dashboard.plan_dashboard_at(user=planner, plan=plan, day=day)
+    second = history_dashboard.plan_dashboard_at(user=planner, plan=plan, day=day, unit_page="2")
+    assert first.unit_page is not None and first.unit_page.paginator.count > 5
+    assert len(first.units) == len(first.heat) == 5
+    assert {u.unit.pk for u in first.units}.isdisjoint(u.unit.pk for u in second.units)
+    assert first.overall.counts == second.overall.counts  # the figures are the whole plan's
+    client.force_login(planner)
+    page = client.get(f"/plans/{plan.pk}/dashboard/", {"as_of": day.isoformat(), "page": "2"})
+    assert page.status_code == 200 and b"rel=\"prev\"" in page.content
