@@ -25,6 +25,7 @@ from workplan.progress.models import (
     ProgressReport,
     Reminder,
     ReportingCalendar,
+    ReportTally,
     SpecialDay,
     SupervisionNotice,
     Track,
@@ -82,6 +83,7 @@ for _model, _columns in (
     (Obligation, ("item", "description", "rrule", "assumed")),
     (Occurrence, ("item", "index", "window_start", "window_end")),
     (FeedToken, ("unit", "label", "created_by", "created_at", "revoked_at")),
+    (ReportTally, ("period", "unit", "reports", "accepted", "returned")),
 ):
     admin.site.register(_model, type(f"{_model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": _columns}))
 
