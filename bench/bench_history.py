@@ -6,8 +6,10 @@ so ``?as_of=`` a day in December replays almost the whole year from the timeline
 median server time of today's dashboard, of the as-of dashboards (and the tree), and the
 ratio. Target: as-of within 2x of today's dashboard.
 
-Figures: docs/adr/0002 "Consequences" (2026-12-04, load 0.3-0.8): as of 30 June 1.99-2.04x and
-as of 20 December 1.82-1.87x on SQLite; PostgreSQL PG_SUMMARY. Runs ANALYZE after loading
+Figures: docs/adr/0002 "Consequences" (2026-12-04): SQLite as of 30 June 1.99-2.04x and as of
+20 December 1.82-1.87x, PostgreSQL 2.06x / 1.55x; after issue 16's report tallies made today's
+dashboard faster, SQLite 2.49x / 2.47x and PostgreSQL 2.83x / 1.72x: the 2x goal is not met.
+Runs ANALYZE after loading
 (a live database has autovacuum's statistics; without them PostgreSQL's plans are guesses).
 """
 
