@@ -23,6 +23,7 @@ from workplan.progress.dashboard import (
     Dashboard,
     PartSummary,
     Tally,
+    TrackRef,
     TrendPoint,
     UnitSummary,
 )
@@ -39,15 +40,6 @@ def _attention_key(row: JudgedItem) -> tuple[Any, ...]:
         row.due,
         row.item.path,
     )
-
-
-class _TrackRef:
-    """What the attention table reads of a unit's track: ``.track.unit``."""
-
-    __slots__ = ("track",)
-
-    def __init__(self, track: Track) -> None:
-        self.track = track
 
 
 def plan_dashboard_at(
@@ -100,7 +92,7 @@ def plan_dashboard_at(
                 due=r.due,
                 warning_level=r.warning_level,
                 # What the table shows of a track is its unit's name: no query for the tracks.
-                tracks=[_TrackRef(Track(id=ts.track.pk, unit=units[ts.track.unit_id])) for ts in r.tracks],
+                tracks=[TrackRef(Track(id=ts.track.pk, unit=units[ts.track.unit_id])) for ts in r.tracks],
             )
             for r in listed
         ],

@@ -127,14 +127,18 @@ def _id_list(ids: Iterable[int]) -> str:
     """Integer ids as an SQL list for ``IN`` (``NULL``, matching nothing, for none): a constant
     list both databases hash, where ``NOT IN (subquery)`` makes PostgreSQL re-run the subquery
     for every row."""
-    return ", ".join(str(int(pk)) for pk in ids) or "NULL"
+    return _joined(ids) or "NULL"
 
 
 def _not_in(column: str, ids: Iterable[int]) -> str:
     """``column NOT IN (ids)`` as SQL, true for every row when there are none (``NOT IN (NULL)``
     would be true for none)."""
-    listed = ", ".join(str(int(pk)) for pk in ids)
+    listed = _joined(ids)
     return f"{column} NOT IN ({listed})" if listed else "1 = 1"
+
+
+def _joined(ids: Iterable[int]) -> str:
+    return ", ".join(str(int(pk)) for pk in ids)
 
 
 def plan_reports_at(*, plan_id: int, end: dt.datetime, visible_tracks: QuerySet[Any]) -> PlanReportsAt:

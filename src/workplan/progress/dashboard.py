@@ -225,7 +225,9 @@ class AttentionRow:
 
 
 @dataclass
-class _TrackRef:
+class TrackRef:
+    """What the attention table reads of a unit's track (``.track.unit``)."""
+
     track: Track
 
 
@@ -285,12 +287,12 @@ def plan_dashboard_counted(
 def _attention_rows(*, user: Any, plan: Plan, found: list[rollups.AttentionItem]) -> list[AttentionRow]:
     """The listed items with their units: two queries for the page."""
     items = PlanItem.objects.visible_to(user).in_bulk([a.item_id for a in found])
-    tracks: dict[int, list[_TrackRef]] = defaultdict(list)
+    tracks: dict[int, list[TrackRef]] = defaultdict(list)
     visible = (
         Track.objects.visible_to(user).filter(item_id__in=list(items)).exclude(state=TrackState.REASSIGNED)
     )
     for track in visible.select_related("unit").order_by("id"):
-        tracks[track.item_id].append(_TrackRef(track))
+        tracks[track.item_id].append(TrackRef(track))
     rows = []
     for a in found:
         item = items[a.item_id]
